@@ -1,0 +1,24 @@
+// Bundles src/ into dist/ with esbuild. Code splitting keeps every command's module (and the heavy
+// libraries it alone uses) in its own chunk, so `mem <cmd>` loads only what that command needs.
+import { build } from 'esbuild';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli.ts', 'src/ingest-worker.ts'].filter((f) => existsSync(f)),
+  define: { MEM_VERSION: JSON.stringify(pkg.version) },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  // Native addons and the embedding runtime must be resolved from node_modules at run time.
+  external: ['better-sqlite3', 'sqlite-vec', '@xenova/transformers'],
+  // Some bundled CommonJS packages call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __memCreateRequire } from 'node:module'; const require = __memCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

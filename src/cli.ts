@@ -1,0 +1,196 @@
+// The only place the CLI surface is declared. Each action lazy-imports its command module, so a
+// command loads just what it uses. Errors are turned into one line and an exit code here, and
+// only here.
+import { Command, CommanderError } from 'commander';
+import { createContext, type Ctx, type GlobalFlags } from './context.js';
+import { EXIT_USAGE, MemError } from './errors.js';
+import { CONFIG_KEYS, envVarFor } from './config/schema.js';
+
+declare const MEM_VERSION: string;
+
+// Positional arguments from commander are strings (or undefined when optional).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Run = (ctx: Ctx, opts: any, ...args: any[]) => unknown;
+type Loader = () => Promise<{ run: Run }>;
+
+const wantsJson = process.argv.includes('--json');
+
+function act(load: Loader) {
+  return async (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as Command;
+    const opts = cmd.optsWithGlobals() as Record<string, unknown> & GlobalFlags;
+    const positionals = params.slice(0, -2);
+    const ctx = await createContext(opts);
+    try {
+      const mod = await load();
+      await mod.run(ctx, opts, ...positionals);
+    } finally {
+      ctx.close();
+    }
+  };
+}
+
+const issueOptions = (c: Command) =>
+  c
+    .option('--model <name>', 'model name, e.g. llama3:8b')
+    .option('--issue-type <type>', 'MODEL_NOT_AVAILABLE, TIMEOUT, UNEXPECTED_RESPONSE, NO_OUTPUT, ERROR, CUSTOM or your own')
+    .option('--test-prompt <text>', 'the prompt that showed the issue')
+    .option('--actual-response <text>', 'what the model answered')
+    .option('--description <text>', 'what went wrong')
+    .option('--from-json <file>', "read the issue from a JSON file ('-' for stdin)");
+
+const ENV_HELP = `
+Environment:
+  MEM_DB            path of the store (overridden by --db)
+  MEM_HOME          mem's data directory (store: $MEM_HOME/mem.db)
+  XDG_DATA_HOME     data directory base when MEM_HOME is unset (default ~/.local/share)
+  MEM_CONFIG        path of the config file (default $XDG_CONFIG_HOME/mem/config.toml)
+  XDG_CONFIG_HOME   config directory base (default ~/.config)
+  MEM_DEBUG         set to 1 to print stack traces for internal errors
+  NO_COLOR          disable colour
+${CONFIG_KEYS.map((k) => `  ${envVarFor(k.key).padEnd(26)}config ${k.key}: ${k.description}`).join('\n')}
+
+Exit codes: 0 success, 1 failure, 2 bad usage or bad input.`;
+
+export function buildProgram(): Command {
+  const program = new Command('mem')
+    .description("the memory of your terminal and of the AI tools that fix things in it")
+    .version(typeof MEM_VERSION === 'string' ? MEM_VERSION : 'dev', '-V, --version')
+    .option('--db <path>', 'use this store instead of the default')
+    .option('--json', 'machine-readable output on stdout (errors as JSON on stderr)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .addHelpText('after', ENV_HELP)
+    .showSuggestionAfterError(true);
+
+  const fix = program.command('fix').description('record fix attempts and consult what worked before');
+  fix
+    .command('record')
+    .description('record a fix attempt (flags, or --from-json with one object or JSON Lines)')
+    .option('--from-json <file>', "read attempts from a JSON file ('-' for stdin); one per line for bulk")
+    .option('--model <name>', 'model name, e.g. llama3:8b')
+    .option('--issue-type <type>', 'MODEL_NOT_AVAILABLE, TIMEOUT, UNEXPECTED_RESPONSE, NO_OUTPUT, ERROR, CUSTOM or your own')
+    .option('--description <text>', 'what went wrong')
+    .option('--test-prompt <text>', 'the prompt that showed the issue')
+    .option('--actual-response <text>', 'what the model answered')
+    .option('--fixer-type <name>', 'claude, qwen, gpt, gemini, human, or any name', 'human')
+    .option('--analysis <text>', "the fixer's analysis")
+    .option('--confidence <0..1>', "the fixer's confidence")
+    .option('--fix-command <cmd>', 'a command the fix ran (repeat for several)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--success', 'the fix worked')
+    .option('--failure', 'the fix did not work')
+    .option('--verified', 'verification passed')
+    .option('--not-verified', 'verification failed')
+    .option('--execution-time <seconds>', 'how long the fix took')
+    .option('--system-info <json>', 'JSON object: os, ram, gpu, versions...')
+    .option('--notes <text>', 'free-form notes')
+    .option('--timestamp <when>', 'when it happened (ISO 8601 or epoch seconds; default now)')
+    .action(act(() => import('./commands/fix-record.js')));
+  issueOptions(fix.command('similar').description('past attempts at the same or similar issues'))
+    .option('--limit <n>', 'at most this many per list', '10')
+    .action(act(() => import('./commands/fix-similar.js')));
+  issueOptions(fix.command('context').description('the history block an AI fixer pastes into its prompt'))
+    .option('--limit <n>', 'at most this many entries per section', '5')
+    .action(act(() => import('./commands/fix-context.js')));
+
+  program.command('stats').description('totals and breakdowns of everything mem remembers').action(act(() => import('./commands/stats.js')));
+  program
+    .command('model <name>')
+    .description("a model's insights and recent history")
+    .option('--limit <n>', 'recent attempts to show', '10')
+    .option('--set-notes <text>', 'store notes about this model')
+    .action(act(() => import('./commands/model.js')));
+  program
+    .command('recent [days]')
+    .description('recent fix attempts (default: the last 7 days)')
+    .option('--limit <n>', 'at most this many', '50')
+    .action(act(() => import('./commands/recent.js')));
+  program
+    .command('successful')
+    .description('the most effective fix strategies by issue type')
+    .option('--issue-type <type>', 'only this issue type')
+    .option('--limit <n>', 'strategies per issue type', '3')
+    .action(act(() => import('./commands/successful.js')));
+  program
+    .command('patterns')
+    .description('recurring issues, their success rates and confidence')
+    .option('--issue-type <type>', 'only this issue type')
+    .option('--min-attempts <n>', 'only patterns seen at least this often', '1')
+    .option('--limit <n>', 'at most this many', '20')
+    .action(act(() => import('./commands/patterns.js')));
+
+  program
+    .command('export [file]')
+    .description("write everything mem stores as a versioned JSON bundle (default or '-': stdout)")
+    .action(act(() => import('./commands/export.js')));
+  program
+    .command('import <file>')
+    .description("merge a bundle written by `mem export` ('-' for stdin); validated first, idempotent")
+    .option('--dry-run', 'validate and report, write nothing')
+    .action(act(() => import('./commands/import.js')));
+  program
+    .command('cleanup [days]')
+    .description('remove raw records older than the cut-off; learned aggregates are kept')
+    .option('--older-than <age>', 'cut-off age, e.g. 30d, 12h, 2w (default: config cleanup.older_than)')
+    .option('--dry-run', 'report what would be removed')
+    .action(act(() => import('./commands/cleanup.js')));
+  program
+    .command('backup')
+    .description('an online, consistent, integrity-checked backup, rotated')
+    .option('--dir <dir>', 'where to write (default: config backup.dir, else <store dir>/backups)')
+    .option('--keep <n>', 'keep the newest N backups (default: config backup.keep)')
+    .action(act(() => import('./commands/backup.js')));
+  program
+    .command('restore <file>')
+    .description('check a backup, keep a copy of the current store, then replace it atomically')
+    .action(act(() => import('./commands/restore.js')));
+  program.command('doctor').description('check the store, configuration and paths').action(act(() => import('./commands/doctor.js')));
+
+  const config = program.command('config').description('show and change configuration');
+  config.command('list').description('every key with its value and where it came from').action(act(() => import('./commands/config.js').then((m) => ({ run: m.list }))));
+  config.command('get <key>').description('one value').action(act(() => import('./commands/config.js').then((m) => ({ run: m.get }))));
+  config.command('set <key> <value>').description('write a value to the config file').action(act(() => import('./commands/config.js').then((m) => ({ run: m.set }))));
+  config.command('unset <key>').description('remove a value from the config file').action(act(() => import('./commands/config.js').then((m) => ({ run: m.unset }))));
+  config.command('path').description('where the config file is').action(act(() => import('./commands/config.js').then((m) => ({ run: m.path }))));
+
+  return program;
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+  const known = err instanceof MemError;
+  const code = known ? err.exitCode : 1;
+  const message = known ? err.message : `internal error: ${(err as Error)?.message ?? String(err)}${process.env.MEM_DEBUG ? '' : ' (set MEM_DEBUG=1 for details)'}`;
+  if (process.env.MEM_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  if (wantsJson) process.stderr.write(JSON.stringify({ error: { code: known ? err.code : 'internal', message, exit_code: code } }) + '\n');
+  else process.stderr.write(`mem: ${message}\n`);
+  return code;
+}
+
+async function main(): Promise<void> {
+  // `mem recent | head -1`: a closed pipe is a normal way for a reader to stop listening.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  const program = buildProgram();
+  program.exitOverride();
+  for (const c of [program, ...allCommands(program)]) {
+    c.exitOverride();
+    c.configureOutput({
+      outputError: (str, write) => {
+        const msg = str.replace(/^error: /, '').trim();
+        write(wantsJson ? JSON.stringify({ error: { code: 'usage', message: msg, exit_code: EXIT_USAGE } }) + '\n' : `mem: ${msg}\n`);
+      },
+    });
+  }
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+function allCommands(c: Command): Command[] {
+  return c.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
+}
+
+void main();

@@ -1,0 +1,32 @@
+// Every configuration key mem knows, with its type, default and the MEM_* variable that overrides
+// it. Later capabilities add their keys here; nothing else declares configuration.
+
+export type KeyType = 'string' | 'int' | 'bool' | 'enum' | 'duration' | 'list';
+
+export interface KeySpec {
+  key: string;
+  type: KeyType;
+  default: ConfigValue;
+  description: string;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+export type ConfigValue = string | number | boolean | string[];
+
+export const CONFIG_KEYS: readonly KeySpec[] = [
+  { key: 'output.color', type: 'enum', values: ['auto', 'always', 'never'], default: 'auto', description: 'colour in human output (auto: only on a TTY and without NO_COLOR)' },
+  { key: 'store.busy_timeout_ms', type: 'int', min: 0, max: 600_000, default: 5000, description: 'how long a command waits for a locked store before giving up' },
+  { key: 'backup.dir', type: 'string', default: '', description: 'where `mem backup` writes (empty: <store dir>/backups)' },
+  { key: 'backup.keep', type: 'int', min: 1, max: 10_000, default: 7, description: 'how many backups `mem backup` keeps' },
+  { key: 'cleanup.older_than', type: 'duration', default: '30d', description: 'default age cut-off for `mem cleanup`' },
+];
+
+export function envVarFor(key: string): string {
+  return 'MEM_' + key.replace(/\./g, '_').toUpperCase();
+}
+
+export function findKey(key: string): KeySpec | undefined {
+  return CONFIG_KEYS.find((k) => k.key === key);
+}

@@ -1,0 +1,113 @@
+// The one place a store is opened: directory 0700, file 0600, WAL, synchronous=NORMAL, a busy
+// timeout, sqlite-vec, and migrations up to LATEST_VERSION.
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { MemError } from '../errors.js';
+import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  busyTimeoutMs?: number;
+  /** Open an existing file without creating or migrating it (doctor, restore checks). */
+  inspectOnly?: boolean;
+}
+
+const require = createRequire(import.meta.url);
+
+export function openDb(path: string, opts: OpenOptions = {}): Db {
+  if (!opts.inspectOnly) ensureFile(path);
+  else if (!existsSync(path)) throw new MemError(`no store at ${path}`);
+  let db: Db;
+  try {
+    db = new Database(path, { fileMustExist: true, readonly: false });
+    db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
+    if (!opts.inspectOnly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw describeSqliteError(err, path);
+  }
+  loadVec(db);
+  if (!opts.inspectOnly) migrate(db, path);
+  return db;
+}
+
+function ensureFile(path: string): void {
+  const dir = dirname(path);
+  try {
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  } catch (err) {
+    throw new MemError(`cannot create the store at ${path}: ${(err as Error).message}`);
+  }
+}
+
+function loadVec(db: Db): void {
+  try {
+    const vec = require('sqlite-vec') as { load(db: Db): void };
+    vec.load(db);
+  } catch (err) {
+    if (process.env.MEM_DEBUG) process.stderr.write(`mem: sqlite-vec not loaded: ${(err as Error).message}\n`);
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Db, path: string): void {
+  let version: number;
+  try {
+    version = schemaVersion(db);
+  } catch (err) {
+    throw describeSqliteError(err, path);
+  }
+  if (version > LATEST_VERSION) {
+    throw new MemError(
+      `the store at ${path} has schema version ${version}, written by a newer mem (this one knows up to ${LATEST_VERSION}); upgrade mem`,
+      1,
+      'store_too_new',
+    );
+  }
+  if (version === LATEST_VERSION) return;
+  try {
+    // IMMEDIATE takes the write lock first, so two processes starting at once migrate once.
+    db.transaction(() => {
+      const current = schemaVersion(db);
+      for (const m of MIGRATIONS) {
+        if (m.version <= current) continue;
+        db.exec(m.sql);
+        if (m.version === 1) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('store_id', randomUUID());
+        db.pragma(`user_version = ${m.version}`);
+      }
+    }).immediate();
+  } catch (err) {
+    throw describeSqliteError(err, path);
+  }
+}
+
+/** Turns SQLite's failures into one-line messages a user can act on. */
+export function describeSqliteError(err: unknown, path: string): Error {
+  if (err instanceof MemError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  const msg = (err as Error).message;
+  if (code === 'SQLITE_NOTADB' || /not a database/.test(msg)) return new MemError(`${path} is not a mem store (not an SQLite database)`, 2, 'not_a_store');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new MemError(`the store at ${path} is locked by another process; try again`, 1, 'store_busy');
+  if (code === 'SQLITE_FULL') return new MemError(`the disk holding ${path} is full`, 1, 'disk_full');
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR')) {
+    return new MemError(`cannot write the store at ${path} (${msg}); check permissions and free space`, 1, 'store_unwritable');
+  }
+  if (code === 'SQLITE_CORRUPT') return new MemError(`the store at ${path} is corrupt; restore a backup (\`mem restore\`)`, 1, 'store_corrupt');
+  return err as Error;
+}
+
+export function storeId(db: Db): string {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'store_id'").get() as { value: string } | undefined;
+  return row?.value ?? 'unknown';
+}

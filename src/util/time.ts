@@ -1,0 +1,40 @@
+// Time parsing shared by commands: durations like `30d`, and instants given as ISO text or epoch.
+import { UsageError } from '../errors.js';
+
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+};
+
+/** `30d`, `12h`, `2w`, `90m`, `45s`, or a bare number of days. */
+export function parseDuration(text: string, what = 'duration'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$/i.exec(text);
+  if (!m) throw new UsageError(`invalid ${what} '${text}' (expected e.g. 30d, 12h, 2w or a number of days)`);
+  const unit = (m[2] || 'd').toLowerCase();
+  return Number(m[1]) * UNIT_MS[unit]!;
+}
+
+/** An instant as ISO 8601 text, epoch seconds or epoch milliseconds; returns epoch ms. */
+export function parseInstant(value: unknown, what = 'timestamp'): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const s = value.trim();
+    if (/^\d+(\.\d+)?$/.test(s)) return parseInstant(Number(s), what);
+    const ms = Date.parse(s);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  throw new UsageError(`invalid ${what} '${String(value)}' (expected ISO 8601 or epoch seconds)`);
+}
+
+/** A point in time given as an instant or as a duration ago (`7d` = seven days before now). */
+export function parseSince(text: string, now: number): number {
+  if (/^\s*\d+(\.\d+)?\s*[smhdw]\s*$/i.test(text)) return now - parseDuration(text);
+  return parseInstant(text, 'time');
+}
+
+export function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

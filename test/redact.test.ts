@@ -1,0 +1,360 @@
+import { describe, it, expect } from 'vitest';
+import { redact, redactString, redactDeep, redactionMask, secretKeyKind, SECRET_PATTERNS } from '../src/redact/index.js';
+
+// Fake, correctly shaped secrets, built at run time so no secret-looking literal sits in the repo.
+const rep = (s: string, n: number): string => s.repeat(n);
+const M = (kind: string): string => redactionMask(kind);
+
+const ghp = 'ghp_' + rep('a1B2', 9);
+const awsKeyId = 'AKIA' + rep('X7', 8);
+const awsSecret = rep('abCD/ef+GH', 4);
+const jwt = 'eyJ' + rep('hdr', 4) + '.eyJ' + rep('pay', 8) + '.' + rep('sig_-', 6);
+const pemBody = ['MIIEpAIBAAKCAQEA' + rep('q', 48), rep('Z', 64), rep('w', 20) + '=='].join('\n');
+const pem = (kind: string): string => `-----BEGIN ${kind}PRIVATE KEY-----\n${pemBody}\n-----END ${kind}PRIVATE KEY-----`;
+
+// [kind, input, expected output]
+const positives: Array<[string, string, string]> = [
+  // private_key
+  ['private_key', pem('RSA '), `-----BEGIN RSA PRIVATE KEY-----${M('private_key')}-----END RSA PRIVATE KEY-----`],
+  ['private_key', `key:\n${pem('OPENSSH ')}\ndone`, `key:\n-----BEGIN OPENSSH PRIVATE KEY-----${M('private_key')}-----END OPENSSH PRIVATE KEY-----\ndone`],
+  ['private_key', `{"k":"${pem('').replace(/\n/g, '\\n')}\\n"}`, `{"k":"-----BEGIN PRIVATE KEY-----${M('private_key')}-----END PRIVATE KEY-----\\n"}`],
+  ['private_key', `-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE${rep('t', 30)}`, `-----BEGIN EC PRIVATE KEY-----${M('private_key')}`],
+  // aws_access_key_id, every prefix
+  ...['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'ANPA', 'ANVA', 'AIPA'].map((p): [string, string, string] => [
+    'aws_access_key_id',
+    `aws iam get-access-key-last-used --access-key-id ${p}${rep('Q3', 8)}`,
+    `aws iam get-access-key-last-used --access-key-id ${M('aws_access_key_id')}`,
+  ]),
+  ['aws_access_key_id', `AWS_ACCESS_KEY_ID=${awsKeyId}`, `AWS_ACCESS_KEY_ID=${M('aws_access_key_id')}`],
+  // aws_secret_access_key
+  ['aws_secret_access_key', `export AWS_SECRET_ACCESS_KEY=${awsSecret}`, `export AWS_SECRET_ACCESS_KEY=${M('aws_secret_access_key')}`],
+  ['aws_secret_access_key', `aws_secret_access_key = ${awsSecret}`, `aws_secret_access_key = ${M('aws_secret_access_key')}`],
+  ['aws_secret_access_key', `AWS_SESSION_TOKEN="${awsSecret}${awsSecret}"`, `AWS_SESSION_TOKEN="${M('aws_secret_access_key')}"`],
+  ['aws_secret_access_key', `aws configure set aws_secret_access_key ${awsSecret}`, `aws configure set aws_secret_access_key ${M('aws_secret_access_key')}`],
+  // github_token
+  ...['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'].map((p): [string, string, string] => ['github_token', `token ${p}${rep('Ab9', 12)} used`, `token ${M('github_token')} used`]),
+  ['github_token', `GH_TOKEN=github_pat_${rep('1A', 11)}_${rep('z', 59)}`, `GH_TOKEN=${M('github_token')}`],
+  ['github_token', `export GITHUB_TOKEN=${ghp}`, `export GITHUB_TOKEN=${M('github_token')}`],
+  ['github_token', `git clone https://${ghp}@github.com/o/r.git`, `git clone https://${M('github_token')}@github.com/o/r.git`],
+  // gitlab_token
+  ['gitlab_token', `glab auth login --hostname gitlab.com glpat-${rep('xY_1', 5)}`, `glab auth login --hostname gitlab.com ${M('gitlab_token')}`],
+  // slack
+  ...['xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxs-'].map((p): [string, string, string] => ['slack_token', `SLACK=${p}1234567890-${rep('aB', 12)}`, `SLACK=${M('slack_token')}`]),
+  [
+    'slack_webhook',
+    `curl -X POST https://hooks.slack.com/services/T${rep('0', 8)}/B${rep('1', 8)}/${rep('X', 24)} -d '{}'`,
+    `curl -X POST https://hooks.slack.com/services/${M('slack_webhook')} -d '{}'`,
+  ],
+  // stripe
+  ...['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'pk_live_'].map((p): [string, string, string] => ['stripe_key', `stripe login --api ${p}${rep('4eC3', 6)}`, `stripe login --api ${M('stripe_key')}`]),
+  // npm
+  ['npm_token', `//registry.npmjs.org/:_authToken=npm_${rep('aZ9', 12)}`, `//registry.npmjs.org/:_authToken=${M('npm_token')}`],
+  // jwt
+  ['jwt', `jwt decode ${jwt}`, `jwt decode ${M('jwt')}`],
+  ['jwt', `curl -H "Authorization: Bearer ${jwt}" https://api.example.com`, `curl -H "Authorization: Bearer ${M('jwt')}" https://api.example.com`],
+  // google
+  ['google_api_key', `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIza${rep('Sy-_', 8)}abc`, `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=${M('google_api_key')}`],
+  // openai / anthropic
+  ['openai_api_key', `OPENAI_API_KEY=sk-${rep('T3Bl', 12)} python app.py`, `OPENAI_API_KEY=${M('openai_api_key')} python app.py`],
+  ['openai_api_key', `openai --api-key sk-proj-${rep('a_B-', 10)} chat`, `openai --api-key ${M('openai_api_key')} chat`],
+  ['anthropic_api_key', `export ANTHROPIC_API_KEY='sk-ant-api03-${rep('Xy9_', 12)}'`, `export ANTHROPIC_API_KEY='${M('anthropic_api_key')}'`],
+  // hugging face, pulumi, azure, twilio
+  ['huggingface_token', `huggingface-cli login --token hf_${rep('aB1', 11)}`, `huggingface-cli login --token ${M('huggingface_token')}`],
+  ['pulumi_token', `PULUMI_ACCESS_TOKEN=pul-${rep('0a1b', 10)}`, `PULUMI_ACCESS_TOKEN=${M('pulumi_token')}`],
+  [
+    'azure_storage_key',
+    `az storage blob list --connection-string "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${rep('Ab+/', 22)}==;EndpointSuffix=core.windows.net"`,
+    `az storage blob list --connection-string "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${M('azure_storage_key')};EndpointSuffix=core.windows.net"`,
+  ],
+  ['twilio_api_key', `twilio login --api-key-sid SK${rep('0f', 16)}`, `twilio login --api-key-sid ${M('twilio_api_key')}`],
+  // authorization headers
+  ['authorization_header', `curl -H 'Authorization: Bearer abc.DEF_123-xyz' https://x`, `curl -H 'Authorization: Bearer ${M('authorization_header')}' https://x`],
+  ['authorization_header', `curl -H "Authorization: Basic dXNlcjpwYXNz" https://x`, `curl -H "Authorization: Basic ${M('authorization_header')}" https://x`],
+  ['authorization_header', `http GET api authorization:"token abcdef0123"`, `http GET api authorization:"token ${M('authorization_header')}"`],
+  ['authorization_header', `{"headers": {"Authorization": "Bearer abc123def456"}}`, `{"headers": {"Authorization": "Bearer ${M('authorization_header')}"}}`],
+  // URL credentials
+  ['url_credentials', 'git clone https://alice:s3cr3t@github.com/x/y.git', `git clone https://alice:${M('url_credentials')}@github.com/x/y.git`],
+  ['url_credentials', 'psql postgres://app:p@ss:w0rd@db.internal:5432/app', `psql postgres://app:${M('url_credentials')}@db.internal:5432/app`],
+  ['url_credentials', 'redis-cli -u redis://:hunter2@cache:6379/0', `redis-cli -u redis://:${M('url_credentials')}@cache:6379/0`],
+  ['url_credentials', 'DATABASE_URL=mysql+pymysql://root:toor@localhost/db', `DATABASE_URL=mysql+pymysql://root:${M('url_credentials')}@localhost/db`],
+  // curl basic auth
+  ['basic_auth', 'curl -u alice:hunter2 https://x', `curl -u alice:${M('basic_auth')} https://x`],
+  ['basic_auth', 'curl -sS --user "bob:s3cret" https://x', `curl -sS --user "bob:${M('basic_auth')}" https://x`],
+  ['basic_auth', 'curl --user=bob:pw https://x', `curl --user=bob:${M('basic_auth')} https://x`],
+  // mysql -pSECRET
+  ['mysql_password', 'mysql -u root -pS3cret! mydb', `mysql -u root -p${M('mysql_password')} mydb`],
+  ['mysql_password', `mysqldump -uroot -p'pa ss' db > dump.sql`, `mysqldump -uroot -p'${M('mysql_password')}' db > dump.sql`],
+  ['mysql_password', 'mysqladmin -u root -phunter2 status', `mysqladmin -u root -p${M('mysql_password')} status`],
+  ['mysql_password', 'docker exec -it db mysql -uroot -proot', `docker exec -it db mysql -uroot -p${M('mysql_password')}`],
+  // password flags
+  ['password_flag', 'tool --password hunter2 --verbose', `tool --password ${M('password_flag')} --verbose`],
+  ['password_flag', 'tool --password=hunter2', `tool --password=${M('password_flag')}`],
+  ['password_flag', 'tool --db-password "two words"', `tool --db-password "${M('password_flag')}"`],
+  ['password_flag', 'sshpass -p hunter2 ssh user@host', `sshpass -p ${M('password_flag')} ssh user@host`],
+  ['password_flag', 'docker login -u me -p hunter2 registry.example.com', `docker login -u me -p ${M('password_flag')} registry.example.com`],
+  ['password_flag', 'openssl pkcs12 -export -passout pass:hunter2 -out x.p12', `openssl pkcs12 -export -passout pass:${M('password_flag')} -out x.p12`],
+  // secret flags
+  ['secret_flag', 'kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef', `kubeadm join 10.0.0.1:6443 --token ${M('secret_flag')}`],
+  ['secret_flag', 'vercel deploy --token=abc123xyz', `vercel deploy --token=${M('secret_flag')}`],
+  ['secret_flag', 'tool --api-key k3y --secret s3c --client-secret c5 --auth-token t0k', `tool --api-key ${M('secret_flag')} --secret ${M('secret_flag')} --client-secret ${M('secret_flag')} --auth-token ${M('secret_flag')}`],
+  // password assignments
+  ['password', 'DB_PASSWORD=hunter2 ./run.sh', `DB_PASSWORD=${M('password')} ./run.sh`],
+  ['password', "export PGPASSWORD='hunter2'", `export PGPASSWORD='${M('password')}'`],
+  ['password', 'docker run -e MYSQL_ROOT_PASSWORD=hunter2 -p 3306:3306 mysql', `docker run -e MYSQL_ROOT_PASSWORD=${M('password')} -p 3306:3306 mysql`],
+  ['password', 'password: hunter2', `password: ${M('password')}`],
+  ['password', '{"user": "bob", "password": "hunter2"}', `{"user": "bob", "password": "${M('password')}"}`],
+  ['password', '{"password":1234,"user":"bob"}', `{"password":${M('password')},"user":"bob"}`],
+  ['password', 'mvn deploy -Ddb.password=hunter2', `mvn deploy -Ddb.password=${M('password')}`],
+  ['password', 'kubectl create secret generic db --from-literal=password=hunter2', `kubectl create secret generic db --from-literal=password=${M('password')}`],
+  ['password', `bash -c "echo {\\"passwd\\":\\"hunter2\\"}"`, `bash -c "echo {\\"passwd\\":\\"${M('password')}\\"}"`],
+  // secret assignments
+  ['secret', 'export MY_SERVICE_TOKEN=abc123', `export MY_SERVICE_TOKEN=${M('secret')}`],
+  ['secret', 'CLIENT_SECRET="s3cr3t value"', `CLIENT_SECRET="${M('secret')}"`],
+  ['secret', 'STRIPE_API_KEY=abc APIKEY=def x_access_key=ghi', `STRIPE_API_KEY=${M('secret')} APIKEY=${M('secret')} x_access_key=${M('secret')}`],
+  ['secret', 'SIGNING_PRIVATE_KEY=abc GOOGLE_CREDENTIALS=xyz', `SIGNING_PRIVATE_KEY=${M('secret')} GOOGLE_CREDENTIALS=${M('secret')}`],
+  ['secret', 'api_key: "abc123"', `api_key: "${M('secret')}"`],
+  ['secret', "curl -H 'X-API-Key: abc123' https://x", `curl -H 'X-API-Key: ${M('secret')}' https://x`],
+  ['secret', 'curl "https://api.example.com/v1?access_token=abc123&page=2"', `curl "https://api.example.com/v1?access_token=${M('secret')}&page=2"`],
+];
+
+// Ordinary developer commands and text that must come out byte for byte.
+const negatives: string[] = [
+  'git commit -m "fix token parsing"',
+  'grep -r password src/',
+  'npm install jsonwebtoken',
+  'export PATH=/usr/local/bin:$PATH',
+  'echo $GITHUB_TOKEN',
+  'echo ${GITHUB_TOKEN}',
+  'ls -la',
+  'docker run -p 8080:80 x',
+  'ssh user@host',
+  'https://github.com/a/b',
+  'git clone git@github.com:org/repo.git',
+  'scp build.tar.gz deploy@host:/tmp/',
+  'curl http://localhost:3000/api/users?id=1',
+  'curl -fsSL https://example.com/install.sh | sh',
+  'git push -u origin main',
+  'docker run -u 1000:1000 -v $PWD:/src image',
+  'ssh -p 2222 user@host',
+  'mysql -u root -p mydb',
+  'mysql -h db -P 3306 -u root -p',
+  'docker login --password-stdin registry.example.com',
+  'export GITHUB_TOKEN=$(gh auth token)',
+  'export NPM_TOKEN="${NPM_TOKEN}"',
+  'curl -H "Authorization: Bearer $TOKEN" https://api.example.com',
+  'curl -u "$USER:$PASS" https://x',
+  'git clone https://oauth2:${CI_JOB_TOKEN}@gitlab.com/x/y.git',
+  'NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}',
+  'grep "Authorization: Bearer" access.log',
+  'kubectl get secret my-secret -o yaml',
+  'gh secret set DEPLOY_KEY < key.txt',
+  'max_tokens: 100',
+  'TOKENIZERS_PARALLELISM=false python train.py',
+  'GIT_ASKPASS=/usr/bin/true git fetch',
+  'PASSWORD_STORE_DIR=~/.password-store pass show x',
+  'token_type: bearer',
+  'GOOGLE_APPLICATION_CREDENTIALS=~/keys/sa.json gcloud auth list',
+  'password = getpass.getpass()',
+  'def check(password: str) -> bool:',
+  '{"password": null, "token": true}',
+  'if [ "$TOKEN" == "" ]; then exit 1; fi',
+  'pip install scikit-learn sk-video',
+  'kubectl -n sk-prod-cluster-deployment-1 get pods',
+  'echo "Enter password:"',
+  'grep -rn -- "-----BEGIN RSA PRIVATE KEY-----" .',
+  'npm run build -- --token-file ./token.txt',
+  'python -m http.server 8000',
+  'cargo build --release',
+  'Already masked: [REDACTED:github_token] and password=[REDACTED:password]',
+  '',
+];
+
+describe('redact: positives', () => {
+  it.each(positives)('%s: %s', (kind, input, expected) => {
+    const r = redact(input);
+    expect(r.text).toBe(expected);
+    expect(r.kinds).toContain(kind);
+    expect(r.count).toBe(r.text.split('[REDACTED:').length - 1);
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it('has at least one positive case per pattern', () => {
+    const covered = new Set(positives.map(([kind]) => kind));
+    for (const p of SECRET_PATTERNS) expect(covered, p.name).toContain(p.name);
+  });
+});
+
+describe('redact: negatives', () => {
+  it.each(negatives)('unchanged: %s', (input) => {
+    expect(redact(input)).toEqual({ text: input, count: 0, kinds: [] });
+  });
+});
+
+describe('redact: behaviour', () => {
+  it.each(positives)('is idempotent: %s: %s', (_kind, input) => {
+    const once = redact(input);
+    const twice = redact(once.text);
+    expect(twice.text).toBe(once.text);
+    expect(twice.count).toBe(0);
+  });
+
+  it('masks several secrets in one line, in order of appearance', () => {
+    const line = `GITHUB_TOKEN=${ghp} curl -u bob:pw1 https://alice:pw2@example.com -H "Authorization: Bearer ${jwt}" --password pw3`;
+    const r = redact(line);
+    expect(r.text).toBe(
+      `GITHUB_TOKEN=${M('github_token')} curl -u bob:${M('basic_auth')} https://alice:${M('url_credentials')}@example.com -H "Authorization: Bearer ${M('jwt')}" --password ${M('password_flag')}`,
+    );
+    expect(r.count).toBe(5);
+    expect(r.kinds).toEqual(['github_token', 'basic_auth', 'url_credentials', 'jwt', 'password_flag']);
+  });
+
+  it('masks a secret once, not nested, when several patterns match it', () => {
+    const r = redact(`export GITHUB_TOKEN=${ghp}`);
+    expect(r).toEqual({ text: `export GITHUB_TOKEN=${M('github_token')}`, count: 1, kinds: ['github_token'] });
+    const r2 = redact(`PASSWORD=prefix${ghp}`);
+    expect(r2.count).toBe(1);
+    expect(r2.text).toBe(`PASSWORD=${M('password')}`);
+  });
+
+  it('masks a multi-line PEM block among other lines', () => {
+    const text = `cat > id_rsa <<EOF\n${pem('RSA ')}\nEOF\nchmod 600 id_rsa`;
+    const r = redact(text);
+    expect(r.text).toBe(`cat > id_rsa <<EOF\n-----BEGIN RSA PRIVATE KEY-----${M('private_key')}-----END RSA PRIVATE KEY-----\nEOF\nchmod 600 id_rsa`);
+    expect(r.count).toBe(1);
+    expect(r.text).not.toContain(pemBody.slice(0, 20));
+  });
+
+  it('keeps multi-line text outside secrets byte for byte', () => {
+    const text = `line one\r\n\tDB_PASSWORD=hunter2\r\n  ünïcödé ✓ 🔑 ${awsKeyId}\n`;
+    expect(redact(text).text).toBe(`line one\r\n\tDB_PASSWORD=${M('password')}\r\n  ünïcödé ✓ 🔑 ${M('aws_access_key_id')}\n`);
+  });
+
+  it('does not count already-masked text again', () => {
+    const masked = `x ${M('github_token')} y ${M('url_credentials')}`;
+    expect(redact(masked)).toEqual({ text: masked, count: 0, kinds: [] });
+    const mixed = `${masked} token=${ghp}`;
+    expect(redact(mixed)).toEqual({ text: `${masked} token=${M('github_token')}`, count: 1, kinds: ['github_token'] });
+  });
+
+  it('is idempotent on a mixed document', () => {
+    const doc = positives.map(([, input]) => input).join('\n;\n') + '\n;\n' + negatives.join('\n');
+    const once = redact(doc);
+    expect(once.count).toBeGreaterThanOrEqual(positives.length);
+    expect(redact(once.text)).toEqual({ text: once.text, count: 0, kinds: [] });
+  });
+
+  it('never throws on odd input', () => {
+    for (const v of [undefined, null, 42, {}, '\u0000\ud800', '\\', '"', "'", '$', '://', '-----BEGIN PRIVATE KEY-----']) {
+      expect(() => redact(v as unknown as string)).not.toThrow();
+      expect(typeof redact(v as unknown as string).text).toBe('string');
+    }
+  });
+
+  it('exports well-formed patterns', () => {
+    const names = SECRET_PATTERNS.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of SECRET_PATTERNS) {
+      expect(p.name).toMatch(/^[a-z][a-z0-9_]*$/);
+      expect(p.regex.global).toBe(true);
+      expect(p.description.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('redactDeep', () => {
+  it('redacts strings and secret-named keys in nested objects and arrays', () => {
+    const input = {
+      user: 'bob',
+      password: 'hunter2',
+      api_key: 123,
+      nested: { apiToken: 'abc', list: [`export GITHUB_TOKEN=${ghp}`, 'plain', 7, null, true], token_type: 'bearer' },
+      arr: [{ clientSecret: 'x1' }, [{ url: 'https://a:b@c.example' }]],
+      max_tokens: 100,
+      enabled: true,
+      token: null,
+    };
+    const before = JSON.stringify(input);
+    const { value, count } = redactDeep(input);
+    expect(value).toEqual({
+      user: 'bob',
+      password: M('password'),
+      api_key: M('secret'),
+      nested: { apiToken: M('secret'), list: [`export GITHUB_TOKEN=${M('github_token')}`, 'plain', 7, null, true], token_type: 'bearer' },
+      arr: [{ clientSecret: M('secret') }, [{ url: `https://a:${M('url_credentials')}@c.example` }]],
+      max_tokens: 100,
+      enabled: true,
+      token: null,
+    });
+    expect(count).toBe(6);
+    expect(JSON.stringify(input)).toBe(before); // input not modified
+    expect(redactDeep(value)).toEqual({ value, count: 0 }); // idempotent
+  });
+
+  it('handles primitives, JSON "__proto__" keys, cycles and non-plain objects without throwing', () => {
+    expect(redactDeep(`token=${ghp}`)).toEqual({ value: `token=${M('github_token')}`, count: 1 });
+    expect(redactDeep(5)).toEqual({ value: 5, count: 0 });
+    expect(redactDeep(null)).toEqual({ value: null, count: 0 });
+    const parsed = JSON.parse('{"__proto__": {"password": "x"}}') as Record<string, unknown>;
+    const out = redactDeep(parsed).value;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__']);
+    const cyclic: Record<string, unknown> = { secret: 'abc' };
+    cyclic.self = cyclic;
+    const r = redactDeep(cyclic);
+    expect(r.count).toBe(1);
+    const d = new Date(0);
+    expect(redactDeep({ d }).value.d).toBe(d);
+  });
+
+  it('classifies key names', () => {
+    expect(secretKeyKind('DB_PASSWORD')).toBe('password');
+    expect(secretKeyKind('MYSQL_PWD')).toBe('password');
+    expect(secretKeyKind('githubToken')).toBe('secret');
+    expect(secretKeyKind('X-API-Key')).toBe('secret');
+    expect(secretKeyKind('APIKEY')).toBe('secret');
+    expect(secretKeyKind('PWD')).toBeUndefined();
+    expect(secretKeyKind('max_tokens')).toBeUndefined();
+    expect(secretKeyKind('tokenizer')).toBeUndefined();
+    expect(secretKeyKind('SECRET_NAME')).toBeUndefined();
+    expect(secretKeyKind('PASSWORD_FILE')).toBeUndefined();
+  });
+});
+
+describe('redact: performance guard against catastrophic backtracking', () => {
+  const N = 100_000;
+  const fill = (unit: string): string => unit.repeat(Math.ceil(N / unit.length)).slice(0, N);
+  const inputs: Array<[string, string]> = [
+    ['a', fill('a')],
+    ['=', fill('=')],
+    ['eyJ', fill('eyJ')],
+    ['eyJ.', fill('eyJa.')],
+    ['password=', fill('password=')],
+    ['token', fill('token')],
+    ['a_', fill('a_')],
+    ['a=', fill('a=')],
+    ['"password": "', fill('"password": "')],
+    ['--token ', fill('--token ')],
+    ['--a-', fill('--a-')],
+    ['curl -u a:', fill('curl -u a:')],
+    ['mysql -p', fill('mysql -p')],
+    ['sshpass ', fill('sshpass ')],
+    ['https://a:', fill('https://a:')],
+    ['a://a:a@', fill('a://a:a@')],
+    ['@:', fill('@:')],
+    ['BEGIN', fill('-----BEGIN RSA PRIVATE KEY-----\nA')],
+    ['Authorization: ', fill('Authorization: ')],
+    ['AKIA', fill('AKIA')],
+    ['ghp_', fill('ghp_a')],
+    ['sk-', fill('sk-a')],
+    ['\\"', fill('password=\\"')],
+    ['spaces', fill(' ')],
+    ['newlines', fill('TOKEN=x\n')],
+  ];
+  it.each(inputs)('100 KB of %s redacts in well under a second', (_name, input) => {
+    const t0 = performance.now();
+    const r = redact(input);
+    const ms = performance.now() - t0;
+    expect(typeof r.text).toBe('string');
+    expect(ms).toBeLessThan(1000);
+  });
+});
