@@ -92,6 +92,37 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'at most this many entries per section', '5')
     .action(act(() => import('./commands/fix-context.js')));
 
+  program
+    .command('init [shell]')
+    .description('print the shell integration script: eval "$(mem init zsh)" or eval "$(mem init bash)"')
+    .option('--install <shell>', 'add the eval line to ~/.zshrc or ~/.bashrc (once)')
+    .action(act(() => import('./commands/init.js')));
+  program
+    .command('history')
+    .description('captured shell commands, newest last, with exit code, duration and cwd')
+    .option('--session <id>', 'only this shell session')
+    .option('--this-session', 'only the current shell session ($MEM_SESSION)')
+    .option('--cwd <dir>', 'only commands run in this directory')
+    .option('--failed', 'only commands that exited non-zero')
+    .option('--since <when>', 'only commands since this time (ISO 8601, epoch, or an age such as 2h, 7d)')
+    .option('--limit <n>', 'at most this many (the newest)', '50')
+    .action(act(() => import('./commands/history.js')));
+  program
+    .command('import-history [file]')
+    .description('import a zsh or bash history file (default: $HISTFILE, ~/.zsh_history, ~/.bash_history); idempotent')
+    .option('--shell <shell>', 'zsh, bash or auto', 'auto')
+    .action(act(() => import('./commands/import-history.js')));
+  program
+    .command('prune')
+    .description('re-apply the current filters and secret redaction to everything stored')
+    .option('--dry-run', 'report what would change, change nothing')
+    .action(act(() => import('./commands/prune.js')));
+  program
+    .command('__ingest', { hidden: true })
+    .description('move spooled shell records into the store (started by the shell hooks)')
+    .option('--daemon', 'stay and ingest as records arrive; exit when idle')
+    .action(act(() => import('./commands/ingest.js')));
+
   program.command('stats').description('totals and breakdowns of everything mem remembers').action(act(() => import('./commands/stats.js')));
   program
     .command('model <name>')

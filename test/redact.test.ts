@@ -155,6 +155,14 @@ const negatives: string[] = [
   'token_type: bearer',
   'GOOGLE_APPLICATION_CREDENTIALS=~/keys/sa.json gcloud auth list',
   'password = getpass.getpass()',
+  'const token = await getToken();',
+  'git config --global credential.helper store',
+  'gh auth login --with-token < token.txt',
+  'ansible-playbook site.yml --vault-password-file ~/.vault_pass',
+  'export SECRET_NAME=prod/db TOKEN_URL=https://auth.example.com/oauth/token',
+  '{"token_type":"Bearer","expires_in":3600}',
+  'docker run -d -p 5432:5432 -e POSTGRES_PASSWORD postgres:16',
+  'ssh -i ~/.ssh/id_ed25519 -L 8080:localhost:80 user@bastion',
   'def check(password: str) -> bool:',
   '{"password": null, "token": true}',
   'if [ "$TOKEN" == "" ]; then exit 1; fi',
@@ -304,6 +312,13 @@ describe('redactDeep', () => {
     expect(r.count).toBe(1);
     const d = new Date(0);
     expect(redactDeep({ d }).value.d).toBe(d);
+  });
+
+  it('masks header values by header name', () => {
+    expect(redactDeep({ headers: { Authorization: 'Bearer abc123', Accept: 'application/json' } })).toEqual({
+      value: { headers: { Authorization: M('secret'), Accept: 'application/json' } },
+      count: 1,
+    });
   });
 
   it('classifies key names', () => {

@@ -51,6 +51,17 @@ export function coerce(spec: KeySpec, raw: unknown, origin: string): ConfigValue
       if (!/^\d+(\.\d+)?[smhdw]?$/i.test(s)) fail(`expected a duration such as 30d or 12h, got '${s}'`);
       return s;
     }
+    case 'regexlist': {
+      const list = coerce({ ...spec, type: 'list' }, raw, origin) as string[];
+      for (const r of list) {
+        try {
+          new RegExp(r);
+        } catch (err) {
+          fail(`'${r}' is not a valid regex (${(err as Error).message})`);
+        }
+      }
+      return list;
+    }
     case 'list': {
       if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[];
       if (typeof raw === 'string') return raw.split(',').map((x) => x.trim()).filter(Boolean);

@@ -1,7 +1,7 @@
 // Every configuration key mem knows, with its type, default and the MEM_* variable that overrides
 // it. Later capabilities add their keys here; nothing else declares configuration.
 
-export type KeyType = 'string' | 'int' | 'bool' | 'enum' | 'duration' | 'list';
+export type KeyType = 'string' | 'int' | 'bool' | 'enum' | 'duration' | 'list' | 'regexlist';
 
 export interface KeySpec {
   key: string;
@@ -20,6 +20,11 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'store.busy_timeout_ms', type: 'int', min: 0, max: 600_000, default: 5000, description: 'how long a command waits for a locked store before giving up' },
   { key: 'backup.dir', type: 'string', default: '', description: 'where `mem backup` writes (empty: <store dir>/backups)' },
   { key: 'backup.keep', type: 'int', min: 1, max: 10_000, default: 7, description: 'how many backups `mem backup` keeps' },
+  { key: 'history.ignore_space', type: 'bool', default: true, description: 'do not record commands typed with a leading space' },
+  { key: 'history.ignore_commands', type: 'regexlist', default: [], description: 'regexes: matching commands are never recorded' },
+  { key: 'history.ignore_dirs', type: 'regexlist', default: [], description: 'regexes: commands run in matching directories are never recorded' },
+  { key: 'history.ingest_interval_s', type: 'int', min: 0, max: 86_400, default: 2, description: 'how often (seconds) the shell checks that the background ingester runs' },
+  { key: 'history.daemon_linger_s', type: 'int', min: 1, max: 86_400, default: 600, description: 'how long the background ingester waits for new commands before it exits' },
   { key: 'cleanup.older_than', type: 'duration', default: '30d', description: 'default age cut-off for `mem cleanup`' },
 ];
 

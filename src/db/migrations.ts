@@ -139,6 +139,67 @@ CREATE TABLE fix_daily (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    why: 'shell memory: captured and imported commands, aggregates maintained on ingest so stats stay fast on large histories, and the spool read position committed with the rows it produced (exactly-once ingestion)',
+    sql: `
+CREATE TABLE commands (
+  id          INTEGER PRIMARY KEY,
+  uid         TEXT NOT NULL UNIQUE,    -- hook: session:seq:start_us; import: import:<key>
+  command     TEXT NOT NULL,           -- as typed, multi-line intact, secrets redacted
+  cwd         TEXT,
+  git_root    TEXT,
+  exit_code   INTEGER,
+  ts          INTEGER NOT NULL,        -- start, epoch ms
+  duration_ms INTEGER,
+  session     TEXT,
+  shell       TEXT,
+  host        TEXT,
+  user        TEXT,
+  source      TEXT NOT NULL            -- hook, import:zsh, import:bash, learn
+);
+CREATE INDEX commands_ts ON commands (ts);
+CREATE INDEX commands_session ON commands (session, ts);
+CREATE INDEX commands_cwd ON commands (cwd, ts);
+
+-- Derived from commands, maintained on insert (rebuildable): what \`mem stats\` reads.
+CREATE TABLE command_counts (
+  command  TEXT PRIMARY KEY,
+  name     TEXT NOT NULL,
+  count    INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  last_ts  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE command_name_counts (
+  name       TEXT NOT NULL,
+  subcommand TEXT NOT NULL,            -- '' for the name's own total
+  count      INTEGER NOT NULL,
+  failures   INTEGER NOT NULL,
+  PRIMARY KEY (name, subcommand)
+) WITHOUT ROWID;
+CREATE TABLE command_daily (
+  day      TEXT PRIMARY KEY,
+  count    INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  with_exit INTEGER NOT NULL           -- commands whose exit code is known
+) WITHOUT ROWID;
+CREATE TABLE shell_sessions (
+  session  TEXT PRIMARY KEY,
+  shell    TEXT,
+  host     TEXT,
+  first_ts INTEGER NOT NULL,
+  last_ts  INTEGER NOT NULL,
+  count    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE spool_progress (
+  file       TEXT PRIMARY KEY,         -- spool file name (relative to the spool directory)
+  inode      INTEGER NOT NULL,
+  offset     INTEGER NOT NULL,         -- bytes committed
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -5,6 +5,7 @@ import type { Ctx } from '../context.js';
 import { LATEST_VERSION } from '../db/migrations.js';
 import { schemaVersion, type Db } from '../db/open.js';
 import { listBackups } from './backup.js';
+import { shellChecks } from '../shell/doctor.js';
 import { ago } from '../render/style.js';
 
 export type Status = 'ok' | 'warn' | 'fail';
@@ -31,7 +32,7 @@ export function storeChecks(ctx: Ctx, backupDir: string): Check[] {
     db = ctx.db();
   } catch (err) {
     checks.push({ name: 'store', status: 'fail', detail: (err as Error).message });
-    return checks;
+    return [...checks, ...shellChecks(ctx.env, null, ctx.now())];
   }
   const m = mode(path);
   checks.push({ name: 'store file', status: m & 0o077 ? 'warn' : 'ok', detail: `${path} (${octal(m)}${m & 0o077 ? ', readable by others: chmod 600' : ''})` });
@@ -51,7 +52,7 @@ export function storeChecks(ctx: Ctx, backupDir: string): Check[] {
     status: newest ? 'ok' : 'warn',
     detail: newest ? `${backups.length} in ${backupDir}, newest ${ago(statSync(`${backupDir}/${newest}`).mtimeMs, ctx.now())}` : `none in ${backupDir} (run \`mem backup\`, e.g. from cron)`,
   });
-  return checks;
+  return [...checks, ...shellChecks(ctx.env, db, ctx.now())];
 }
 
 function fail(why: string): never {

@@ -74,16 +74,19 @@ export function secretKeyKind(key: string): 'password' | 'secret' | undefined {
     if (w.endsWith('token')) return 'secret';
     if (/(?:apikey|accesskey|privatekey)$/.test(w)) return 'secret';
     if (w.startsWith('credential')) return 'secret';
+    // {"Authorization": "Bearer …"} in a headers object (in text the authorization_header pattern applies).
+    if (w === 'authorization') return 'secret';
     if (w === 'key' && i > 0 && SECRET_KEY_QUALIFIERS.has(words[i - 1] ?? '')) return 'secret';
   }
   return undefined;
 }
 
-// Values a secret-named key often has that are not secrets: YAML/JSON literals, type names
-// in code (`password: str`), placeholders.
+// Values a secret-named key often has that are not secrets: YAML/JSON literals, and type
+// names and keywords in code (`password: str`, `const token = await getToken()`).
 const NON_SECRET_VALUES = new Set([
   'null', 'none', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off',
   'str', 'string', 'int', 'number', 'bool', 'boolean', 'bytes', 'any', 'object', 'required', 'optional',
+  'await', 'new', 'this', 'self', 'function', 'async', 'typeof', 'void', 'yield', 'lambda',
 ]);
 
 /** False for values that cannot be a secret even under a secret-looking name (literals, file paths). */
@@ -101,40 +104,51 @@ function isCommandSeparator(c: number): boolean {
   return c === 10 || c === 13 || c === 59 /* ; */ || c === 124 /* | */ || c === 38 /* & */;
 }
 
-// Last answer of commandHas(), reused for the next hit of the same pattern in the same
-// command, so a long command with many hits is scanned once, not once per hit (linear).
-// No look-back limit on purpose: a limit would make the answer depend on how long earlier
-// masks are, and redaction would stop being idempotent.
-let commandMemo: { input: string; re: RegExp; start: number; upTo: number; found: boolean } | undefined;
+// Context for commandHas(), computed once per (text, regex): where the command names occur,
+// and the start of the command the last hit was in. Hits of one pattern come in increasing
+// order, so the scan for separators only moves forward: linear in the text, whatever the
+// number of hits. There is no look-back limit on purpose: a limit would make the answer
+// depend on the length of earlier masks, and redaction would stop being idempotent.
+const MASK_BEFORE = /\[REDACTED:[a-z0-9_]+$/;
+let commandCache:
+  | { input: string; re: RegExp; starts: number[]; ends: number[]; upTo: number; commandStart: number }
+  | undefined;
 
 /**
- * Whether `re` occurs in the shell command a match belongs to, before the match: the text
- * since the last newline, `;`, `|` or `&`.
+ * Whether `re` (a global regex) occurs before the match in the shell command the match belongs
+ * to: the text since the last newline, `;`, `|` or `&`.
  */
 function commandHas(re: RegExp, match: RegExpExecArray): boolean {
   const input = match.input;
   const end = match.index;
-  const memo = commandMemo;
-  if (memo !== undefined && memo.re === re && memo.input === input && memo.upTo <= end) {
-    let sameCommand = true;
-    for (let i = memo.upTo; i < end; i++) {
-      if (isCommandSeparator(input.charCodeAt(i))) {
-        sameCommand = false;
-        break;
-      }
+  let c = commandCache;
+  if (c === undefined || c.re !== re || c.input !== input || end < c.upTo) {
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const m of input.matchAll(re)) {
+      starts.push(m.index);
+      ends.push(m.index + m[0].length);
     }
-    if (sameCommand) {
-      // Re-test only the new text (plus an overlap for a name cut at the old edge).
-      if (!memo.found) memo.found = re.test(input.slice(Math.max(memo.start, memo.upTo - 64), end));
-      memo.upTo = end;
-      return memo.found;
+    c = commandCache = { input, re, starts, ends, upTo: 0, commandStart: 0 };
+  }
+  for (let i = c.upTo; i < end; i++) {
+    const ch = input.charCodeAt(i);
+    // A mask counts as a separator too: the secret it replaced may have held one (`https://u:a;b@h`),
+    // and a second pass must not see a longer command than the first did.
+    if (isCommandSeparator(ch) || (ch === 93 /* ] */ && MASK_BEFORE.test(input.slice(Math.max(0, i - 64), i)))) {
+      c.commandStart = i + 1;
     }
   }
-  let start = end;
-  while (start > 0 && !isCommandSeparator(input.charCodeAt(start - 1))) start--;
-  const found = re.test(input.slice(start, end));
-  commandMemo = { input, re, start, upTo: end, found };
-  return found;
+  c.upTo = end;
+  // First occurrence starting in this command (binary search), and it must end before the match.
+  let lo = 0;
+  let hi = c.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((c.starts[mid] ?? 0) < c.commandStart) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < c.starts.length && (c.ends[lo] ?? Infinity) <= end;
 }
 
 // ---------------------------------------------------------------------------
@@ -148,12 +162,16 @@ const SQ = String.raw`(?<=')[^'\n]+(?=')`;
 const OPEN_QUOTE = String.raw`\\?["']?`;
 // Unquoted value of key=value / key: value. Stops at shell metacharacters and braces; a
 // trailing comma is left alone (JSON/YAML flow). It must end at a separator, so code like
-// `password = getpass()` is not taken for a value. Never starts at `[`, so a mask is never a value.
+// `password = getpass()` is not taken for a value.
 const UNQ_ASSIGN = String.raw`(?<!["'])(?![\[{(])[^\s"'\x60;|&<>(){}]*[^\s"'\x60;|&<>(){},](?=[\s"'\x60;|&<>{}),]|$)`;
 // Unquoted value of a CLI flag; never starts with `-` (that is the next flag).
 const UNQ_FLAG = String.raw`(?<!["'])(?![-\[{(])[^\s"'\x60;|&<>()]+`;
-const ASSIGN_VALUE = `${OPEN_QUOTE}(${DQ}|${SQ}|${UNQ_ASSIGN})`;
-const FLAG_VALUE = `${OPEN_QUOTE}(${DQ}|${SQ}|${UNQ_FLAG})`;
+// An existing mask is matched as a value on purpose: redact() then drops the hit (it overlaps
+// the mask) and resumes after its start, instead of the regex trying a different, shorter
+// reading of the same text on a second pass (`-pass pass:[REDACTED:…]` read as `-p ass`).
+const MASK = String.raw`\[REDACTED:[a-z0-9_]+\]`;
+const ASSIGN_VALUE = `${OPEN_QUOTE}(${MASK}|${DQ}|${SQ}|${UNQ_ASSIGN})`;
+const FLAG_VALUE = `${OPEN_QUOTE}(${MASK}|${DQ}|${SQ}|${UNQ_FLAG})`;
 
 // KEY=value, KEY: value, "key": "value", key := value, -Dkey=value.
 // The lookbehind makes the key start at the beginning of its word (linear scanning); the
@@ -171,10 +189,10 @@ function longFlag(keywords: string): string {
   return String.raw`(?<![\w-])--(?:[A-Za-z0-9]+[-_])*(?:${keywords})(?:[ \t]*=[ \t]*|[ \t]+)`;
 }
 
-const CURL = /\bcurl\b/;
-const MYSQL_CLIENT = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|mariadb(?:-dump|-admin)?)\b/;
+const CURL = /\bcurl\b/g;
+const MYSQL_CLIENT = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|mariadb(?:-dump|-admin)?)\b/g;
 // Commands where `-p X` is a password (not a port, as in docker run / ssh / mysql -P).
-const SHORT_P_PASSWORD_CLIENT = /\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo)[ \t]+login|helm[ \t]+registry[ \t]+login)\b/;
+const SHORT_P_PASSWORD_CLIENT = /\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo)[ \t]+login|helm[ \t]+registry[ \t]+login)\b/g;
 const AUTH_SCHEMES = /^(?:bearer|basic|token|bot|digest|negotiate|ntlm|apikey|key)$/i;
 
 // ---------------------------------------------------------------------------

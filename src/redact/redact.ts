@@ -3,7 +3,8 @@
 // redact() runs each pattern of SECRET_PATTERNS over the original text, collects the spans
 // of the secrets (not of the surrounding context), merges overlapping spans into one mask,
 // and rebuilds the text with everything else kept byte for byte. Text already masked
-// (`[REDACTED:…]`) is never matched or counted again, so redaction is idempotent.
+// (`[REDACTED:…]`) is never matched or counted again, and passes repeat until one finds
+// nothing new, so redaction is idempotent: redact(redact(x).text).text === redact(x).text.
 
 import { SECRET_PATTERNS, plausibleSecretValue, secretKeyKind } from './patterns.js';
 import type { SecretPattern } from './patterns.js';
@@ -58,9 +59,17 @@ const COMPILED: readonly CompiledPattern[] = SECRET_PATTERNS.map((p, priority) =
   priority,
 }));
 
+/** Whether [start, end) overlaps one of `spans` (sorted, disjoint): binary search. */
 function overlapsAny(start: number, end: number, spans: readonly Span[]): boolean {
-  for (const s of spans) if (start < s.end && s.start < end) return true;
-  return false;
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((spans[mid]?.end ?? 0) <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  const s = spans[lo];
+  return s !== undefined && s.start < end;
 }
 
 function collect(text: string, lower: string, masks: readonly Span[]): Span[] {
@@ -118,6 +127,38 @@ function merge(spans: Span[]): Span[] {
   return out;
 }
 
+/** Masks of the text: existing `[REDACTED:…]` spans, which hits may not overlap. */
+function existingMasks(text: string): Span[] {
+  const masks: Span[] = [];
+  if (!text.includes('[REDACTED:')) return masks;
+  for (const m of text.matchAll(MASK_RE)) {
+    masks.push({ start: m.index, end: m.index + m[0].length, name: '', priority: -1 });
+  }
+  return masks;
+}
+
+/** One pass over the text: every hit of every pattern, merged and replaced. */
+function redactOnce(input: string): RedactResult {
+  const spans = merge(collect(input, input.toLowerCase(), existingMasks(input)));
+  if (spans.length === 0) return { text: input, count: 0, kinds: [] };
+  let out = '';
+  let pos = 0;
+  const kinds: string[] = [];
+  for (const s of spans) {
+    out += input.slice(pos, s.start) + redactionMask(s.name);
+    pos = s.end;
+    if (!kinds.includes(s.name)) kinds.push(s.name);
+  }
+  out += input.slice(pos);
+  return { text: out, count: spans.length, kinds };
+}
+
+// A mask can change what the patterns see around it (a masked value may have held the END
+// line of a PEM block, or a `;` ending a command), so a pass over the result may find a
+// little more. redact() repeats until a pass finds nothing, which is what makes it
+// idempotent; text without secrets costs a single pass.
+const MAX_PASSES = 8;
+
 /** Mask every secret in `text`. Never throws; on an internal failure the whole text is masked. */
 export function redact(text: string): RedactResult {
   let input: string;
@@ -128,24 +169,15 @@ export function redact(text: string): RedactResult {
   }
   if (input.length === 0) return { text: input, count: 0, kinds: [] };
   try {
-    const masks: Span[] = [];
-    if (input.includes('[REDACTED:')) {
-      for (const m of input.matchAll(MASK_RE)) {
-        masks.push({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, name: '', priority: -1 });
-      }
+    const result: RedactResult = { text: input, count: 0, kinds: [] };
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      const r = redactOnce(result.text);
+      if (r.count === 0) break;
+      result.text = r.text;
+      result.count += r.count;
+      for (const k of r.kinds) if (!result.kinds.includes(k)) result.kinds.push(k);
     }
-    const spans = merge(collect(input, input.toLowerCase(), masks));
-    if (spans.length === 0) return { text: input, count: 0, kinds: [] };
-    let out = '';
-    let pos = 0;
-    const kinds: string[] = [];
-    for (const s of spans) {
-      out += input.slice(pos, s.start) + redactionMask(s.name);
-      pos = s.end;
-      if (!kinds.includes(s.name)) kinds.push(s.name);
-    }
-    out += input.slice(pos);
-    return { text: out, count: spans.length, kinds };
+    return result;
   } catch {
     return { text: redactionMask(FAILED), count: 1, kinds: [FAILED] };
   }

@@ -1,0 +1,50 @@
+// `mem __ingest`: started detached by the shell hooks. Silent. With --daemon it stays a while,
+// single-instance by lock, ingesting as soon as the spool changes, and leaves when idle.
+import { existsSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
+import type { Ctx } from '../context.js';
+import { ingestPending } from '../shell/pending.js';
+import { tryLock } from '../shell/lock.js';
+import { shellPaths } from '../shell/paths.js';
+
+export async function run(ctx: Ctx, opts: Record<string, unknown>): Promise<void> {
+  if (!opts.daemon) {
+    const report = ingestPending(ctx, 5000, { throwOnError: true });
+    if (ctx.json) ctx.outJson(report);
+    return;
+  }
+  const p = shellPaths(ctx.env);
+  mkdirSync(p.spool, { recursive: true, mode: 0o700 });
+  const lock = tryLock(p.lock);
+  if (!lock) return; // one is already running
+  const linger = ctx.config.get<number>('history.daemon_linger_s') * 1000;
+  let idleSince = Date.now();
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  await new Promise<void>((done) => {
+    const stop = () => {
+      watcher?.close();
+      clearTimeout(timer);
+      lock.release();
+      done();
+    };
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, stop);
+    process.on('SIGHUP', () => {}); // the terminal closing is no reason to stop early
+    const tick = () => {
+      clearTimeout(timer);
+      // The lock holds our pid: hooks check it to decide whether to start another ingester.
+      const report = ingestPending(ctx, 0, { lockHeld: true });
+      if (report?.added || report?.read) idleSince = Date.now();
+      if (Date.now() - idleSince > linger || !existsSync(p.lock)) return stop();
+      timer = setTimeout(tick, report ? 1000 : 2000); // slower retry after a failure
+    };
+    try {
+      watcher = watch(p.spool, () => {
+        clearTimeout(timer);
+        timer = setTimeout(tick, 5);
+      });
+    } catch {
+      // polling alone still works
+    }
+    tick();
+  });
+}

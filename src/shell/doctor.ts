@@ -1,0 +1,82 @@
+// Shell-integration checks for `mem doctor`: is a hook installed, is anything arriving, is the
+// spool draining, is the ingester alive, and if not, why.
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Check } from '../maintenance/doctor.js';
+import type { Db } from '../db/open.js';
+import { ago } from '../render/style.js';
+import { rcFile, SHELLS } from './init.js';
+import { lockOwner } from './lock.js';
+import { shellPaths } from './paths.js';
+import { ShellStore } from './store.js';
+
+export function shellChecks(env: NodeJS.ProcessEnv, db: Db | null, now: number): Check[] {
+  const p = shellPaths(env);
+  const checks: Check[] = [];
+  const installed = SHELLS.filter((sh) => {
+    const rc = rcFile(sh, env);
+    return existsSync(rc) && new RegExp(`mem.* init ${sh}`).test(readFileSync(rc, 'utf8'));
+  });
+  checks.push({
+    name: 'shell hook',
+    status: installed.length ? 'ok' : 'warn',
+    detail: installed.length
+      ? `installed for ${installed.join(', ')}${env.MEM_SESSION ? `; this shell records (session ${env.MEM_SESSION})` : '; this shell is not recording (non-interactive, or opened before the install)'}`
+      : 'not installed: run `mem init --install zsh` (or bash); non-interactive shells (IDEs, agents) are never recorded',
+  });
+  try {
+    accessSync(p.dataDir, constants.W_OK);
+    if (existsSync(p.spool)) accessSync(p.spool, constants.W_OK);
+  } catch (err) {
+    checks.push({ name: 'data directory', status: 'fail', detail: `${p.dataDir} is not writable (${(err as NodeJS.ErrnoException).code}): commands cannot be spooled or ingested` });
+  }
+  const last = db ? new ShellStore(db).lastRecord() : undefined;
+  checks.push({ name: 'last record', status: last ? 'ok' : 'warn', detail: last ? `${ago(last.ts, now)} (${new Date(last.ts).toISOString()})` : 'no command captured by a hook yet' });
+  const backlog = spoolBacklog(p.spool, db);
+  checks.push({
+    name: 'spool backlog',
+    status: backlog.bytes > 1 << 20 ? 'warn' : 'ok',
+    detail: `${backlog.bytes} bytes in ${backlog.files} file(s) waiting${backlog.bytes ? ` in ${p.spool}` : ''}`,
+  });
+  const owner = lockOwner(p.lock);
+  checks.push({
+    name: 'ingester',
+    status: owner && !owner.alive ? 'warn' : 'ok',
+    detail: owner ? (owner.alive ? `running (pid ${owner.pid})` : `stale lock from pid ${owner.pid} (taken over at the next run)`) : 'not running (the hook starts it when needed)',
+  });
+  const status = readStatus(join(p.status, 'ingest.status.json'));
+  if (status) {
+    checks.push({
+      name: 'last ingest',
+      status: status.ok ? 'ok' : 'fail',
+      detail: status.ok ? `${ago(Date.parse(status.at), now)}, ok` : `${ago(Date.parse(status.at), now)} failed: ${status.error} — records wait in the spool`,
+    });
+  }
+  return checks;
+}
+
+function spoolBacklog(dir: string, db: Db | null): { bytes: number; files: number } {
+  if (!existsSync(dir)) return { bytes: 0, files: 0 };
+  let bytes = 0;
+  let files = 0;
+  const get = db?.prepare('SELECT inode, offset FROM spool_progress WHERE file = ?');
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.spool') && !f.endsWith('.done')) continue;
+    const st = statSync(join(dir, f));
+    const pr = get?.get(f) as { inode: number; offset: number } | undefined;
+    const pending = st.size - (pr && pr.inode === st.ino ? pr.offset : 0);
+    if (pending > 0) {
+      bytes += pending;
+      files++;
+    }
+  }
+  return { bytes, files };
+}
+
+function readStatus(path: string): { at: string; ok: boolean; error?: string } | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,156 @@
+// Moves spool records into the store, exactly once: a file's read offset is committed in the same
+// transaction as the rows read from it, and every record has a unique uid, so a crash at any
+// point neither loses nor duplicates a command. If the store is locked or the disk is full, the
+// transaction fails, nothing advances, and the records wait in the spool.
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/open.js';
+import { describeSqliteError } from '../db/open.js';
+import { redactString } from '../redact/index.js';
+import type { HistoryFilter } from './filters.js';
+import { gitRootFinder } from './gitroot.js';
+import { parseSpoolLine, SPOOL_SUFFIX } from './spool.js';
+import { ShellStore, type CommandRecord } from './store.js';
+
+const CHUNK = 4 << 20;
+/** A fully ingested spool file untouched this long is retired (its shell is idle or gone). */
+const RETIRE_AFTER_MS = 60_000;
+const DONE = '.done';
+
+export interface IngestOptions {
+  db: Db;
+  dbPath: string;
+  spoolDir: string;
+  filter: HistoryFilter;
+  now: number;
+  /** Called inside each batch's transaction with the rows actually added. */
+  onAdded?: (added: CommandRecord[]) => void;
+}
+
+export interface IngestReport {
+  files: number;
+  read: number;
+  added: number;
+  filtered: Record<string, number>;
+  malformed: number;
+  retired: number;
+}
+
+interface Progress {
+  inode: number;
+  offset: number;
+}
+
+export function ingestSpool(o: IngestOptions): IngestReport {
+  const report: IngestReport = { files: 0, read: 0, added: 0, filtered: {}, malformed: 0, retired: 0 };
+  if (!existsSync(o.spoolDir)) return report;
+  const store = new ShellStore(o.db);
+  const getProgress = o.db.prepare('SELECT inode, offset FROM spool_progress WHERE file = ?');
+  const setProgress = o.db.prepare(
+    'INSERT INTO spool_progress (file, inode, offset, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (file) DO UPDATE SET inode = excluded.inode, offset = excluded.offset, updated_at = excluded.updated_at',
+  );
+  const dropProgress = o.db.prepare('DELETE FROM spool_progress WHERE file = ?');
+  const gitRoot = gitRootFinder();
+
+  const names = readdirSync(o.spoolDir).filter((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith(DONE)).sort();
+  for (const name of names) {
+    const path = join(o.spoolDir, name);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      continue; // retired by a concurrent run
+    }
+    try {
+      report.files++;
+      const st = fstatSync(fd);
+      const saved = getProgress.get(name) as Progress | undefined;
+      let offset = saved && saved.inode === st.ino ? saved.offset : 0;
+      while (offset < st.size) {
+        const buf = Buffer.alloc(Math.min(CHUNK, st.size - offset));
+        const n = readSync(fd, buf, 0, buf.length, offset);
+        const end = buf.lastIndexOf(0x0a, n - 1);
+        if (end < 0) break; // only a partial line: its writer is not done
+        const lines = buf.subarray(0, end).toString('utf8').split('\n');
+        const records: CommandRecord[] = [];
+        for (const line of lines) {
+          report.read++;
+          const rec = parseSpoolLine(line);
+          if (typeof rec === 'string') {
+            report.malformed++;
+            reject(o.spoolDir, name, line, rec);
+            continue;
+          }
+          const why = o.filter.reject(rec.command, rec.cwd || null);
+          if (why) {
+            report.filtered[why] = (report.filtered[why] ?? 0) + 1;
+            continue;
+          }
+          const { uid, session, ts, duration_ms, exit_code, shell, host, user, cwd, command } = rec;
+          records.push({ uid, command: redactString(command), cwd: cwd || null, git_root: gitRoot(cwd || null), exit_code, ts, duration_ms, session, shell, host, user, source: 'hook' });
+        }
+        const next = offset + end + 1;
+        try {
+          o.db.transaction(() => {
+            const added = store.insert(records);
+            report.added += added.length;
+            if (added.length) o.onAdded?.(added);
+            setProgress.run(name, st.ino, next, o.now);
+          })();
+        } catch (err) {
+          throw describeSqliteError(err, o.dbPath);
+        }
+        offset = next;
+      }
+      if (offset >= st.size && o.now - st.mtimeMs > RETIRE_AFTER_MS) report.retired += retire(o, name, path, st.ino, offset, setProgress, dropProgress);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return report;
+}
+
+/**
+ * A live `<session>.spool` is renamed to `.done` first; a shell writing at that instant still
+ * writes into the renamed file, and its next command creates a new spool file. Only on a later run,
+ * when a `.done` file is still fully ingested, is it deleted.
+ */
+function retire(o: IngestOptions, name: string, path: string, inode: number, offset: number, set: { run(...a: unknown[]): unknown }, drop: { run(...a: unknown[]): unknown }): number {
+  if (name.endsWith(DONE)) {
+    if (statSync(path).size !== offset) return 0;
+    rmSync(path, { force: true });
+    drop.run(name);
+    return 1;
+  }
+  const doneName = `${name}.${inode}${DONE}`;
+  o.db.transaction(() => {
+    set.run(doneName, inode, offset, o.now);
+    drop.run(name);
+  })();
+  renameSync(path, join(o.spoolDir, doneName));
+  return 0;
+}
+
+function reject(dir: string, file: string, line: string, why: string): void {
+  try {
+    appendFileSync(join(dir, 'rejected.log'), `${file}\t${why}\t${line.slice(0, 200)}\n`, { mode: 0o600 });
+  } catch {
+    // best effort: a full disk must not stop ingestion
+  }
+}
+
+export interface IngestStatus {
+  at: string;
+  ok: boolean;
+  error?: string;
+  report?: IngestReport;
+}
+
+export function writeStatus(dir: string, status: IngestStatus): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(dir, 'ingest.status.json'), JSON.stringify(status) + '\n', { mode: 0o600 });
+  } catch {
+    // the status is advice for `mem doctor`; never fail ingestion over it
+  }
+}

@@ -1,0 +1,45 @@
+// Runs the ingester in-process: from the detached `mem __ingest` the hooks start, and at the start
+// of every command that reads history, so it always sees the latest commands.
+import type { Ctx } from '../context.js';
+import { historyFilter } from './filters.js';
+import { ingestSpool, writeStatus, type IngestReport } from './ingest.js';
+import { waitLock } from './lock.js';
+import { shellPaths } from './paths.js';
+import type { CommandRecord } from './store.js';
+
+/** Observers of newly ingested commands (the predictor registers here). */
+export type AddedHook = (ctx: Ctx, added: CommandRecord[]) => void;
+const hooks: AddedHook[] = [];
+export function onCommandsAdded(hook: AddedHook): void {
+  hooks.push(hook);
+}
+export function notifyAdded(ctx: Ctx, added: CommandRecord[]): void {
+  for (const h of hooks) h(ctx, added);
+}
+
+/**
+ * Ingestion is safe without the lock (offsets and uids make it exactly-once); the lock only keeps
+ * two processes from doing the same work. A reader that cannot get it quickly ingests anyway.
+ */
+export function ingestPending(ctx: Ctx, waitMs: number, opts: { throwOnError?: boolean; lockHeld?: boolean } = {}): IngestReport | null {
+  const p = shellPaths(ctx.env);
+  const lock = opts.lockHeld ? null : waitLock(p.lock, waitMs);
+  try {
+    const report = ingestSpool({
+      db: ctx.db(),
+      dbPath: ctx.dbPath,
+      spoolDir: p.spool,
+      filter: historyFilter(ctx.config),
+      now: ctx.now(),
+      onAdded: (added) => notifyAdded(ctx, added),
+    });
+    writeStatus(p.status, { at: new Date(ctx.now()).toISOString(), ok: true, report });
+    return report;
+  } catch (err) {
+    writeStatus(p.status, { at: new Date(ctx.now()).toISOString(), ok: false, error: (err as Error).message });
+    if (opts.throwOnError) throw err;
+    return null;
+  } finally {
+    lock?.release();
+  }
+}

@@ -1,0 +1,219 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { describe, it, expect } from 'vitest';
+import { UsageError } from '../src/errors.js';
+import { FORMATS, detectFormat, entryKey, parseHistory, withOccurrences } from '../src/shell/import/index.js';
+import type { HistoryEntry } from '../src/shell/import/index.js';
+
+type Expected = Omit<HistoryEntry, 'index'>;
+
+const ascii = (s: string): Buffer => Buffer.from(s, 'utf8');
+const cat = (...parts: Array<string | number[]>): Buffer =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? ascii(p) : Buffer.from(p))));
+const e = (command: string, ts: number | null = null, duration_ms: number | null = null): Expected => ({ command, ts, duration_ms });
+const T = 1_700_000_000;
+const ms = (s: number): number => s * 1000;
+
+/** Parses with the given shell and checks the entries, including the dense 0-based index. */
+function expectParsed(shell: 'zsh' | 'bash', data: Buffer, expected: Expected[]): void {
+  const { entries } = parseHistory(data, shell);
+  expect(entries).toEqual(expected.map((x, index) => ({ ...x, index })));
+}
+
+describe('zsh history', () => {
+  // Metafied UTF-8 (zsh stores bytes 0x83..0xa2 as 0x83, byte ^ 0x20):
+  //   日 e6 97 a5 -> e6 83 b7 a5, 本 e6 9c ac -> e6 83 bc ac, ア e3 82 a2 -> e3 82 83 82,
+  //   ă c4 83 -> c4 83 a3 (Meta itself is metafied), é c3 a9 -> unchanged.
+  const nihon = [0xe6, 0x83, 0xb7, 0xa5, 0xe6, 0x83, 0xbc, 0xac];
+  const a = [0xe3, 0x82, 0x83, 0x82];
+  const aBreve = [0xc4, 0x83, 0xa3];
+  const eAcute = [0xc3, 0xa9];
+
+  it.each<[string, Buffer, Expected[]]>([
+    ['extended', ascii(`: ${T}:0;ls -la\n: ${T + 5}:3;make test\n`), [e('ls -la', ms(T), 0), e('make test', ms(T + 5), 3000)]],
+    ['simple, inner and edge whitespace kept', ascii('ls\ncd /tmp\n  git  status \t\n'), [e('ls'), e('cd /tmp'), e('  git  status \t')]],
+    ['mixed simple and extended', ascii(`ls\n: ${T}:1;pwd\necho hi\n`), [e('ls'), e('pwd', ms(T), 1000), e('echo hi')]],
+    [
+      'multi-line',
+      ascii(`: ${T}:0;for i in 1 2; do\\\n  echo $i\\\ndone\n: ${T + 1}:0;ls\n`),
+      [e('for i in 1 2; do\n  echo $i\ndone', ms(T), 0), e('ls', ms(T + 1), 0)],
+    ],
+    [
+      'continuation line that looks like a header',
+      ascii(`: ${T}:0;cat <<EOF\\\n: 12:34;not a header\\\nEOF\n: ${T + 2}:0;ls\n`),
+      [e('cat <<EOF\n: 12:34;not a header\nEOF', ms(T), 0), e('ls', ms(T + 2), 0)],
+    ],
+    [
+      'header line after a blank continuation',
+      ascii(`: ${T}:0;ssh host\\\n\n: ${T + 1}:0;ls\n`),
+      [e('ssh host\n', ms(T), 0), e('ls', ms(T + 1), 0)],
+    ],
+    [
+      'metafied non-ASCII',
+      cat(`: ${T}:0;echo `, nihon, ' ', a, ' ', aBreve, ' ', eAcute, '\n', 'ls ', nihon, '\n'),
+      [e('echo 日本 ア ă é', ms(T), 0), e('ls 日本')],
+    ],
+    ['trailing backslash at end of file', ascii(`: ${T}:0;ls\n: ${T + 1}:0;echo a\\\n`), [e('ls', ms(T), 0), e('echo a\n', ms(T + 1), 0)]],
+    ['multi-line entry last, no final newline', ascii(`: ${T}:0;echo a\\\n  b`), [e('echo a\n  b', ms(T), 0)]],
+    [
+      'CRLF lines',
+      ascii(`: ${T}:0;ls\r\n: ${T + 1}:0;echo a\\\r\nb\r\nplain\r\n`),
+      [e('ls', ms(T), 0), e('echo a\nb', ms(T + 1), 0), e('plain')],
+    ],
+    ['empty and blank commands skipped', ascii(`: ${T}:0;\n: ${T}:0;   \n\n: ${T}:0;\\\n\n: ${T}:0;ls\n`), [e('ls', ms(T), 0)]],
+    // zsh writes a command ending in a backslash with one extra space, and a plain-format command
+    // starting with ':' as '\:'; both escapes are undone.
+    ['zsh writer escapes', ascii(`: ${T}:0;rm -f \\\\ \n: ${T}:0;echo \\  \n\\: not-a-header\n`), [e('rm -f \\\\', ms(T), 0), e('echo \\ ', ms(T), 0), e(': not-a-header')]],
+  ])('%s', (_name, data, expected) => {
+    expectParsed('zsh', data, expected);
+  });
+});
+
+describe('bash history', () => {
+  it.each<[string, string, Expected[]]>([
+    ['plain', 'ls\ncd /tmp\n\n  git log  \n', [e('ls'), e('cd /tmp'), e('  git log  ')]],
+    ['with #epoch lines', `#${T}\nls\n#${T + 10}\ngit status\n`, [e('ls', ms(T)), e('git status', ms(T + 10))]],
+    [
+      'multi-line with timestamps (lithist)',
+      `#${T}\nfor i in 1 2\ndo\n  echo $i\ndone\n\n#${T + 9}\npwd\n`,
+      [e('for i in 1 2\ndo\n  echo $i\ndone', ms(T)), e('pwd', ms(T + 9))],
+    ],
+    [
+      'commands that start with # but are not all digits',
+      `#${T}\n# just a note\n#${T + 1}\n#12ab\n#${T + 2}\n#!/bin/false\n`,
+      [e('# just a note', ms(T)), e('#12ab', ms(T + 1)), e('#!/bin/false', ms(T + 2))],
+    ],
+    ['comment in a plain file', '# todo: fix\nls\n', [e('# todo: fix'), e('ls')]],
+    ['lines before the first timestamp stand alone', `old1\nold2\n#${T}\nnew\n`, [e('old1'), e('old2'), e('new', ms(T))]],
+    ['timestamp with no command skipped', `#${T}\n#${T + 1}\nls\n#${T + 2}\n`, [e('ls', ms(T + 1))]],
+    ['CRLF lines', `#${T}\r\necho a\r\necho b\r\n#${T + 1}\r\nls\r\n`, [e('echo a\necho b', ms(T)), e('ls', ms(T + 1))]],
+    ['no final newline', `#${T}\nls`, [e('ls', ms(T))]],
+  ])('%s', (_name, text, expected) => {
+    expectParsed('bash', ascii(text), expected);
+  });
+});
+
+describe('format detection', () => {
+  it.each<[string, string, string | undefined, 'zsh' | 'bash']>([
+    ['extended zsh beats a bash name', `: ${T}:0;ls\n: ${T}:0;pwd\n`, '/home/u/.bash_history', 'zsh'],
+    ['#epoch lines beat a zsh name', `#${T}\nls\n#${T}\npwd\n`, '/home/u/.zsh_history', 'bash'],
+    ['plain + zsh name', 'ls\npwd\n', '/home/u/.zsh_history', 'zsh'],
+    ['plain + zsh in the directory name', 'ls\n', '/backup/zsh/history', 'zsh'],
+    ['plain + bash name', 'ls\npwd\n', '/home/u/.bash_history', 'bash'],
+    ['plain, no hint', 'ls\npwd\n', undefined, 'bash'],
+    ['empty, no hint', '', undefined, 'bash'],
+  ])('%s', (_name, sample, hint, expected) => {
+    expect(detectFormat(sample, hint)).toBe(expected);
+  });
+
+  it('registers both formats and scores their own content highest', () => {
+    expect(FORMATS.map((f) => f.name).sort()).toEqual(['bash', 'zsh']);
+    const zsh = FORMATS.find((f) => f.name === 'zsh')!;
+    const bash = FORMATS.find((f) => f.name === 'bash')!;
+    expect(zsh.detect(`: ${T}:0;ls\n`)).toBe(1);
+    expect(bash.detect(`: ${T}:0;ls\n`)).toBe(0);
+    expect(bash.detect(`#${T}\nls\n`)).toBe(1);
+    expect(zsh.detect(`#${T}\nls\n`)).toBe(0);
+  });
+
+  it('parseHistory auto uses detection and reports the shell', () => {
+    expect(parseHistory(ascii(`: ${T}:2;ls\n`), 'auto').shell).toBe('zsh');
+    expect(parseHistory(ascii(`#${T}\nls\n`), 'auto', 'x.zsh_history').shell).toBe('bash');
+    expect(parseHistory(ascii('ls\n'), 'auto', '.zsh_history')).toEqual({ shell: 'zsh', entries: [{ command: 'ls', ts: null, duration_ms: null, index: 0 }] });
+  });
+
+  it('rejects an unknown shell with a UsageError', () => {
+    expect(() => parseHistory(ascii('ls\n'), 'fish' as 'zsh')).toThrow(UsageError);
+  });
+});
+
+describe('entry keys', () => {
+  const keys = (shell: 'zsh' | 'bash', data: Buffer): string[] =>
+    withOccurrences(parseHistory(data, shell).entries).map(({ entry, occurrence }) => entryKey(shell, entry, occurrence));
+
+  const zshFile = `: ${T}:0;ls\n: ${T}:0;ls\n: ${T + 1}:0;make\\\n  all\nls\n`;
+  const zshTail = `: ${T}:0;ls\nls\n: ${T + 9}:0;git push\n`;
+  const bashFile = `ls\nls\npwd\n`;
+  const bashTail = `ls\ngit push\n`;
+
+  it.each<['zsh' | 'bash', string, string]>([
+    ['zsh', zshFile, zshTail],
+    ['bash', bashFile, bashTail],
+  ])('%s: same file twice gives the same keys; an appended tail keeps the old ones', (shell, file, tail) => {
+    const first = keys(shell, ascii(file));
+    expect(keys(shell, ascii(file))).toEqual(first);
+    expect(first.every((k) => /^[0-9a-f]{32}$/.test(k))).toBe(true);
+    expect(new Set(first).size).toBe(first.length);
+
+    const grown = keys(shell, ascii(file + tail));
+    expect(grown.slice(0, first.length)).toEqual(first);
+    const added = grown.slice(first.length);
+    expect(added).toHaveLength(grown.length - first.length);
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.some((k) => first.includes(k))).toBe(false);
+    expect(new Set(grown).size).toBe(grown.length);
+  });
+
+  it('duplicate commands with the same ts get distinct keys', () => {
+    const entries = parseHistory(ascii(`: ${T}:0;ls\n: ${T}:0;ls\n: ${T}:0;pwd\n: ${T}:0;ls\n`), 'zsh').entries;
+    const occ = withOccurrences(entries);
+    expect(occ.map((o) => o.occurrence)).toEqual([0, 1, 0, 2]);
+    const k = occ.map(({ entry, occurrence }) => entryKey('zsh', entry, occurrence));
+    expect(new Set(k).size).toBe(4);
+  });
+
+  it('keys depend on shell, ts, command and occurrence', () => {
+    const base: HistoryEntry = { command: 'ls', ts: ms(T), duration_ms: 0, index: 0 };
+    const k = entryKey('zsh', base, 0);
+    expect(entryKey('zsh', { ...base, index: 7, duration_ms: 5000 }, 0)).toBe(k); // position/duration don't matter
+    expect(entryKey('bash', base, 0)).not.toBe(k);
+    expect(entryKey('zsh', { ...base, ts: null }, 0)).not.toBe(k);
+    expect(entryKey('zsh', { ...base, command: 'ls ' }, 0)).not.toBe(k);
+    expect(entryKey('zsh', base, 1)).not.toBe(k);
+  });
+});
+
+// Real histories, read in place from the shared data directory (never copied into the repo).
+const REAL_DIR = fileURLToPath(new URL('../../shared/data/histories/zsh-dev/', import.meta.url));
+const haveReal = existsSync(REAL_DIR);
+
+describe('real zsh histories', () => {
+  // [file, entries, entries containing U+FFFD (u02 has one stray 0xA0 byte, half of a pasted glyph)]
+  it.skipIf(!haveReal).each<[string, number, number]>([
+    ['u01.zsh_history', 10_099, 0],
+    ['u02.zsh_history', 10_199, 1],
+    ['u03.zsh_history', 5_284, 0],
+    ['u07.zsh_history', 11_324, 0],
+  ])('%s parses to %i entries', (file, count, replacement) => {
+    const data = readFileSync(REAL_DIR + file);
+    const t0 = performance.now();
+    const { shell, entries } = parseHistory(data, 'auto', file);
+    const elapsed = performance.now() - t0;
+
+    expect(shell).toBe('zsh');
+    expect(entries).toHaveLength(count);
+    expect(entries.some((x) => x.command.includes('\n'))).toBe(true);
+    expect(entries.filter((x) => /^: \d+:/.test(x.command))).toEqual([]);
+    expect(entries.filter((x) => x.command.trim() === '')).toEqual([]);
+    expect(entries.filter((x) => x.command.includes('\uFFFD'))).toHaveLength(replacement);
+    expect(entries.every((x, i) => x.index === i && x.ts !== null && x.duration_ms !== null)).toBe(true);
+    expect(elapsed).toBeLessThan(1000);
+
+    // Keys are unique within the file, and a prefix cut at an entry boundary keeps its keys.
+    const keyed = withOccurrences(entries).map(({ entry, occurrence }) => entryKey(shell, entry, occurrence));
+    expect(new Set(keyed).size).toBe(keyed.length);
+    let cut = data.indexOf('\n: ', data.length >> 1);
+    while (data[cut - 1] === 0x5c) cut = data.indexOf('\n: ', cut + 1); // not inside a multi-line entry
+    const prefix = parseHistory(data.subarray(0, cut + 1), 'zsh').entries;
+    const prefixKeys = withOccurrences(prefix).map(({ entry, occurrence }) => entryKey(shell, entry, occurrence));
+    expect(prefixKeys).toEqual(keyed.slice(0, prefix.length));
+  });
+
+  it.skipIf(!haveReal)('un-metafies non-ASCII commands (u07)', () => {
+    const { entries } = parseHistory(readFileSync(REAL_DIR + 'u07.zsh_history'), 'zsh');
+    // Kana only come out whole when the Meta pairs are undone before UTF-8 decoding.
+    expect(entries.some((x) => /[\u3040-\u30ff]/.test(x.command))).toBe(true);
+    expect(entries.some((x) => x.command.includes('\u0083'))).toBe(false);
+  });
+});
