@@ -41,14 +41,14 @@ export class ShellStore {
       insert: db.prepare(`INSERT INTO commands (uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source)
         VALUES (@uid, @command, @cwd, @git_root, @exit_code, @ts, @duration_ms, @session, @shell, @host, @user, @source)
         ON CONFLICT (uid) DO NOTHING`),
-      count: db.prepare(`INSERT INTO command_counts (command, name, count, failures, last_ts) VALUES (?, ?, 1, ?, ?)
-        ON CONFLICT (command) DO UPDATE SET count = count + 1, failures = failures + excluded.failures, last_ts = MAX(last_ts, excluded.last_ts)`),
-      name: db.prepare(`INSERT INTO command_name_counts (name, subcommand, count, failures) VALUES (?, ?, 1, ?)
-        ON CONFLICT (name, subcommand) DO UPDATE SET count = count + 1, failures = failures + excluded.failures`),
-      daily: db.prepare(`INSERT INTO command_daily (day, count, failures, with_exit) VALUES (?, 1, ?, ?)
-        ON CONFLICT (day) DO UPDATE SET count = count + 1, failures = failures + excluded.failures, with_exit = with_exit + excluded.with_exit`),
-      session: db.prepare(`INSERT INTO shell_sessions (session, shell, host, first_ts, last_ts, count) VALUES (?, ?, ?, ?, ?, 1)
-        ON CONFLICT (session) DO UPDATE SET count = count + 1, first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)`),
+      count: db.prepare(`INSERT INTO command_counts (command, name, count, failures, last_ts) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (command) DO UPDATE SET count = count + excluded.count, failures = failures + excluded.failures, last_ts = MAX(last_ts, excluded.last_ts)`),
+      name: db.prepare(`INSERT INTO command_name_counts (name, subcommand, count, failures) VALUES (?, ?, ?, ?)
+        ON CONFLICT (name, subcommand) DO UPDATE SET count = count + excluded.count, failures = failures + excluded.failures`),
+      daily: db.prepare(`INSERT INTO command_daily (day, count, failures, with_exit) VALUES (?, ?, ?, ?)
+        ON CONFLICT (day) DO UPDATE SET count = count + excluded.count, failures = failures + excluded.failures, with_exit = with_exit + excluded.with_exit`),
+      session: db.prepare(`INSERT INTO shell_sessions (session, shell, host, first_ts, last_ts, count) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (session) DO UPDATE SET count = count + excluded.count, first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)`),
     };
   }
 
@@ -56,22 +56,41 @@ export class ShellStore {
   insert(records: readonly CommandRecord[]): CommandRecord[] {
     const s = this.stmts();
     const added: CommandRecord[] = [];
-    for (const r of records) {
-      if (s.insert.run(r).changes === 0) continue;
-      added.push(r);
-      this.count(s, r);
-    }
+    for (const r of records) if (s.insert.run(r).changes > 0) added.push(r);
+    this.count(s, added);
     return added;
   }
 
-  private count(s: ReturnType<ShellStore['stmts']>, r: CommandRecord): void {
-    const failed = r.exit_code !== null && r.exit_code !== 0 ? 1 : 0;
-    const w = commandWords(r.command);
-    s.count.run(r.command, w.name, failed, r.ts);
-    s.name.run(w.name, '', failed);
-    if (w.subcommand) s.name.run(w.name, w.subcommand, failed);
-    s.daily.run(isoDay(r.ts), failed, r.exit_code === null ? 0 : 1);
-    if (r.session) s.session.run(r.session, r.shell, r.host, r.ts, r.ts);
+  /** Folds a batch into per-key deltas first, so each aggregate row is written once per batch. */
+  private count(s: ReturnType<ShellStore['stmts']>, rows: readonly CommandRecord[]): void {
+    const commands = new Map<string, { name: string; count: number; failures: number; last: number }>();
+    const names = new Map<string, { count: number; failures: number }>();
+    const days = new Map<string, { count: number; failures: number; withExit: number }>();
+    const sessions = new Map<string, { shell: string | null; host: string | null; first: number; last: number; count: number }>();
+    const bump = <T extends { count: number }>(m: Map<string, T>, key: string, init: () => T, f: (v: T) => void) => {
+      let v = m.get(key);
+      if (!v) m.set(key, (v = init()));
+      v.count++;
+      f(v);
+    };
+    for (const r of rows) {
+      const failed = r.exit_code !== null && r.exit_code !== 0 ? 1 : 0;
+      const w = commandWords(r.command);
+      bump(commands, r.command, () => ({ name: w.name, count: 0, failures: 0, last: r.ts }), (v) => ((v.failures += failed), (v.last = Math.max(v.last, r.ts))));
+      bump(names, `${w.name}\0`, () => ({ count: 0, failures: 0 }), (v) => (v.failures += failed));
+      if (w.subcommand) bump(names, `${w.name}\0${w.subcommand}`, () => ({ count: 0, failures: 0 }), (v) => (v.failures += failed));
+      bump(days, isoDay(r.ts), () => ({ count: 0, failures: 0, withExit: 0 }), (v) => ((v.failures += failed), (v.withExit += r.exit_code === null ? 0 : 1)));
+      if (r.session) {
+        bump(sessions, r.session, () => ({ shell: r.shell, host: r.host, first: r.ts, last: r.ts, count: 0 }), (v) => ((v.first = Math.min(v.first, r.ts)), (v.last = Math.max(v.last, r.ts))));
+      }
+    }
+    for (const [command, v] of commands) s.count.run(command, v.name, v.count, v.failures, v.last);
+    for (const [key, v] of names) {
+      const [name, sub] = key.split('\0') as [string, string];
+      s.name.run(name, sub, v.count, v.failures);
+    }
+    for (const [day, v] of days) s.daily.run(day, v.count, v.failures, v.withExit);
+    for (const [session, v] of sessions) s.session.run(session, v.shell, v.host, v.first, v.last, v.count);
   }
 
   /** Recomputes the derived tables from `commands` (after prune or cleanup). Caller holds the transaction. */
@@ -82,7 +101,7 @@ export class ShellStore {
     for (let last = 0; ; ) {
       const rows = page.all(last) as (CommandRecord & { id: number })[];
       if (!rows.length) break;
-      for (const r of rows) this.count(s, r);
+      this.count(s, rows);
       last = rows[rows.length - 1]!.id;
     }
   }
