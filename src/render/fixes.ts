@@ -16,7 +16,7 @@ export function renderAttempts(s: Style, attempts: FixAttempt[], now: number): s
     attempts.map((a) => [
       a.id,
       ago(Date.parse(a.timestamp), now),
-      status(s, a.fix_success) + (a.verification_success === false ? s.yellow(' (unverified)') : ''),
+      status(s, a.fix_success) + (a.verification_success === false ? s.yellow(' (verification failed)') : ''),
       truncate(a.model, 24),
       a.issue_type,
       a.fixer_type,

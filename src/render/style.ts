@@ -11,7 +11,7 @@ export function makeStyle(color: boolean): Style {
 export function table(style: Style, head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
   const t = new Table({
     head: head.map((h) => style.bold(h)),
-    style: { head: [], border: style.level ? ['grey'] : [] },
+    style: { head: [], border: style.level ? ['grey'] : [], compact: true },
     ...(align ? { colAligns: align } : {}),
     wordWrap: true,
   });
