@@ -25,6 +25,9 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'history.ignore_dirs', type: 'regexlist', default: [], description: 'regexes: commands run in matching directories are never recorded' },
   { key: 'history.ingest_interval_s', type: 'int', min: 0, max: 86_400, default: 2, description: 'how often (seconds) the shell checks that the background ingester runs' },
   { key: 'history.daemon_linger_s', type: 'int', min: 1, max: 86_400, default: 600, description: 'how long the background ingester waits for new commands before it exits' },
+  { key: 'embedding.provider', type: 'enum', values: ['local', 'openai', 'none'], default: 'local', description: 'local (MiniLM via transformers.js, no API key), openai (needs OPENAI_API_KEY) or none' },
+  { key: 'embedding.model', type: 'string', default: '', description: 'model name (empty: Xenova/all-MiniLM-L6-v2 for local, text-embedding-3-small for openai)' },
+  { key: 'embedding.batch_size', type: 'int', min: 1, max: 1024, default: 32, description: 'memories embedded per batch by the background worker' },
   { key: 'cleanup.older_than', type: 'duration', default: '30d', description: 'default age cut-off for `mem cleanup`' },
 ];
 
