@@ -16,6 +16,8 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
+  minify: true,
+  keepNames: false,
   // Native addons and the embedding runtime must be resolved from node_modules at run time.
   external: ['better-sqlite3', 'sqlite-vec', '@xenova/transformers'],
   // Some bundled CommonJS packages call require(); give the ESM bundle one.

@@ -2,7 +2,7 @@
 // command loads just what it uses. Errors are turned into one line and an exit code here, and
 // only here.
 import { Command, CommanderError } from 'commander';
-import { createContext, type Ctx, type GlobalFlags } from './context.js';
+import type { Ctx, GlobalFlags } from './context.js';
 import { EXIT_USAGE, MemError } from './errors.js';
 import { CONFIG_KEYS, envVarFor } from './config/schema.js';
 
@@ -20,9 +20,11 @@ function act(load: Loader) {
     const cmd = params[params.length - 1] as Command;
     const opts = cmd.optsWithGlobals() as Record<string, unknown> & GlobalFlags;
     const positionals = params.slice(0, -2);
+    // The context (config, the SQLite addon) and the command load together, and only now: help,
+    // --version and usage errors never pay for them.
+    const [{ createContext }, mod] = await Promise.all([import('./context.js'), load()]);
     const ctx = await createContext(opts);
     try {
-      const mod = await load();
       await mod.run(ctx, opts, ...positionals);
     } finally {
       ctx.close();
@@ -153,6 +155,54 @@ export function buildProgram(): Command {
     .option('--min-attempts <n>', 'only patterns seen at least this often', '1')
     .option('--limit <n>', 'at most this many', '20')
     .action(act(() => import('./commands/patterns.js')));
+
+  const collect = (v: string, acc: string[] = []) => [...acc, v];
+  const scopeOption = (c: Command) => c.option('--scope <scope>', 'project namespace (default: $MEM_SCOPE, else the git root of the cwd, else default)');
+  const manage = (name: 'list' | 'show' | 'edit' | 'rm' | 'log') => act(() => import('./commands/memory-manage.js').then((m) => ({ run: m[name] })));
+  scopeOption(
+    program
+      .command('add [text]')
+      .description("remember something (TEXT, or '-' / piped stdin); returns at once, embedding happens in the background")
+      .option('--kind <kind>', 'note, meeting_note, task, insight, decision, solution, error, code_pattern, experience, contact, file, custom', 'note')
+      .option('--title <title>', 'a short title')
+      .option('--tags <a,b>', 'comma-separated tags')
+      .option('--meta <key=value>', 'metadata (repeatable)', collect)
+      .option('--source <source>', 'manual, chat, file, integration, ai_extracted, shell, fix')
+      .option('--source-id <id>', 'id of the item in its source')
+      .option('--success', 'the task or experience succeeded')
+      .option('--failure', 'the task or experience failed')
+      .option('--task-id <id>', 'the task this belongs to')
+      .option('--language <lang>', 'programming or natural language')
+      .option('--bulk <file>', 'add many from JSON Lines (one memory object per line, up to 10,000)'),
+  ).action(act(() => import('./commands/memory-add.js')));
+  scopeOption(
+    program
+      .command('list')
+      .description('memories, newest first, with filters and pagination')
+      .option('--kind <kind>', 'only this kind')
+      .option('--tag <tag>', 'only with this tag')
+      .option('--source <source>', 'only from this source')
+      .option('--all-scopes', 'every scope, not just the current one')
+      .option('--status <status>', 'embedding status: pending, processing, completed, failed')
+      .option('--after <when>', 'created at or after (ISO, epoch, or an age such as 7d)')
+      .option('--before <when>', 'created before')
+      .option('--sort <field>', 'created, updated or accessed', 'created')
+      .option('--asc', 'oldest first')
+      .option('--page <n>', 'page number', '1')
+      .option('--per-page <n>', 'memories per page (at most 100)', '20')
+      .option('--cursor <cursor>', 'continue after a previous page (its meta.next_cursor)'),
+  ).action(manage('list'));
+  program.command('show <id>').description('one memory, in full (an id prefix of 6+ characters is enough)').action(manage('show'));
+  program
+    .command('edit <id>')
+    .description('change only what is given; new content is embedded again')
+    .option('--content <text>', "new content ('-' for stdin)")
+    .option('--title <title>', 'new title')
+    .option('--tags <a,b>', 'replace the tags')
+    .option('--meta <key=value>', 'replace the metadata (repeatable)', collect)
+    .action(manage('edit'));
+  program.command('rm <id>').description('delete a memory (kept in the audit trail)').option('--purge', 'delete for good').action(manage('rm'));
+  program.command('log <id>').description("a memory's audit trail").action(manage('log'));
 
   program
     .command('export [file]')

@@ -200,6 +200,120 @@ CREATE TABLE spool_progress (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    why: 'semantic memory: memories with an embedding lifecycle, FTS5 for keywords, sqlite-vec tables per vector size (partitioned by scope), an audit trail, learned patterns and episodes',
+    sql: `
+CREATE TABLE memories (
+  n                    INTEGER PRIMARY KEY,      -- rowid shared with memories_fts and the vector tables
+  id                   TEXT NOT NULL UNIQUE,     -- UUID
+  kind                 TEXT NOT NULL,
+  content              TEXT NOT NULL,
+  title                TEXT NOT NULL DEFAULT '',
+  tags                 TEXT NOT NULL DEFAULT '[]',  -- JSON array
+  metadata             TEXT NOT NULL DEFAULT '{}',  -- JSON object
+  source               TEXT NOT NULL DEFAULT 'manual',
+  source_id            TEXT,
+  scope                TEXT NOT NULL,
+  success              INTEGER CHECK (success IN (0, 1)),
+  task_id              TEXT,
+  language             TEXT,
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL,
+  accessed_at          INTEGER,
+  deleted_at           INTEGER,
+  reused_count         INTEGER NOT NULL DEFAULT 0,
+  content_hash         TEXT NOT NULL,
+  embedding_status     TEXT NOT NULL DEFAULT 'pending' CHECK (embedding_status IN ('pending', 'processing', 'completed', 'failed')),
+  embedding_model      TEXT,
+  embedding_dim        INTEGER,
+  embedding_updated_at INTEGER,
+  embedding_error      TEXT,
+  embedding_attempts   INTEGER NOT NULL DEFAULT 0,
+  embedding_retry_at   INTEGER,                  -- failed: not before this time (backoff)
+  embedding_claim      TEXT,                     -- worker that holds it while processing
+  near_duplicate_of    TEXT                      -- id of a memory it resembles (cosine >= 0.92), found when embedded
+);
+CREATE INDEX memories_scope_kind ON memories (scope, kind, created_at);
+CREATE INDEX memories_created ON memories (created_at);
+CREATE INDEX memories_hash ON memories (content_hash, kind, scope);
+CREATE INDEX memories_embedding ON memories (embedding_status, embedding_retry_at);
+CREATE INDEX memories_task ON memories (task_id);
+
+CREATE TABLE memory_tags (
+  tag TEXT NOT NULL,
+  n   INTEGER NOT NULL REFERENCES memories (n) ON DELETE CASCADE,
+  PRIMARY KEY (tag, n)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE memories_fts USING fts5(title, content, tags, content = 'memories', content_rowid = 'n', tokenize = 'porter unicode61');
+CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+  INSERT INTO memories_fts (rowid, title, content, tags) VALUES (new.n, new.title, new.content, new.tags);
+END;
+CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+  INSERT INTO memories_fts (memories_fts, rowid, title, content, tags) VALUES ('delete', old.n, old.title, old.content, old.tags);
+END;
+CREATE TRIGGER memories_fts_update AFTER UPDATE OF title, content, tags ON memories BEGIN
+  INSERT INTO memories_fts (memories_fts, rowid, title, content, tags) VALUES ('delete', old.n, old.title, old.content, old.tags);
+  INSERT INTO memories_fts (rowid, title, content, tags) VALUES (new.n, new.title, new.content, new.tags);
+END;
+
+-- One vector table per vector size: MiniLM (local) and text-embedding-3-small (openai).
+CREATE VIRTUAL TABLE memory_vec_384 USING vec0(scope text partition key, model text, embedding float[384] distance_metric=cosine);
+CREATE VIRTUAL TABLE memory_vec_1536 USING vec0(scope text partition key, model text, embedding float[1536] distance_metric=cosine);
+
+CREATE TABLE memory_audit (
+  id        INTEGER PRIMARY KEY,
+  memory_id TEXT NOT NULL,
+  at        INTEGER NOT NULL,
+  action    TEXT NOT NULL,                       -- create, edit, delete, purge, restore, import
+  changes   TEXT NOT NULL DEFAULT '{}'           -- JSON: field -> {from, to}
+);
+CREATE INDEX memory_audit_memory ON memory_audit (memory_id, at);
+
+CREATE TABLE learned_patterns (
+  n                  INTEGER PRIMARY KEY,
+  id                 TEXT NOT NULL UNIQUE,
+  type               TEXT NOT NULL CHECK (type IN ('success', 'failure', 'optimization')),
+  match              TEXT NOT NULL,               -- the regex that selected the task memories
+  scope              TEXT NOT NULL,
+  description        TEXT NOT NULL,
+  success_indicators TEXT NOT NULL DEFAULT '[]',
+  failure_indicators TEXT NOT NULL DEFAULT '[]',
+  recommended_context TEXT NOT NULL DEFAULT '[]',
+  samples            INTEGER NOT NULL,
+  successes          INTEGER NOT NULL,
+  confidence         REAL NOT NULL,
+  feedback_helpful   INTEGER NOT NULL DEFAULT 0,
+  feedback_unhelpful INTEGER NOT NULL DEFAULT 0,
+  created_at         INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL,
+  embedding_model    TEXT
+);
+
+CREATE TABLE episodes (
+  n          INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  task       TEXT NOT NULL,
+  context    TEXT NOT NULL DEFAULT '{}',
+  scope      TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at   INTEGER,
+  success    INTEGER CHECK (success IN (0, 1)),
+  metrics    TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX episodes_started ON episodes (started_at);
+CREATE TABLE episode_events (
+  id         INTEGER PRIMARY KEY,
+  episode_id TEXT NOT NULL REFERENCES episodes (id) ON DELETE CASCADE,
+  at         INTEGER NOT NULL,
+  type       TEXT NOT NULL,
+  role       TEXT,
+  data       TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX episode_events_episode ON episode_events (episode_id, at);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
