@@ -204,6 +204,29 @@ export function buildProgram(): Command {
   program.command('rm <id>').description('delete a memory (kept in the audit trail)').option('--purge', 'delete for good').action(manage('rm'));
   program.command('log <id>').description("a memory's audit trail").action(manage('log'));
 
+  const searchOptions = (c: Command) =>
+    scopeOption(c)
+      .option('--all-scopes', 'search every scope')
+      .option('--kind <kind>', 'only this kind')
+      .option('--tag <tag>', 'only with this tag')
+      .option('--top-k <n>', 'how many results', '5')
+      .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25')
+      .option('--success-only', 'only memories of successful tasks or experiences');
+  searchOptions(program.command('search <query>').description('find memories by meaning and keywords together'))
+    .option('--mode <mode>', 'hybrid, semantic or keyword', 'hybrid')
+    .action(act(() => import('./commands/search.js')));
+  searchOptions(program.command('recall-error <message>').description('past errors like this one, and how they were resolved')).action(
+    act(() => import('./commands/search.js').then((m) => ({ run: m.recallError }))),
+  );
+  program
+    .command('embed')
+    .description('embed pending memories now, with progress (normally a background worker does it)')
+    .option('--status', 'count memories by embedding status')
+    .option('--retry-failed', 'give failed memories another three attempts')
+    .option('--reembed', 'embed everything again (after switching models)')
+    .option('--worker', 'run quietly as the background worker')
+    .action(act(() => import('./commands/embed.js')));
+
   program
     .command('export [file]')
     .description("write everything mem stores as a versioned JSON bundle (default or '-': stdout)")

@@ -1,0 +1,89 @@
+// Text helpers for retrieval: FTS5 query building, error-message normalisation, snippets.
+
+const STOP = new Set('a an and are as at be but by for from has have how i if in into is it its of on or so that the this to was were what when where which while with you your'.split(' '));
+
+/** Words of a text, lower-cased, letters and digits only (underscores and dots split). */
+export function words(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && !STOP.has(w));
+}
+
+/** An FTS5 query that matches any of the words (BM25 ranks those matching more, and rarer, higher). */
+export function ftsAny(terms: Iterable<string>): string | null {
+  const uniq = [...new Set(terms)].filter(Boolean).slice(0, 64);
+  return uniq.length ? uniq.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ') : null;
+}
+
+/**
+ * Error messages mention the same failure in different words: "Cannot import fastapi" and
+ * "ModuleNotFoundError: No module named 'fastapi'". Normalising drops what varies between
+ * occurrences (paths, numbers, addresses, line/column positions) and keeps names, then each word
+ * brings its usual synonyms.
+ */
+export function normalizeError(message: string): string {
+  return message
+    .replace(/\b(?:https?|file):\/\/\S+/g, ' ')
+    .replace(/(?:~|\.{1,2})?(?:\/[\w.@+-]+){2,}\/?/g, (p) => ` ${p.split('/').pop()} `) // keep a path's last part (a file name says a lot)
+    .replace(/\b0x[0-9a-f]+\b/gi, ' ')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, ' ')
+    .replace(/\b[0-9a-f]{8,}\b/gi, ' ')
+    .replace(/\b\d+(?:\.\d+)*\b/g, ' ')
+    .replace(/["'`‘’“”]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const SYNONYMS: Record<string, string[]> = {
+  import: ['module', 'modulenotfounderror', 'importerror', 'require', 'install'],
+  module: ['import', 'package', 'modulenotfounderror'],
+  modulenotfounderror: ['module', 'import', 'install'],
+  importerror: ['import', 'module'],
+  cannot: ['no', 'not', 'unable', 'failed'],
+  missing: ['not', 'found', 'no'],
+  find: ['found', 'missing'],
+  found: ['find', 'missing'],
+  refused: ['connection', 'connectionrefusederror', 'econnrefused'],
+  connect: ['connection', 'refused', 'econnrefused'],
+  connection: ['connect', 'refused', 'econnrefused'],
+  econnrefused: ['connection', 'refused'],
+  timeout: ['timed', 'timeouterror', 'deadline'],
+  timed: ['timeout', 'timeouterror'],
+  permission: ['denied', 'eacces', 'eperm'],
+  denied: ['permission', 'eacces'],
+  none: ['nonetype', 'null', 'undefined'],
+  nonetype: ['none', 'null'],
+  undefined: ['null', 'none', 'nonetype'],
+  null: ['none', 'undefined', 'nonetype'],
+  attribute: ['attributeerror', 'property'],
+  property: ['attribute', 'properties'],
+  rejected: ['push', 'non', 'fast', 'forward'],
+  conflict: ['conflicts', 'merge'],
+  space: ['enospc', 'disk', 'full'],
+  disk: ['enospc', 'space'],
+  port: ['eaddrinuse', 'address', 'use'],
+  eaddrinuse: ['port', 'address', 'use'],
+  command: ['not', 'found', 'notfound'],
+  memory: ['oom', 'heap', 'killed'],
+  heap: ['memory', 'oom'],
+  certificate: ['ssl', 'tls', 'cert'],
+  ssl: ['certificate', 'tls'],
+};
+
+/** The FTS query for an error message: its normalised words plus their synonyms. */
+export function errorQuery(message: string): string | null {
+  const base = words(normalizeError(message));
+  return ftsAny([...base, ...base.flatMap((w) => SYNONYMS[w] ?? [])]);
+}
+
+/** A window of `content` around the first query word it contains, on one line. */
+export function snippet(content: string, query: string, width = 160): string {
+  const flat = content.replace(/\s+/g, ' ').trim();
+  const lower = flat.toLowerCase();
+  let at = -1;
+  for (const w of words(query)) {
+    const i = lower.indexOf(w);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  if (flat.length <= width) return flat;
+  const start = Math.max(0, Math.min(at < 0 ? 0 : at - Math.floor(width / 3), flat.length - width));
+  return `${start > 0 ? '…' : ''}${flat.slice(start, start + width)}${start + width < flat.length ? '…' : ''}`;
+}
