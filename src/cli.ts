@@ -227,6 +227,11 @@ export function buildProgram(): Command {
     .option('--worker', 'run quietly as the background worker')
     .action(act(() => import('./commands/embed.js')));
 
+  const kb = program.command('kb').description('the built-in knowledge base');
+  scopeOption(kb.command('seed').description('load design patterns, best practices and common error resolutions (idempotent)')).action(
+    act(() => import('./commands/kb.js').then((m) => ({ run: m.seed }))),
+  );
+
   program
     .command('export [file]')
     .description("write everything mem stores as a versioned JSON bundle (default or '-': stdout)")

@@ -6,6 +6,7 @@ import { schemaVersion, storeId } from '../db/open.js';
 import { InputError } from '../errors.js';
 import { rebuildAggregates, type Contribution } from '../fixes/aggregates.js';
 import { attemptFromJson } from '../fixes/input.js';
+import { exportSections, importSections, parseSections, type ParsedSections, type SectionsReport } from './bundle-sections.js';
 import { FixStore, toAttempt, type ExportedAttempt, type FixAttempt } from '../fixes/store.js';
 
 export const BUNDLE_FORMAT = 'mem-bundle';
@@ -25,6 +26,7 @@ export interface Bundle {
   fix_archive: ArchiveRow[];
   fix_tombstones: string[];
   model_notes: { model: string; notes: string }[];
+  sections: ParsedSections;
 }
 
 /**
@@ -48,6 +50,7 @@ export function writeBundle(db: Db, write: (chunk: string) => void, now: number)
     section('fix_archive', db.prepare('SELECT * FROM fix_archive').iterate());
     section('fix_tombstones', mapIter(db.prepare('SELECT uid FROM fix_tombstones').iterate(), (r) => (r as { uid: string }).uid));
     section('model_notes', mapIter(db.prepare("SELECT model_name AS model, notes FROM model_characteristics WHERE notes <> ''").iterate(), (r) => r));
+    for (const [name, rows] of exportSections(db)) section(name, rows);
   })();
   write('\n}\n');
   return counts;
@@ -107,7 +110,7 @@ export function parseBundle(text: string): Bundle {
     if (!isObj(n) || typeof n.model !== 'string' || typeof n.notes !== 'string') throw new InputError('must be {model, notes}', undefined, `model_notes[${i}]`);
     return { model: n.model, notes: n.notes };
   });
-  return { ...(doc as unknown as Bundle), fix_attempts: attempts, fix_archive: archive, fix_tombstones: tombstones, model_notes: notes };
+  return { ...(doc as unknown as Bundle), fix_attempts: attempts, fix_archive: archive, fix_tombstones: tombstones, model_notes: notes, sections: parseSections(list) };
 }
 
 function validateAttempt(a: unknown, i: number): ExportedAttempt {
@@ -140,6 +143,7 @@ export interface ImportReport {
   fix_attempts: { added: number; already_present: number; superseded_by_archive: number };
   fix_archive: { merged: number };
   fix_tombstones: { added: number };
+  added: SectionsReport;
   changed: boolean;
 }
 
@@ -173,13 +177,16 @@ export function importBundle(db: Db, b: Bundle): ImportReport {
     const fresh = b.fix_attempts.filter((a) => !isTomb.get(a.uid));
     const added = new FixStore(db).insertExported(fresh);
     const setNotes = db.prepare("UPDATE model_characteristics SET notes = ? WHERE model_name = ? AND notes = ''");
-    const changed = added + merged + rawDropped + tombAdded > 0;
-    if (changed) rebuildAggregates(db);
+    const fixesChanged = added + merged + rawDropped + tombAdded > 0;
+    if (fixesChanged) rebuildAggregates(db);
+    const sections = importSections(db, b.sections);
+    const changed = fixesChanged || Object.values(sections).some((n) => n > 0);
     for (const n of b.model_notes) setNotes.run(n.notes, n.model);
     return {
       fix_attempts: { added, already_present: fresh.length - added, superseded_by_archive: b.fix_attempts.length - fresh.length + rawDropped },
       fix_archive: { merged },
       fix_tombstones: { added: tombAdded },
+      added: sections,
       changed,
     };
   })();

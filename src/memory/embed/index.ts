@@ -8,7 +8,7 @@ import { DEFAULT_OPENAI_MODEL, loadOpenAIEmbedder } from './openai.js';
 import type { Embedder, EmbeddingProvider, LoadOptions } from './types.js';
 
 export { EmbeddingUnavailable, type Embedder, type EmbeddingProvider, type EmbedProgress, type LoadOptions } from './types.js';
-export { isOffline, locateModel, modelCacheDir, type ModelLocation } from './local.js';
+export { isOffline, locateModel, modelCacheDir, type ModelLocation } from './locate.js';
 
 export function defaultModel(provider: EmbeddingProvider): string {
   return provider === 'local' ? DEFAULT_LOCAL_MODEL : DEFAULT_OPENAI_MODEL;

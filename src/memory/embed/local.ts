@@ -1,82 +1,25 @@
 // The local provider: a sentence encoder (MiniLM by default) run in-process by transformers.js on
 // onnxruntime-node. transformers.js is imported only here and only when a model is loaded: it costs
 // ~200 ms of start-up and most mem commands never embed.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { hubHost, locateModel, type ModelLocation } from './locate.js';
+import { meanPoolNormalise, type TensorLike } from './pool.js';
+import { EXIT_FAILURE, MemError } from '../../errors.js';
 import { describeError, EmbeddingUnavailable, type Embedder, type LoadOptions } from './types.js';
 
 export const DEFAULT_LOCAL_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
-/** Files transformers.js reads for a BERT-style feature-extraction model (all fatal if absent). */
-const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
-const QUANTIZED_FILE = 'onnx/model_quantized.onnx';
-const FP32_FILE = 'onnx/model.onnx';
-
-/** Where a model will be read from; `download` means it is fetched into the cache first. */
-export interface ModelLocation {
-  source: 'dir' | 'cache' | 'download';
-  /** The directory that holds `<model name>/...` (MEM_MODEL_DIR or the cache). */
-  root: string;
-  /** transformers.js picks `onnx/model_quantized.onnx` when true, `onnx/model.onnx` when false. */
-  quantized: boolean;
+/** The slice of transformers.js' feature-extraction pipeline that mem uses: its tokenizer and model. */
+interface FeatureExtractor {
+  tokenizer(texts: string[], options: { padding: boolean; truncation: boolean }): Record<string, TensorLike> & { attention_mask: TensorLike };
+  model(inputs: Record<string, TensorLike>): Promise<Record<string, TensorLike | undefined>>;
 }
-
-/** Downloaded models live in mem's own cache, not inside node_modules (transformers.js' default). */
-export function modelCacheDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(base, 'mem', 'models');
-}
-
-export function isOffline(env: NodeJS.ProcessEnv): boolean {
-  return ['1', 'true', 'yes', 'on'].includes((env.MEM_OFFLINE ?? '').trim().toLowerCase());
-}
-
-/** Checks `<root>/<model>/` for a complete model; returns whether it is quantized, or null. */
-function probe(root: string, model: string): { quantized: boolean } | null {
-  const dir = join(root, model);
-  if (!REQUIRED_FILES.every((f) => existsSync(join(dir, f)))) return null;
-  if (existsSync(join(dir, QUANTIZED_FILE))) return { quantized: true };
-  if (existsSync(join(dir, FP32_FILE))) return { quantized: false };
-  return null;
-}
-
-/**
- * MEM_MODEL_DIR first, then the cache, then a download (quantized: 23 MB instead of 90 MB).
- * Deciding this ourselves, before transformers.js runs, gives one clear error offline instead of
- * its per-file console warnings and a "file was not found locally" message naming one file.
- */
-export function locateModel(model: string, env: NodeJS.ProcessEnv): ModelLocation {
-  const dir = env.MEM_MODEL_DIR ? resolve(env.MEM_MODEL_DIR) : '';
-  const cache = modelCacheDir(env);
-  const inDir = dir ? probe(dir, model) : null;
-  if (inDir) return { source: 'dir', root: dir, ...inDir };
-  const inCache = probe(cache, model);
-  if (inCache) return { source: 'cache', root: cache, ...inCache };
-  if (isOffline(env)) {
-    const where = dir ? `MEM_MODEL_DIR (${dir}) or the model cache (${cache})` : `the model cache (${cache}) (MEM_MODEL_DIR is not set)`;
-    throw new EmbeddingUnavailable(
-      `no embedding model: ${model} is not in ${where} and cannot be downloaded (MEM_OFFLINE=1); keyword search still works`,
-    );
-  }
-  return { source: 'download', root: cache, quantized: true };
-}
-
-/** The slice of transformers.js' feature-extraction pipeline that mem uses. */
-type FeatureExtractor = (
-  texts: string[],
-  options: { pooling: 'mean'; normalize: boolean },
-) => Promise<{ dims: number[]; data: Float32Array }>;
 
 // One pipeline per model and location per process: loading parses the ONNX graph and tokenizer
 // (hundreds of ms for the real model), so repeated loadEmbedder calls reuse it. Failures are not
 // kept, so a long-running worker can retry once the network or files are back.
 const loaded = new Map<string, Promise<FeatureExtractor>>();
-
-/** HF_ENDPOINT (the Hub's own variable for mirrors) replaces huggingface.co as the download host. */
-export function hubHost(env: NodeJS.ProcessEnv): string {
-  return (env.HF_ENDPOINT || 'https://huggingface.co').replace(/\/*$/, '/');
-}
+let loadsInOrder: Promise<unknown> = Promise.resolve();
 
 async function loadPipeline(model: string, env: NodeJS.ProcessEnv, loc: ModelLocation, opts: LoadOptions): Promise<FeatureExtractor> {
   let transformers: typeof import('@xenova/transformers');
@@ -86,8 +29,8 @@ async function loadPipeline(model: string, env: NodeJS.ProcessEnv, loc: ModelLoc
     throw new EmbeddingUnavailable(`the local embedding runtime (transformers.js/onnxruntime-node) cannot load: ${describeError(err)}; keyword search still works`);
   }
   const { env: tf, pipeline } = transformers;
-  // transformers.js' env is process-global; it is set right before each load, which the memo
-  // above serialises per model. Reads go: FS cache (`cacheDir/<model>/<file>`), then
+  // transformers.js' env is process-global and read throughout a load, so loads run one at a time
+  // (see `loadsInOrder`) and each sets it first. Reads go: FS cache (`cacheDir/<model>/<file>`), then
   // `localModelPath/<model>/<file>` if local models are allowed, then the Hub if remote is allowed.
   // The cache has the same layout as a model directory, so a found model (dir or cache) is read as
   // a local model. (The FS cache alone will not do offline: with allowLocalModels and
@@ -152,19 +95,13 @@ function forwardProgress(onProgress: NonNullable<LoadOptions['onProgress']>): (e
   };
 }
 
-/** Splits the pipeline's [n, dim] tensor into one copied vector per text. */
-function rows(out: { dims: number[]; data: Float32Array }, n: number): Float32Array[] {
-  const [count, dim] = out.dims;
-  if (out.dims.length !== 2 || count !== n || !dim) throw new Error(`unexpected embedding shape [${out.dims.join(', ')}] for ${n} texts`);
-  return Array.from({ length: n }, (_, i) => out.data.slice(i * dim, (i + 1) * dim));
-}
-
 export async function loadLocalEmbedder(model: string, env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Promise<Embedder> {
   const loc = locateModel(model, env);
   const key = `${model}\0${loc.root}\0${loc.quantized}`;
   let pending = loaded.get(key);
   if (!pending) {
-    pending = loadPipeline(model, env, loc, opts);
+    pending = loadsInOrder.then(() => loadPipeline(model, env, loc, opts));
+    loadsInOrder = pending.catch(() => undefined);
     loaded.set(key, pending);
     pending.catch(() => loaded.delete(key));
   }
@@ -172,13 +109,24 @@ export async function loadLocalEmbedder(model: string, env: NodeJS.ProcessEnv, o
   const run = async (texts: string[]): Promise<Float32Array[]> => {
     try {
       // One call per batch: the tokenizer pads the batch and onnxruntime runs it as one tensor.
-      return rows(await extract(texts, { pooling: 'mean', normalize: true }), texts.length);
+      const inputs = extract.tokenizer(texts, { padding: true, truncation: true });
+      const outputs = await extract.model(inputs);
+      const hidden = outputs.last_hidden_state ?? outputs.token_embeddings;
+      if (!hidden || hidden.dims.length !== 3) throw new Error(`model output is not [batch, sequence, dim] (outputs: ${Object.keys(outputs).join(', ')})`);
+      return meanPoolNormalise(hidden, inputs.attention_mask);
     } catch (err) {
-      throw new EmbeddingUnavailable(`embedding with ${model} failed: ${describeError(err)}`);
+      // A plain MemError, not EmbeddingUnavailable: the model loaded, so a failure here is about
+      // these texts, and the worker marks them failed with backoff instead of stalling the queue.
+      throw new MemError(`embedding with ${model} failed: ${describeError(err)}`, EXIT_FAILURE, 'embedding_failed');
     }
   };
   // The dimension comes from the model's output rather than a table of known models.
-  const dim = (await run(['dimension probe']))[0]!.length;
+  let dim: number;
+  try {
+    dim = (await run(['dimension probe']))[0]!.length;
+  } catch (err) {
+    throw new EmbeddingUnavailable(`embedding model ${model} loaded but cannot embed: ${(err as Error).message}; keyword search still works`);
+  }
   return {
     provider: 'local',
     model,

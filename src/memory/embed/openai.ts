@@ -12,6 +12,11 @@ const KNOWN_DIMS: Record<string, number> = {
   'text-embedding-ada-002': 1536,
 };
 
+/** Statuses that say the service cannot embed now (auth, timeout, rate limit, server), whatever the input. */
+function serviceUnavailable(status: number): boolean {
+  return status === 401 || status === 403 || status === 408 || status === 429 || status >= 500;
+}
+
 interface EmbeddingsResponse {
   data?: { index: number; embedding: number[] }[];
 }
@@ -54,7 +59,13 @@ export async function loadOpenAIEmbedder(model: string, env: NodeJS.ProcessEnv):
       throw new EmbeddingUnavailable(`openai embeddings: cannot reach ${url} (${describeError(err)})`);
     }
     const body = await res.text();
-    if (!res.ok) throw new MemError(`openai embeddings: HTTP ${res.status} from ${url}: ${describe(body)}`, undefined, 'embedding_http');
+    if (!res.ok) {
+      const msg = `openai embeddings: HTTP ${res.status} from ${url}: ${describe(body)}`;
+      // Auth, rate limits and server errors are not the texts' fault: EmbeddingUnavailable lets the
+      // worker leave them pending. Anything else (400: input too long...) fails these texts.
+      if (serviceUnavailable(res.status)) throw new EmbeddingUnavailable(msg);
+      throw new MemError(msg, undefined, 'embedding_http');
+    }
     let parsed: EmbeddingsResponse;
     try {
       parsed = JSON.parse(body) as EmbeddingsResponse;
@@ -72,6 +83,13 @@ export async function loadOpenAIEmbedder(model: string, env: NodeJS.ProcessEnv):
   };
 
   // Models not in the table (compatible servers) are asked once, so `dim` is known up front.
-  if (!dim) dim = (await embed(['dimension probe']))[0]!.length;
+  if (!dim) {
+    try {
+      dim = (await embed(['dimension probe']))[0]!.length;
+    } catch (err) {
+      if (err instanceof EmbeddingUnavailable) throw err;
+      throw new EmbeddingUnavailable(`openai embeddings: model ${model} cannot embed: ${(err as Error).message}`);
+    }
+  }
   return { provider: 'openai', model, dim, embed };
 }
