@@ -227,6 +227,10 @@ export function buildProgram(): Command {
     .option('--worker', 'run quietly as the background worker')
     .action(act(() => import('./commands/embed.js')));
 
+  scopeOption(program.command('context <task>').description('similar past tasks, matching patterns and recommendations for a task'))
+    .option('--all-scopes', 'look in every scope')
+    .option('--top-k <n>', 'similar tasks to show', '3')
+    .action(act(() => import('./commands/context.js')));
   const kb = program.command('kb').description('the built-in knowledge base');
   scopeOption(kb.command('seed').description('load design patterns, best practices and common error resolutions (idempotent)')).action(
     act(() => import('./commands/kb.js').then((m) => ({ run: m.seed }))),

@@ -1,0 +1,134 @@
+// `mem context "TASK"`: where mem's memories meet. Similar past tasks and experiences with their
+// outcomes, learned patterns that match, related fix-attempt patterns, and recommendations in
+// words, derived from those.
+import type { Db } from '../db/open.js';
+import type { SearchHit } from './search.js';
+import { words } from './text.js';
+
+export interface SimilarTask {
+  id: string;
+  kind: string;
+  title: string;
+  snippet: string;
+  success: boolean | null;
+  similarity: number;
+  created_at: string;
+}
+
+export interface MatchingPattern {
+  id: string;
+  type: string;
+  description: string;
+  confidence: number;
+  success_indicators: unknown;
+  failure_indicators: unknown;
+  recommended_context: unknown;
+  overlap: number;
+}
+
+export interface RelatedFix {
+  name: string;
+  issue_signature: string;
+  attempts: number;
+  success_rate: number | null;
+  best_fix: string[] | null;
+}
+
+export interface TaskContext {
+  task: string;
+  similar_tasks: SimilarTask[];
+  matching_patterns: MatchingPattern[];
+  related_fixes: RelatedFix[];
+  recommendations: string[];
+}
+
+export function similarTasks(hits: SearchHit[]): SimilarTask[] {
+  return hits.map((h) => ({
+    id: h.id,
+    kind: h.kind,
+    title: h.title,
+    snippet: h.snippet,
+    success: h.memory.success,
+    similarity: h.score,
+    created_at: h.memory.created_at,
+  }));
+}
+
+/** Learned patterns whose text shares words with the task, best overlap and confidence first. */
+export function matchingPatterns(db: Db, task: string, scope: string | undefined, limit: number): MatchingPattern[] {
+  const taskWords = new Set(words(task));
+  const rows = db.prepare(`SELECT * FROM learned_patterns ${scope === undefined ? '' : 'WHERE scope = ?'} ORDER BY confidence DESC LIMIT 500`).all(...(scope === undefined ? [] : [scope])) as Record<string, unknown>[];
+  return rows
+    .map((r) => {
+      const text = `${r.match} ${r.description} ${r.recommended_context}`;
+      const overlap = [...new Set(words(text))].filter((w) => taskWords.has(w)).length;
+      return {
+        id: r.id as string,
+        type: r.type as string,
+        description: r.description as string,
+        confidence: r.confidence as number,
+        success_indicators: JSON.parse(r.success_indicators as string),
+        failure_indicators: JSON.parse(r.failure_indicators as string),
+        recommended_context: JSON.parse(r.recommended_context as string),
+        overlap,
+      };
+    })
+    .filter((p) => p.overlap > 0)
+    .sort((a, b) => b.overlap - a.overlap || b.confidence - a.confidence)
+    .slice(0, limit);
+}
+
+/** Fix-attempt patterns whose name mentions the task's words (models, issue types, tools). */
+export function relatedFixes(db: Db, task: string, limit: number): RelatedFix[] {
+  const terms = [...new Set(words(task))].filter((w) => w.length > 2).slice(0, 8);
+  if (!terms.length) return [];
+  const where = terms.map(() => 'LOWER(name) LIKE ?').join(' OR ');
+  const rows = db
+    .prepare(`SELECT * FROM issue_patterns WHERE ${where} ORDER BY success_count + failure_count DESC LIMIT ?`)
+    .all(...terms.map((t) => `%${t}%`), limit) as { name: string; issue_signature: string; success_count: number; failure_count: number; best_fix: string | null }[];
+  return rows.map((r) => {
+    const attempts = r.success_count + r.failure_count;
+    return { name: r.name, issue_signature: r.issue_signature, attempts, success_rate: attempts ? r.success_count / attempts : null, best_fix: r.best_fix ? (JSON.parse(r.best_fix) as string[]) : null };
+  });
+}
+
+/** Phrases (1-3 words) most successful similar tasks share and failed ones lack. */
+export function sharedPractice(tasks: { text: string; success: boolean | null }[]): string | null {
+  const ok = tasks.filter((t) => t.success === true);
+  const bad = tasks.filter((t) => t.success === false);
+  if (ok.length < 2) return null;
+  const grams = (text: string) => {
+    const w = words(text);
+    const out = new Set<string>();
+    for (let n = 1; n <= 3; n++) for (let i = 0; i + n <= w.length; i++) out.add(w.slice(i, i + n).join(' '));
+    return out;
+  };
+  const okSets = ok.map((t) => grams(t.text));
+  const badSets = bad.map((t) => grams(t.text));
+  let best: { g: string; score: number } | null = null;
+  for (const g of okSets[0]!) {
+    const inOk = okSets.filter((s) => s.has(g)).length / ok.length;
+    const inBad = bad.length ? badSets.filter((s) => s.has(g)).length / bad.length : 0;
+    const score = inOk - inBad + g.split(' ').length * 0.01; // prefer longer phrases on ties
+    if (inOk >= 0.75 && inOk - inBad >= 0.5 && (!best || score > best.score)) best = { g, score };
+  }
+  return best?.g ?? null;
+}
+
+export function recommendations(ctx: Omit<TaskContext, 'recommendations'>, practice: string | null): string[] {
+  const out: string[] = [];
+  const known = ctx.similar_tasks.filter((t) => t.success !== null);
+  if (known.length) {
+    const ok = known.filter((t) => t.success).length;
+    out.push(`Similar tasks succeeded ${ok} time${ok === 1 ? '' : 's'} out of ${known.length}${practice ? `; the successful ones share "${practice}"` : ''}.`);
+  } else if (ctx.similar_tasks.length) out.push(`${ctx.similar_tasks.length} similar memories found, none with a recorded outcome.`);
+  else out.push('No similar task in memory yet: record how this one goes (mem add --kind task --success|--failure).');
+  for (const p of ctx.matching_patterns.slice(0, 2)) {
+    const rc = Array.isArray(p.recommended_context) ? (p.recommended_context as unknown[]).slice(0, 3).map((x) => (typeof x === 'string' ? x : (x as { term?: string }).term ?? JSON.stringify(x))).join(', ') : '';
+    out.push(`Learned ${p.type} pattern (confidence ${p.confidence.toFixed(2)}): ${p.description}${rc ? ` Include: ${rc}.` : ''}`);
+  }
+  for (const f of ctx.related_fixes.slice(0, 2)) {
+    if (f.best_fix) out.push(`Related fix history: "${f.name}" was fixed ${Math.round((f.success_rate ?? 0) * 100)}% of ${f.attempts} times; best fix: ${f.best_fix.join(' && ')}.`);
+  }
+  return out;
+}
