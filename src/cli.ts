@@ -148,13 +148,75 @@ export function buildProgram(): Command {
     .option('--issue-type <type>', 'only this issue type')
     .option('--limit <n>', 'strategies per issue type', '3')
     .action(act(() => import('./commands/successful.js')));
-  program
+  const patterns = program
     .command('patterns')
-    .description('recurring issues, their success rates and confidence')
+    .description('recurring issues, their success rates and confidence (subcommands: learned patterns over task memories)')
     .option('--issue-type <type>', 'only this issue type')
     .option('--min-attempts <n>', 'only patterns seen at least this often', '1')
     .option('--limit <n>', 'at most this many', '20')
     .action(act(() => import('./commands/patterns.js')));
+  // `mem patterns` alone lists fix-attempt patterns; these are its subcommands. `patterns` parses its
+  // own options (--limit) wherever they appear and optsWithGlobals lets the parent win, so
+  // `learned --limit` arrives through the parent: keep the same default there.
+  const learnedPatterns = (name: 'extract' | 'learned' | 'feedback') => act(() => import('./commands/learned-patterns.js').then((m) => ({ run: m[name] })));
+  const scopeFlag = ['--scope <scope>', 'project namespace (default: $MEM_SCOPE, else the git root of the cwd, else default)'] as const;
+  patterns
+    .command('extract')
+    .description('learn what separates successful from failed task memories whose title or content matches a regex')
+    .requiredOption('--match <regex>', 'JavaScript regular expression, case-insensitive (guarded against catastrophic backtracking)')
+    .requiredOption('--type <type>', 'success, failure or optimization')
+    .option('--min-samples <n>', 'fewest matching tasks with a known outcome', '3')
+    .option(...scopeFlag)
+    .action(learnedPatterns('extract'));
+  patterns
+    .command('learned')
+    .description('learned patterns, most confident first')
+    .option('--type <type>', 'only success, failure or optimization')
+    .option('--scope <scope>', 'only this scope (default: every scope)')
+    .option('--limit <n>', 'at most this many', '20')
+    .action(learnedPatterns('learned'));
+  patterns
+    .command('feedback <id>')
+    .description('say whether a learned pattern helped: moves its confidence (0..1) and counts the verdict')
+    .option('--helpful', 'it helped: raise confidence')
+    .option('--not-helpful', 'it did not: lower confidence')
+    .option('--adjust <x>', 'how far to move confidence', '0.1')
+    .action(learnedPatterns('feedback'));
+
+  const episode = program.command('episode').description('record a task as a sequence of events, and learn from past episodes');
+  const episodes = (name: 'start' | 'event' | 'end' | 'show' | 'similar' | 'failures') => act(() => import('./commands/episode.js').then((m) => ({ run: m[name] })));
+  episode.command('start <task>').description('start an episode; prints its id').option('--context <json>', 'JSON object: what the task starts from').option(...scopeFlag).action(episodes('start'));
+  episode
+    .command('event <id>')
+    .description('append an event to an open episode')
+    .requiredOption('--type <type>', 'what happened: plan, tool_call, test, deploy, error...')
+    .option('--role <role>', 'who did it: agent, user, tool...')
+    .option('--data <json>', 'JSON object; an "error" key (or a type containing "error") marks an error')
+    .action(episodes('event'));
+  episode
+    .command('end <id>')
+    .description('end an episode; it is remembered as an experience memory')
+    .option('--success', 'the task succeeded')
+    .option('--failure', 'the task failed')
+    .option('--metrics <json>', 'JSON object: duration, tokens, cost...')
+    .action(episodes('end'));
+  episode.command('show <id>').description('an episode with its events in order').action(episodes('show'));
+  episode
+    .command('similar <description>')
+    .description('past episodes like this task, with similarity and outcome')
+    .option(...scopeFlag)
+    .option('--all-scopes', 'every scope')
+    .option('--success-only', 'only episodes that succeeded')
+    .option('--top-k <n>', 'how many', '5')
+    .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25')
+    .action(episodes('similar'));
+  episode
+    .command('failures')
+    .description('what failed episodes have in common: event types, errors, last steps')
+    .option(...scopeFlag)
+    .option('--all-scopes', 'every scope')
+    .option('--limit <n>', 'rows per table', '10')
+    .action(episodes('failures'));
 
   const collect = (v: string, acc: string[] = []) => [...acc, v];
   const scopeOption = (c: Command) => c.option('--scope <scope>', 'project namespace (default: $MEM_SCOPE, else the git root of the cwd, else default)');

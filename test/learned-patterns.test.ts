@@ -1,0 +1,233 @@
+// Learned patterns through the command functions on a real SQLite store: extraction from crafted
+// task memories, min-samples, listing, feedback clamping, and the regex guards (static rejection,
+// the worker timeout backstop, invalid syntax).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as patterns from '../src/commands/learned-patterns.js';
+import { createContext, type Ctx } from '../src/context.js';
+import { MemError } from '../src/errors.js';
+import { derive } from '../src/memory/pattern-derive.js';
+import { matchInWorker } from '../src/memory/regex-worker.js';
+import { unsafeReason } from '../src/memory/safe-regex.js';
+import { MemoryStore } from '../src/memory/store.js';
+
+let dir: string;
+let ctxs: Ctx[] = [];
+
+async function cli(json = true): Promise<{ ctx: Ctx; out: string[]; json<T = any>(): T }> {
+  const out: string[] = [];
+  const env: NodeJS.ProcessEnv = { HOME: dir, MEM_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), MEM_OFFLINE: '1', MEM_NO_WORKER: '1', MEM_SCOPE: 'proj' };
+  const proc = {
+    env,
+    cwd: () => dir,
+    stdout: { isTTY: false, write: (s: string) => out.push(s) },
+    stderr: { isTTY: false, write: () => true },
+    stdin: { isTTY: false },
+  } as unknown as NodeJS.Process;
+  const ctx = await createContext({ json }, proc);
+  ctxs.push(ctx);
+  return { ctx, out, json: () => JSON.parse(out.join('')) };
+}
+
+async function rejection(p: Promise<unknown>): Promise<MemError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MemError) return e;
+    throw e;
+  }
+  throw new Error('expected an error');
+}
+
+const run = async (fn: (ctx: Ctx) => unknown, json = true) => {
+  const c = await cli(json);
+  await fn(c.ctx);
+  return c;
+};
+
+async function addTasks(items: { content: string; success: boolean | null; kind?: string; title?: string; scope?: string }[]): Promise<void> {
+  const { ctx } = await cli();
+  new MemoryStore(ctx.db()).add(
+    items.map((m) => ({ kind: m.kind ?? 'task', content: m.content, title: m.title ?? '', tags: [], metadata: {}, source: 'manual', source_id: null, scope: m.scope ?? 'proj', success: m.success, task_id: null, language: null })),
+    Date.now(),
+  );
+}
+
+/** 12 deploy tasks, worded differently: the successful ones ran migrations first, the failed ones skipped tests. */
+const DEPLOYS = [
+  ...[
+    'Deploy the api service: ran migrations first, then rolled out to staging',
+    'Deploy web frontend after we ran migrations first; smoke checks passed',
+    'Deploy worker queue, ran migrations first and watched the logs',
+    'Deploy billing: ran migrations first, canary looked healthy',
+    'Deploy search index service, ran migrations first then flipped traffic',
+    'Deploy auth: ran migrations first, rollout finished in ten minutes',
+  ].map((content) => ({ content, success: true })),
+  ...[
+    'Deploy the api service: skipped tests to save time, rolled out to production',
+    'Deploy web frontend, skipped tests, pages broke',
+    'Deploy worker queue: skipped the tests and the queue jammed',
+    'Deploy billing but skipped tests; invoices failed',
+    'Deploy search with skipped tests, index corrupted',
+  ].map((content) => ({ content, success: false })),
+  { content: 'Deploy the auth service: skipped the tests again, production went down', success: false, kind: 'experience' },
+];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mem-patterns-'));
+});
+afterEach(() => {
+  for (const c of ctxs) c.close();
+  ctxs = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('patterns extract', () => {
+  beforeEach(async () => {
+    await addTasks([
+      ...DEPLOYS,
+      { content: 'Write the docs for deploy scripts', success: null }, // no outcome: not a sample
+      { content: 'Deploy notes', success: true, kind: 'note' }, // not a task
+      { content: 'Deploy the api service elsewhere', success: true, scope: 'other' }, // other scope
+      ...[1, 2].map((i) => ({ content: `Update the changelog ${i}`, success: true })),
+    ]);
+  });
+
+  it('finds success and failure indicators, recommended context and a confidence, and stores them', async () => {
+    const r = await run((ctx) => patterns.extract(ctx, { match: 'deploy', type: 'success' }));
+    const p = r.json();
+    expect(p).toMatchObject({ type: 'success', match: 'deploy', scope: 'proj', samples: 12, successes: 6, updated: false, embedding_model: null });
+    expect(p.success_indicators[0]).toEqual({ term: 'ran migrations first', successes: 6, failures: 0, score: expect.any(Number) });
+    expect(p.success_indicators[0].score).toBeGreaterThan(2);
+    expect(p.failure_indicators[0]).toMatchObject({ term: 'skipped tests', successes: 0, failures: 6 });
+    expect(p.failure_indicators[0].score).toBeLessThan(-2);
+    expect(p.success_indicators.length).toBeLessThanOrEqual(5);
+    expect(p.recommended_context.map((x: any) => x.term)).toContain('ran migrations first');
+    expect(p.recommended_context.every((x: any) => x.share >= 0.5)).toBe(true);
+    expect(p.description).toMatch(/6\/12 succeeded.*"ran migrations first".*"skipped tests"/);
+    expect(p.confidence).toBeGreaterThan(0.5);
+    expect(p.confidence).toBeLessThanOrEqual(1);
+    const row = r.ctx.db().prepare('SELECT * FROM learned_patterns WHERE id = ?').get(p.id) as any;
+    expect(JSON.parse(row.success_indicators)[0].term).toBe('ran migrations first');
+
+    // The same extraction again updates the pattern in place.
+    const again = await run((ctx) => patterns.extract(ctx, { match: 'deploy', type: 'success' }));
+    expect(again.json()).toMatchObject({ id: p.id, updated: true });
+    const text = await run((ctx) => patterns.extract(ctx, { match: 'DEPLOY', type: 'failure' }), false);
+    expect(text.out.join('')).toMatch(/failure indicators: skipped tests \(0 ok \/ 6 failed\)/);
+  });
+
+  it.each([
+    ['too few samples', { match: 'changelog', type: 'success' }, 1, /only 2 task memories in scope proj match \/changelog\/.*--min-samples is 3/],
+    ['min-samples above the samples', { match: 'deploy', type: 'success', minSamples: '13' }, 1, /only 12 task memories/],
+    ['nothing matches', { match: 'kubernetes', type: 'success' }, 1, /only 0 task memories/],
+    ['bad type', { match: 'deploy', type: 'great' }, 2, /--type must be success, failure, optimization/],
+    ['bad min-samples', { match: 'deploy', type: 'success', minSamples: 'x' }, 2, /--min-samples expects a whole number/],
+    ['invalid regex', { match: '(deploy', type: 'success' }, 2, /--match is not a valid regular expression: .*Unterminated group/],
+    ['nested quantifier', { match: '(a+)+$', type: 'success' }, 2, /could take exponential time \(a repeated group contains another repetition/],
+    ['overlapping alternation', { match: '(a|aa)*b', type: 'success' }, 2, /alternatives that can match the same text/],
+  ])('%s: a one-line error', async (_name, opts, code, message) => {
+    const e = await rejection(run((ctx) => patterns.extract(ctx, opts)));
+    expect(e.exitCode).toBe(code);
+    expect(e.message).toMatch(message);
+    expect(e.message).not.toContain('\n');
+  });
+});
+
+describe('regex guard', () => {
+  it('answers within seconds on a catastrophic pattern against a long string of a', async () => {
+    await addTasks([{ content: 'a'.repeat(30_000) + '!', success: true }, ...DEPLOYS]);
+    const t0 = Date.now();
+    const e = await rejection(run((ctx) => patterns.extract(ctx, { match: '(a+)+$', type: 'success' })));
+    expect(e.code).toBe('unsafe_regex');
+    // A polynomial blow-up passes the static check; the worker's time limit stops it.
+    const slow = await rejection(run((ctx) => patterns.extract(ctx, { match: 'a*a*a*a*a*a*b', type: 'success' })));
+    expect(slow.code).toBe('regex_timeout');
+    expect(slow.exitCode).toBe(2);
+    expect(slow.message).toMatch(/did not finish within 2s/);
+    expect(Date.now() - t0).toBeLessThan(6000);
+  });
+
+  it('terminates the worker itself after the time limit', async () => {
+    const t0 = Date.now();
+    const e = await rejection(matchInWorker('(a+)+$', ['a'.repeat(5000) + '!'], 300));
+    expect(e.code).toBe('regex_timeout');
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(await matchInWorker('migrat', ['Ran MIGRATIONS', 'skipped tests', 'migrate'])).toEqual([0, 2]);
+  });
+
+  it.each([
+    ['(a+)+$', true],
+    ['(a|aa)*', true],
+    ['(\\w+\\s?)*$', true],
+    ['(.*a){20}', true],
+    ['(?:x*)*', true],
+    ['([a-z]+)*', true],
+    ['(\\s|,)+', true],
+    ['deploy', false],
+    ['ran migrations|skipped tests', false],
+    ['(foo|bar)+', false],
+    ['(\\d+\\.){3}\\d+', false],
+    ['[a-z]+(x|y)*', false],
+    ['^deploy\\b.*prod', false],
+  ])('%s unsafe: %s', (source, unsafe) => {
+    expect(unsafeReason(source) !== null).toBe(unsafe);
+  });
+});
+
+describe('patterns learned and feedback', () => {
+  let id: string;
+  beforeEach(async () => {
+    await addTasks(DEPLOYS);
+    id = (await run((ctx) => patterns.extract(ctx, { match: 'deploy', type: 'success' }))).json().id;
+    await run((ctx) => patterns.extract(ctx, { match: 'service', type: 'failure' }));
+  });
+
+  it('lists, filters by type and limits', async () => {
+    expect((await run((ctx) => patterns.learned(ctx, {}))).json().patterns).toHaveLength(2);
+    expect((await run((ctx) => patterns.learned(ctx, { type: 'failure' }))).json().patterns.map((p: any) => p.match)).toEqual(['service']);
+    expect((await run((ctx) => patterns.learned(ctx, { limit: '1' }))).json().patterns).toHaveLength(1);
+    expect((await run((ctx) => patterns.learned(ctx, { scope: 'elsewhere' }))).json().patterns).toHaveLength(0);
+    expect((await run((ctx) => patterns.learned(ctx, {}), false)).out.join('')).toContain(id.slice(0, 8));
+  });
+
+  it.each([
+    ['helpful raises by the adjust', [{ helpful: true, adjust: '0.1' }], (c0: number) => Math.min(1, c0 + 0.1), 1, 0],
+    ['helpful clamps at 1', [{ helpful: true, adjust: '0.9' }, { helpful: true, adjust: '0.9' }], () => 1, 2, 0],
+    ['not helpful clamps at 0', [{ notHelpful: true, adjust: '1' }, { notHelpful: true }], () => 0, 0, 2],
+    ['default adjust is 0.1', [{ notHelpful: true }], (c0: number) => Math.max(0, c0 - 0.1), 0, 1],
+  ])('%s', async (_name, steps, expected, helpful, notHelpful) => {
+    const c0 = (await run((ctx) => patterns.learned(ctx, { type: 'success' }))).json().patterns[0].confidence;
+    let p: any;
+    for (const s of steps) p = (await run((ctx) => patterns.feedback(ctx, s, id.slice(0, 8)))).json();
+    expect(p.confidence).toBeCloseTo(expected(c0), 3);
+    expect(p.feedback).toEqual({ helpful, not_helpful: notHelpful });
+  });
+
+  it.each([
+    ['no verdict', {}, 2, /--helpful or --not-helpful/],
+    ['both verdicts', { helpful: true, notHelpful: true }, 2, /--helpful or --not-helpful/],
+    ['adjust out of range', { helpful: true, adjust: '2' }, 2, /--adjust must be/],
+    ['adjust not a number', { helpful: true, adjust: 'lots' }, 2, /--adjust must be/],
+  ])('feedback with %s is a usage error', async (_name, opts, code, message) => {
+    const e = await rejection(run((ctx) => patterns.feedback(ctx, opts, id)));
+    expect([e.exitCode, e.message]).toEqual([code, expect.stringMatching(message)]);
+  });
+
+  it('an unknown pattern id is a clear error', async () => {
+    const e = await rejection(run((ctx) => patterns.feedback(ctx, { helpful: true }, 'ffffffff')));
+    expect([e.exitCode, e.code]).toEqual([1, 'not_found']);
+  });
+});
+
+describe('derive', () => {
+  it('gives no indicators when every sample has the same outcome, and a low confidence', () => {
+    const d = derive([1, 2, 3].map((i) => ({ text: `deploy ${i} ran migrations`, success: true })));
+    expect(d.success_indicators).toEqual([]);
+    expect(d.failure_indicators).toEqual([]);
+    expect(d.recommended_context[0]).toMatchObject({ term: 'deploy ran migrations', share: 1 });
+    expect(d.confidence).toBeLessThan(0.1);
+  });
+});
