@@ -26,7 +26,9 @@ __mem_seq=0
 __mem_pending=0
 __mem_checked=0
 __mem_at_prompt=''
-__mem_histnum=''
+__mem_histnum='?'
+__mem_histline=''
+__mem_histcmd=''
 __mem_start=''
 __mem_cmd=''
 __mem_cwd=''
@@ -63,13 +65,19 @@ __mem_preexec() {
   num=${line%%[!0-9]*}
   line=${line#"$num"}
   line=${line:2}
-  # An unchanged history number means the line was not saved: HISTCONTROL=ignorespace (private)
-  # or ignoredups (a repeat, recorded when its first word is what is running now).
-  if [[ -n "$__mem_histnum" && "$num" == "$__mem_histnum" && "${BASH_COMMAND%% *}" != "${line%% *}" ]]; then
-    __mem_pending=0
-    return 0
+  # An unchanged newest history entry means the line was not saved: HISTCONTROL=ignorespace
+  # (private) or ignoredups (a repeat: recorded when it starts with the same command as the line
+  # that was saved did). (erasedups keeps the number but changes the entry: a saved line.)
+  if [[ "$num" == "$__mem_histnum" && "$line" == "$__mem_histline" ]]; then
+    if [[ -z "$__mem_histcmd" || "${BASH_COMMAND-}" != "$__mem_histcmd" ]]; then
+      __mem_pending=0
+      return 0
+    fi
+  else
+    __mem_histnum=$num
+    __mem_histline=$line
+    __mem_histcmd=${BASH_COMMAND-}
   fi
-  __mem_histnum=$num
   __mem_begin "$line"
 }
 
@@ -99,10 +107,43 @@ __mem_precmd() {
   return $__mem_status
 }
 
+# Sets our DEBUG trap, keeping the one given ($1: `trap -p DEBUG` output, maybe empty) after ours,
+# and marks the prompt as reached. The trap goes off for whatever runs after it in the function that
+# set it, so it is set last.
+__mem_set_trap() {
+  local prev=$1
+  __mem_trap_wanted=''
+  __mem_at_prompt=1
+  if [[ -n "$prev" ]]; then
+    eval "prev=(${prev})"
+    # shellcheck disable=SC2064 # the previous trap's text is meant to be fixed now
+    trap "__mem_debug; ${prev[2]}" DEBUG
+  else
+    trap '__mem_debug' DEBUG
+  fi
+}
+
 __mem_ready() {
   local __mem_status=$?
-  __mem_at_prompt=1
-  return $__mem_status
+  # At the first prompt (history is loaded by then), note the newest entry, so that a first
+  # command that is not saved is not mistaken for the last one of an earlier session.
+  if [[ "$__mem_histnum" == '?' ]]; then
+    __mem_histline=$(HISTTIMEFORMAT='' builtin history 1 2>/dev/null) || __mem_histline=''
+    __mem_histline=${__mem_histline#"${__mem_histline%%[![:space:]]*}"}
+    __mem_histnum=${__mem_histline%%[!0-9]*}
+    __mem_histline=${__mem_histline#"$__mem_histnum"}
+    __mem_histline=${__mem_histline:2}
+  fi
+  # At the first prompt $1 is `trap -p DEBUG` (see below): set the trap, and nothing after it.
+  if (( $# )); then
+    __mem_set_trap "$1"
+  else
+    __mem_at_prompt=1
+    # Nothing may follow this in PROMPT_COMMAND (it would be taken for the command), so it cannot
+    # be guarded like precmd: under `set -e` a non-zero status here would end the shell.
+    [[ $- != *e* ]] || return 0
+    return $__mem_status
+  fi
 }
 
 # Starts the ingester unless one is alive (its pid is in the lock file); checked at most every
@@ -123,22 +164,18 @@ if [[ -n "${bash_preexec_imported-}${__bp_imported-}" ]]; then
   preexec_functions+=(__mem_bp_preexec)
   precmd_functions+=(__mem_precmd)
 else
-  # Keep any DEBUG trap already set, after ours.
-  __mem_prev_trap=$(trap -p DEBUG)
-  if [[ -n "$__mem_prev_trap" ]]; then
-    eval "__mem_prev_trap=(${__mem_prev_trap})"
-    # shellcheck disable=SC2064 # the previous trap's text is meant to be fixed now
-    trap "__mem_debug; ${__mem_prev_trap[2]}" DEBUG
-  else
-    trap '__mem_debug' DEBUG
-  fi
-  unset __mem_prev_trap
+  # The DEBUG trap is set at the first prompt, by __mem_ready from PROMPT_COMMAND, keeping any
+  # trap already set: only there is that trap visible (bash hides it inside `source` and functions).
+  __mem_trap_wanted=1
   # PROMPT_COMMAND may be a string or (bash >= 5.1) an array: precmd first, so it sees the
   # command's $?, and __mem_ready last, so the rest of PROMPT_COMMAND is not taken for a command.
+  # precmd returns the command's $? for the entries after it, inside `&& :` so that a non-zero
+  # status does not end a shell running with `set -e`.
   if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
-    PROMPT_COMMAND=(__mem_precmd "${PROMPT_COMMAND[@]}" __mem_ready)
+    # shellcheck disable=SC2016 # expanded when PROMPT_COMMAND runs
+    PROMPT_COMMAND=('__mem_precmd && :' "${PROMPT_COMMAND[@]}" '__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}')
   else
-    # shellcheck disable=SC2128,SC2178 # the string form of PROMPT_COMMAND
-    PROMPT_COMMAND="__mem_precmd"$'\n'"${PROMPT_COMMAND:+${PROMPT_COMMAND}$'\n'}__mem_ready"
+    # shellcheck disable=SC2016,SC2128,SC2178 # the string form of PROMPT_COMMAND, expanded when it runs
+    PROMPT_COMMAND="__mem_precmd && :"$'\n'"${PROMPT_COMMAND:+${PROMPT_COMMAND}$'\n'}"'__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}'
   fi
 fi

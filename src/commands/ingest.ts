@@ -5,6 +5,7 @@ import type { Ctx } from '../context.js';
 import { ingestPending } from '../shell/pending.js';
 import { tryLock } from '../shell/lock.js';
 import { shellPaths } from '../shell/paths.js';
+import { SPOOL_SUFFIX } from '../shell/spool.js';
 
 export async function run(ctx: Ctx, opts: Record<string, unknown>): Promise<void> {
   if (!opts.daemon) {
@@ -38,7 +39,10 @@ export async function run(ctx: Ctx, opts: Record<string, unknown>): Promise<void
       timer = setTimeout(tick, report ? 1000 : 2000); // slower retry after a failure
     };
     try {
-      watcher = watch(p.spool, () => {
+      watcher = watch(p.spool, (_event, name) => {
+        // Only spool files are news: our own status writes in this directory must not wake us,
+        // or every tick would schedule the next one at once.
+        if (name && !String(name).endsWith(SPOOL_SUFFIX)) return;
         clearTimeout(timer);
         timer = setTimeout(tick, 5);
       });

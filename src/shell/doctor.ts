@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Check } from '../maintenance/doctor.js';
 import type { Db } from '../db/open.js';
 import { ago } from '../render/style.js';
-import { rcFile, SHELLS } from './init.js';
+import { hasInitLine, rcFile, SHELLS } from './init.js';
 import { lockOwner } from './lock.js';
 import { shellPaths } from './paths.js';
 import { ShellStore } from './store.js';
@@ -15,7 +15,7 @@ export function shellChecks(env: NodeJS.ProcessEnv, db: Db | null, now: number):
   const checks: Check[] = [];
   const installed = SHELLS.filter((sh) => {
     const rc = rcFile(sh, env);
-    return existsSync(rc) && new RegExp(`mem.* init ${sh}`).test(readFileSync(rc, 'utf8'));
+    return existsSync(rc) && hasInitLine(readFileSync(rc, 'utf8'), sh);
   });
   checks.push({
     name: 'shell hook',

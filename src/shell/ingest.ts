@@ -149,7 +149,10 @@ export interface IngestStatus {
 export function writeStatus(dir: string, status: IngestStatus): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(join(dir, 'ingest.status.json'), JSON.stringify(status) + '\n', { mode: 0o600 });
+    // Replaced whole (write, then rename), so `mem doctor` never reads a half-written file.
+    const tmp = join(dir, `.ingest.status.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(status) + '\n', { mode: 0o600 });
+    renameSync(tmp, join(dir, 'ingest.status.json'));
   } catch {
     // the status is advice for `mem doctor`; never fail ingestion over it
   }

@@ -46,11 +46,21 @@ function samePath(a: string, b: string): boolean {
   }
 }
 
+/**
+ * Whether rc text runs `mem init <shell>` on a line that is not commented out: the line --install
+ * writes (mem or a quoted path to it), `eval "$(mem init zsh)"` typed by hand, `source <(mem init bash)`.
+ * Another tool's `eval "$(starship init zsh)"` is not it, whatever else the file mentions.
+ */
+export function hasInitLine(text: string, shell: Shell): boolean {
+  const run = new RegExp(`(?:^|[\\s/'"(])mem['"]?\\s+init\\s+${shell}\\b`);
+  return text.split('\n').some((line) => !/^\s*#/.test(line) && run.test(line));
+}
+
 export function install(shell: Shell, env: NodeJS.ProcessEnv, bin: string): { file: string; added: boolean; line: string } {
   const file = rcFile(shell, env);
   const line = `eval "$(${invocation(bin, env)} init ${shell})"`;
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  if (new RegExp(`init ${shell}\\)"`).test(current) && /mem/.test(current)) return { file, added: false, line };
+  if (hasInitLine(current, shell)) return { file, added: false, line };
   appendFileSync(file, `${current && !current.endsWith('\n') ? '\n' : ''}\n# mem shell integration\n${line}\n`);
   return { file, added: true, line };
 }

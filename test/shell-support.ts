@@ -1,0 +1,268 @@
+// Support for the shell-integration tests: real interactive shells in a private tmux server, the
+// hook scripts as `mem init` prints them, polling `mem history`, and cleaning up the background
+// ingester the hooks start. Not a test file itself.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, type Sandbox } from './helpers.js';
+
+export const NODE = process.execPath;
+
+/** Tools the shell tests need; CI installs them, so there a missing one fails instead of skipping. */
+export function missingTools(tools: string[]): string[] {
+  const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).status !== 0);
+  if (missing.length && process.env.CI) throw new Error(`shell tests need ${missing.join(', ')} (CI must install them)`);
+  return missing;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000, everyMs = 150): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export interface HistoryRow {
+  id: number;
+  command: string;
+  cwd: string | null;
+  git_root: string | null;
+  exit_code: number | null;
+  timestamp: string;
+  duration_ms: number | null;
+  session: string | null;
+  shell: string | null;
+  host: string | null;
+  user: string | null;
+  source: string;
+}
+
+export function history(box: Sandbox, args: string[] = [], env: NodeJS.ProcessEnv = {}): HistoryRow[] {
+  const r = box.mem(['history', '--json', '--limit', '1000000', ...args], { env });
+  if (r.code !== 0) throw new Error(`mem history exited ${r.code}: ${r.stderr}`);
+  return r.json<{ commands: HistoryRow[] }>().commands;
+}
+
+/** The environment an interactive test shell starts with (nothing inherited but PATH). */
+export function shellEnv(box: Sandbox, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    HOME: box.dir,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TERM: 'xterm',
+    LANG: 'C.UTF-8',
+    TZ: 'UTC',
+    USER: 'tester',
+    MEM_HOME: box.env.MEM_HOME!,
+    XDG_CONFIG_HOME: box.env.XDG_CONFIG_HOME!,
+    MEM_HISTORY_DAEMON_LINGER_S: '5',
+    ...extra,
+  };
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * rc files loading the hooks the way users do (eval "$(mem init ...)"). The prompt shows SHLVL,
+ * so a test can tell the outer shell's prompt from a nested one's: `mt1> `, `mt2> `.
+ */
+export function writeRcFiles(box: Sandbox): { bashrc: string; zshrc: string } {
+  const bashrc = join(box.dir, 'test.bashrc');
+  writeFileSync(
+    bashrc,
+    [
+      'HISTCONTROL=ignorespace',
+      'HISTFILE="$HOME/.bash_history"',
+      'PS1="mt${SHLVL}> "',
+      `eval "$(${q(NODE)} ${q(BIN)} init bash)"`,
+      '',
+    ].join('\n'),
+  );
+  const zshrc = join(box.dir, '.zshrc');
+  writeFileSync(zshrc, ['PS1="mt${SHLVL}> "', `eval "$(${q(NODE)} ${q(BIN)} init zsh)"`, ''].join('\n'));
+  return { bashrc, zshrc };
+}
+
+/** The command line that starts an interactive shell loading the hooks from the files above. */
+export function shellCommand(shell: 'bash' | 'zsh', rc: { bashrc: string }): string[] {
+  return shell === 'bash' ? ['bash', '--noprofile', '--rcfile', rc.bashrc, '-i'] : ['zsh', '-i'];
+}
+
+let counter = 0;
+
+/** A private tmux server (its own socket) running one window per shell. */
+export class Tmux {
+  readonly socket = `memtest-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+  private windows = 0;
+  private socketPath = '';
+
+  private tmux(args: string[], check = true): string {
+    const r = spawnSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
+    if (check && r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** Starts `argv` under `env -i` in a new window (the first call starts the server); returns its target. */
+  start(argv: string[], env: Record<string, string>, cwd: string): string {
+    const target = `w${this.windows++}`;
+    const cmd = ['env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv];
+    if (target === 'w0') {
+      this.tmux(['new-session', '-d', '-s', 'main', '-n', target, '-x', '200', '-y', '50', '-c', cwd, ...cmd]);
+      this.socketPath = this.tmux(['display-message', '-p', '-t', 'main', '#{socket_path}']).trim();
+    } else this.tmux(['new-window', '-d', '-t', 'main', '-n', target, '-c', cwd, ...cmd]);
+    this.tmux(['set-option', '-t', 'main', 'history-limit', '50000']);
+    return `main:${target}`;
+  }
+
+  /** Types `text` literally, then Enter. */
+  type(target: string, text: string): void {
+    if (text) this.tmux(['send-keys', '-t', target, '-l', text]);
+    this.tmux(['send-keys', '-t', target, 'Enter']);
+  }
+
+  /** Pastes many lines at once (each ends with a newline, which the shell reads as Enter). */
+  typeLines(target: string, lines: string[]): void {
+    this.tmux(['send-keys', '-t', target, '-l', lines.map((l) => l + '\n').join('')]);
+  }
+
+  /** Everything the window shows, including its scrollback, wrapped lines joined. */
+  capture(target: string): string {
+    return this.tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', target], false);
+  }
+
+  kill(): void {
+    this.tmux(['kill-server'], false);
+    if (this.socketPath.includes(this.socket)) rmSync(this.socketPath, { force: true }); // tmux leaves it behind
+  }
+}
+
+/** Lines of a capture that are exactly `text` (command output, not the echoed command line). */
+export const outputLines = (capture: string, text: string) => capture.split('\n').filter((l) => l.trimEnd() === text).length;
+
+/**
+ * Stops every ingester the hooks started for this sandbox: the pid in its lock file, and (Linux)
+ * any `mem __ingest` process whose MEM_HOME is this sandbox's, e.g. one started just before its
+ * shell died that has not taken the lock yet. Only processes of this sandbox are touched.
+ */
+export async function stopIngester(box: Sandbox): Promise<void> {
+  const home = box.env.MEM_HOME!;
+  const find = (): number[] => {
+    const pids = new Set<number>();
+    try {
+      const pid = Number(readFileSync(join(home, 'ingest.lock'), 'utf8').trim());
+      if (pid > 0) pids.add(pid);
+    } catch {
+      // no lock
+    }
+    if (existsSync('/proc/self/environ')) {
+      for (const d of readdirSync('/proc')) {
+        if (!/^\d+$/.test(d)) continue;
+        try {
+          if (!readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('__ingest')) continue;
+          if (readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`MEM_HOME=${home}`)) pids.add(Number(d));
+        } catch {
+          // gone, or not ours to read
+        }
+      }
+    }
+    return [...pids].filter(alive);
+  };
+  for (let round = 0; round < 3; round++) {
+    const pids = find();
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    for (const pid of pids) {
+      await until(`ingester ${pid} to exit`, () => !alive(pid), 3000, 25).catch(() => {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      });
+    }
+    if (!pids.length && round > 0) break;
+    await sleep(150);
+  }
+}
+
+/** A process that exists and is not a zombie (an orphan's zombie may linger until init reaps it). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return !existsSync('/proc/self/stat');
+  }
+}
+
+export function ensureDir(dir: string): string {
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Spool lines in the documented m1 format (fields escaped like the hooks do). */
+export function spoolLine(r: { session: string; seq: number; startUs: number; durationMs?: number; exit?: number; shell?: string; host?: string; user?: string; cwd: string; command: string }): string {
+  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r');
+  return [
+    'm1',
+    r.session,
+    r.seq,
+    r.startUs,
+    r.durationMs ?? 1,
+    r.exit ?? 0,
+    r.shell ?? 'bash',
+    esc(r.host ?? 'host'),
+    esc(r.user ?? 'tester'),
+    esc(r.cwd),
+    esc(r.command),
+  ].join('\t') + '\n';
+}
+
+export interface Spooled {
+  file: string;
+  session: string;
+  durationMs: number;
+  exit: number;
+  shell: string;
+  cwd: string;
+  command: string;
+}
+
+/** The records waiting in (or already read from) a sandbox's spool files, parsed. */
+export function spooled(box: Sandbox): Spooled[] {
+  const dir = join(box.env.MEM_HOME!, 'spool');
+  if (!existsSync(dir)) return [];
+  const unesc = (s: string) => s.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.spool') || f.endsWith('.done'))
+    .flatMap((file) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const f = l.split('\t');
+          if (f.length !== 11) throw new Error(`malformed spool line in ${file}: ${JSON.stringify(l)}`);
+          return { file, session: f[1]!, durationMs: Number(f[4]), exit: Number(f[5]), shell: f[6]!, cwd: unesc(f[9]!), command: unesc(f[10]!) };
+        }),
+    );
+}
