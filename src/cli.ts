@@ -130,6 +130,14 @@ export function buildProgram(): Command {
     .option('--daemon', 'stay and ingest as records arrive; exit when idle')
     .action(act(() => import('./commands/ingest.js')));
 
+  const evalCmd = program.command('eval').description('measure mem against baselines');
+  evalCmd
+    .command('predict <files...>')
+    .description('replay histories through the predictor (test-then-train) and report top-1/top-k hit rates against two baselines')
+    .option('--format <format>', 'auto, zsh, bash or plain (one command per line)', 'auto')
+    .option('--granularity <g>', 'full (the exact line) or name (the command name)', 'full')
+    .option('--k <n>', 'a hit at k: the true command is among the first k predictions', '3')
+    .action(act(() => import('./commands/eval-predict.js')));
   program.command('stats').description('totals and breakdowns of everything mem remembers').action(act(() => import('./commands/stats.js')));
   program
     .command('model <name>')

@@ -1,0 +1,235 @@
+// In-memory PredictStats, learned one event at a time in O(1)-ish: every update touches a fixed
+// number of rows (one command, one edge per successor kind, a few bounded top lists).
+// Transitions live in graphology DirectedGraphs, one per kind: nodes are contexts and commands
+// (templates, names), edges carry count / success / recency attributes. The `template1` graph is
+// what `mem graph` draws.
+import { DirectedGraph } from 'graphology';
+import { abstractArgs } from './args.js';
+import { addOccurrence, EMPTY_DECAY_KEY, weightedAt } from './decay.js';
+import { commandName, normalize } from './normalize.js';
+import { TopN } from './top-n.js';
+import {
+  SUCCESSOR_KINDS,
+  type CommandEvent,
+  type CommandStats,
+  type ContextTotals,
+  type PredictStats,
+  type Successor,
+  type SuccessorKind,
+} from './types.js';
+
+/** A gap this long between two commands starts a new session (idle, new terminal, next day). */
+export const SESSION_GAP_MS = 30 * 60_000;
+/** Weighted counts halve every this many commands: a few sessions of typical use. */
+export const DEFAULT_HALF_LIFE = Number(process.env.PW_HL ?? 100);
+const TOP_CAPACITY = 256;
+/** Per-context recency: a transition's weight halves every this many later visits of its context. */
+export const CONTEXT_HALF_LIFE = Number(process.env.PW_CHL ?? 4);
+
+export interface EdgeAttrs {
+  count: number;
+  /** Log-domain decay key, see decay.ts. */
+  wkey: number;
+  successes: number;
+  failures: number;
+  last_seen: number;
+  last_ts: number | null;
+  /** Latest concrete line for this edge's target. */
+  command: string;
+  /** Log-domain decay key in the context's own clock (its occurrence number), see decay.ts. */
+  ckey: number;
+}
+
+export interface NodeAttrs {
+  /** Transitions out of this node as a context. */
+  count: number;
+  wkey: number;
+}
+
+export type TransitionGraph = DirectedGraph<NodeAttrs, EdgeAttrs>;
+
+interface CommandRow {
+  command: string;
+  template: string;
+  name: string;
+  count: number;
+  wkey: number;
+  successes: number;
+  failures: number;
+  last_seen: number;
+  last_ts: number | null;
+}
+
+/** Joins the two previous lines into the `exact2` key. */
+export function pairKey(prev2: string, prev1: string): string {
+  return `${prev2}\x1f${prev1}`;
+}
+
+/** True when `event` opens a new session after `prev` (no previous command, other session, long gap). */
+export function startsSession(prev: CommandEvent | undefined, event: CommandEvent): boolean {
+  if (!prev) return true;
+  if (prev.session != null && event.session != null && prev.session !== event.session) return true;
+  return prev.ts != null && event.ts != null && event.ts - prev.ts > SESSION_GAP_MS;
+}
+
+export class MemoryStats implements PredictStats {
+  seq = 0;
+  private readonly rows = new Map<string, CommandRow>();
+  private readonly graphs = new Map<SuccessorKind, TransitionGraph>();
+  private readonly byCount = new TopN<CommandRow>(TOP_CAPACITY, (a, b) => a.count > b.count || (a.count === b.count && a.last_seen > b.last_seen));
+  private readonly byWeight = new TopN<CommandRow>(TOP_CAPACITY, (a, b) => a.wkey > b.wkey);
+  private readonly byRecency = new TopN<CommandRow>(TOP_CAPACITY, (a, b) => a.last_seen > b.last_seen);
+  private prev: { event: CommandEvent; row: CommandRow } | undefined;
+  private prev2: CommandRow | undefined;
+
+  constructor(readonly halfLife = DEFAULT_HALF_LIFE) {
+    for (const kind of SUCCESSOR_KINDS) this.graphs.set(kind, new DirectedGraph<NodeAttrs, EdgeAttrs>());
+  }
+
+  /** Counts one command after the ones learned before it. */
+  learn(event: CommandEvent): void {
+    const command = event.command.trim();
+    if (!command) return;
+    const seq = this.seq++;
+    const ok = event.exit_code == null ? 0 : event.exit_code === 0 ? 1 : -1;
+    let row = this.rows.get(command);
+    if (!row) {
+      row = { command, template: normalize(command), name: commandName(command), count: 0, wkey: EMPTY_DECAY_KEY, successes: 0, failures: 0, last_seen: -1, last_ts: null };
+      this.rows.set(command, row);
+    }
+    row.count++;
+    row.wkey = addOccurrence(row.wkey, seq, this.halfLife);
+    if (ok > 0) row.successes++;
+    if (ok < 0) row.failures++;
+    row.last_seen = seq;
+    row.last_ts = event.ts;
+    this.byCount.touch(row);
+    this.byWeight.touch(row);
+    this.byRecency.touch(row);
+
+    const p = this.prev;
+    const at = { seq, ts: event.ts, ok, command };
+    if (p) {
+      this.count('exact1', p.row.command, command, at);
+      this.count('template1', p.row.template, row.template, at);
+      this.count('name1', p.row.name, row.name, at);
+      this.count('args1', p.row.name, abstractArgs(p.row.command, command) ?? '', at);
+      if (this.prev2) {
+        this.count('exact2', pairKey(this.prev2.command, p.row.command), command, at);
+        this.count('name2', pairKey(this.prev2.name, p.row.name), row.name, at);
+        this.count('skip1', this.prev2.command, command, at);
+      }
+    }
+    if (startsSession(p?.event, event)) this.count('start', '', command, at);
+    if (event.cwd) this.count('cwd', event.cwd, command, at);
+    this.prev2 = p?.row;
+    this.prev = { event, row };
+  }
+
+  private count(kind: SuccessorKind, key: string, item: string, at: { seq: number; ts: number | null; ok: number; command: string }): void {
+    const g = this.graphs.get(kind)!;
+    if (!g.hasNode(key)) g.addNode(key, { count: 0, wkey: EMPTY_DECAY_KEY });
+    if (!g.hasNode(item)) g.addNode(item, { count: 0, wkey: EMPTY_DECAY_KEY });
+    const node = g.getNodeAttributes(key);
+    const n = node.count;
+    node.count++;
+    node.wkey = addOccurrence(node.wkey, at.seq, this.halfLife);
+    const edge = g.edge(key, item);
+    if (edge === undefined) {
+      g.addEdge(key, item, {
+        count: 1,
+        wkey: addOccurrence(EMPTY_DECAY_KEY, at.seq, this.halfLife),
+        successes: at.ok > 0 ? 1 : 0,
+        failures: at.ok < 0 ? 1 : 0,
+        last_seen: at.seq,
+        last_ts: at.ts,
+        command: at.command,
+        ckey: addOccurrence(EMPTY_DECAY_KEY, n, CONTEXT_HALF_LIFE),
+      });
+      return;
+    }
+    // Attributes are mutated in place: graphology hands out its own object, and no listener
+    // needs change events here.
+    const e = g.getEdgeAttributes(edge);
+    e.count++;
+    e.wkey = addOccurrence(e.wkey, at.seq, this.halfLife);
+    if (at.ok > 0) e.successes++;
+    if (at.ok < 0) e.failures++;
+    e.last_seen = at.seq;
+    e.last_ts = at.ts;
+    e.command = at.command;
+    e.ckey = addOccurrence(e.ckey, n, CONTEXT_HALF_LIFE);
+  }
+
+  successors(kind: SuccessorKind, key: string, limit: number): Successor[] {
+    const g = this.graphs.get(kind)!;
+    if (!g.hasNode(key)) return [];
+    const out: Successor[] = [];
+    const n = g.getNodeAttributes(key).count;
+    g.forEachOutEdge(key, (_edge, e, _source, target) => {
+      out.push({
+        item: target,
+        command: e.command,
+        template: this.rows.get(e.command)?.template ?? normalize(e.command),
+        name: this.rows.get(e.command)?.name ?? commandName(e.command),
+        count: e.count,
+        weighted: weightedAt(e.wkey, this.seq, this.halfLife),
+        successes: e.successes,
+        failures: e.failures,
+        last_seen: e.last_seen,
+        last_ts: e.last_ts,
+        local: weightedAt(e.ckey, n - 1, CONTEXT_HALF_LIFE),
+      });
+    });
+    out.sort((a, b) => b.count - a.count || b.last_seen - a.last_seen);
+    return out.length > limit ? out.slice(0, limit) : out;
+  }
+
+  context(kind: SuccessorKind, key: string): ContextTotals {
+    const g = this.graphs.get(kind)!;
+    if (!g.hasNode(key)) return { count: 0, weighted: 0, local: 0, distinct: 0 };
+    const n = g.getNodeAttributes(key);
+    const r = 2 ** (-1 / CONTEXT_HALF_LIFE);
+    return { count: n.count, weighted: weightedAt(n.wkey, this.seq, this.halfLife), local: (1 - r ** n.count) / (1 - r), distinct: g.outDegree(key) };
+  }
+
+  frequent(limit: number): CommandStats[] {
+    return this.byCount.top(limit).map((r) => this.view(r));
+  }
+
+  trending(limit: number): CommandStats[] {
+    return this.byWeight.top(limit).map((r) => this.view(r));
+  }
+
+  recent(limit: number): CommandStats[] {
+    return this.byRecency.top(limit).map((r) => this.view(r));
+  }
+
+  commands(lines: readonly string[]): Map<string, CommandStats> {
+    const out = new Map<string, CommandStats>();
+    for (const line of lines) {
+      const r = this.rows.get(line);
+      if (r) out.set(line, this.view(r));
+    }
+    return out;
+  }
+
+  /** The transition graph of one kind (read-only use: `mem graph`, diagnostics). */
+  graph(kind: SuccessorKind): TransitionGraph {
+    return this.graphs.get(kind)!;
+  }
+
+  private view(r: CommandRow): CommandStats {
+    return {
+      command: r.command,
+      template: r.template,
+      name: r.name,
+      count: r.count,
+      weighted: weightedAt(r.wkey, this.seq, this.halfLife),
+      successes: r.successes,
+      failures: r.failures,
+      last_seen: r.last_seen,
+      last_ts: r.last_ts,
+    };
+  }
+}

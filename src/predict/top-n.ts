@@ -1,0 +1,48 @@
+// An exact top-N of items whose sort keys only ever grow, and only when the item is touched
+// (counts, last-seen positions, log-domain decay keys). An item outside the top can only enter
+// it when it is touched, which is exactly when `touch` is called, so the list stays exact with
+// O(N) work per update and no rescans: the in-memory counterpart of an index on that key.
+
+export class TopN<T> {
+  private readonly items: T[] = [];
+  private readonly members = new Set<T>();
+
+  /** `before(a, b)` is true when `a` ranks strictly ahead of `b`. */
+  constructor(
+    private readonly capacity: number,
+    private readonly before: (a: T, b: T) => boolean,
+  ) {}
+
+  /** Call after the item's key has grown. */
+  touch(item: T): void {
+    const items = this.items;
+    let i: number;
+    if (this.members.has(item)) {
+      i = items.indexOf(item);
+    } else if (items.length < this.capacity) {
+      i = items.push(item) - 1;
+      this.members.add(item);
+    } else {
+      const last = items[items.length - 1]!;
+      if (!this.before(item, last)) return;
+      this.members.delete(last);
+      this.members.add(item);
+      i = items.length - 1;
+      items[i] = item;
+    }
+    // Bubble towards the front: keys only grow, so the item only moves up.
+    while (i > 0 && this.before(item, items[i - 1]!)) {
+      items[i] = items[i - 1]!;
+      i--;
+    }
+    items[i] = item;
+  }
+
+  top(limit: number): T[] {
+    return this.items.slice(0, limit);
+  }
+
+  get maxLimit(): number {
+    return this.capacity;
+  }
+}
