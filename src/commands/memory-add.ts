@@ -49,7 +49,8 @@ function bulk(ctx: Ctx, opts: Record<string, unknown>): void {
       } catch (err) {
         throw new InputError(`malformed JSON: ${(err as Error).message}`, i + 1);
       }
-      const withDefaults = { ...defaults, ...(value as object) };
+      // Spreading a non-object (an array, a string, null) would hide it as "content is required".
+      const withDefaults = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...defaults, ...value } : value;
       const m = memoryFromObject(withDefaults, i + 1);
       good.push({ ...m, scope: m.scope ?? scope });
     } catch (err) {

@@ -55,7 +55,7 @@ export function edit(ctx: Ctx, opts: Record<string, unknown>, id: string): void 
   const m = new MemoryStore(ctx.db()).edit(id, changes, ctx.now());
   if (changes.content !== undefined && m.embedding_status === 'pending') startEmbedWorker(ctx);
   if (ctx.json) return ctx.outJson(m);
-  ctx.out(`updated ${m.id}${m.embedding_status === 'pending' ? ' (content changed: embedding_status pending)' : ''}`);
+  ctx.out(`updated ${m.id}${changes.content !== undefined && m.embedding_status === 'pending' ? ' (content changed: embedding_status pending)' : ''}`);
 }
 
 export function rm(ctx: Ctx, opts: Record<string, unknown>, id: string): void {

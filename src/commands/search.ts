@@ -32,14 +32,19 @@ export async function run(ctx: Ctx, opts: Record<string, unknown>, query: string
 export async function recallError(ctx: Ctx, opts: Record<string, unknown>, message: string): Promise<void> {
   if (!message.trim()) throw new UsageError('give the error message to look up');
   const store = new MemoryStore(ctx.db());
-  const base = { filter: { ...searchFilter(ctx, opts), kind: undefined }, topK: intOption(opts.topK, '--top-k', 1, 100), threshold: threshold(opts.threshold), mode: 'hybrid' as const };
-  // Errors and their resolutions are stored as `error` or `solution` memories.
-  const [errors, solutions] = await Promise.all(
-    ['error', 'solution'].map((kind) => searchWithFallback(ctx, store, { ...base, query: normalizeError(message), match: errorQuery(message), filter: { ...base.filter, kind } })),
-  );
-  const results = [...errors!.results, ...solutions!.results].sort((a, b) => b.score - a.score).slice(0, base.topK);
-  store.markReused(results.map((r) => store.resolve(r.id).n), ctx.now());
-  print(ctx, message, { mode: errors!.mode, notice: errors!.notice, results });
+  const filter = searchFilter(ctx, opts);
+  // Errors and their resolutions are stored as `error` or `solution` memories. One search over
+  // both, so their scores are normalised together (two searches each put their best at 1.0).
+  const result = await searchWithFallback(ctx, store, {
+    query: normalizeError(message),
+    match: errorQuery(message),
+    filter: { ...filter, kind: undefined, kinds: filter.kind ? [filter.kind] : ['error', 'solution'] },
+    topK: intOption(opts.topK, '--top-k', 1, 100),
+    threshold: threshold(opts.threshold),
+    mode: 'hybrid',
+  });
+  store.markReused(result.results.map((r) => store.resolve(r.id).n), ctx.now());
+  print(ctx, message, result);
 }
 
 function print(ctx: Ctx, query: string, r: SearchResult): void {

@@ -1,6 +1,7 @@
 // Intent-named reads and writes of memories. All memory SQL lives here. Every change is written to
 // the audit trail in the same transaction; deleted memories never come back from list or search.
 import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import { MemError, UsageError } from '../errors.js';
 import { contentHash, type MemoryInput } from './input.js';
@@ -35,6 +36,8 @@ export interface ListResult {
 export interface SearchFilter {
   scope?: string; // undefined: every scope
   kind?: string;
+  /** Any of these kinds (recall-error: errors and solutions, ranked together). */
+  kinds?: string[];
   tag?: string;
   successOnly?: boolean;
 }
@@ -47,25 +50,31 @@ export const VECTOR_TABLES: Record<number, string> = { 384: 'memory_vec_384', 15
 export class MemoryStore {
   constructor(readonly db: Db) {}
 
+  // Statements of the per-memory paths, prepared once per store: a bulk add runs them 10,000 times.
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+  private prep(sql: string): Statement<unknown[]> {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
   private audit(memoryId: string, at: number, action: string, changes: Record<string, unknown> = {}): void {
-    this.db.prepare('INSERT INTO memory_audit (memory_id, at, action, changes) VALUES (?, ?, ?, ?)').run(memoryId, at, action, JSON.stringify(changes));
+    this.prep('INSERT INTO memory_audit (memory_id, at, action, changes) VALUES (?, ?, ?, ?)').run(memoryId, at, action, JSON.stringify(changes));
   }
 
   /** Identical content of the same kind in the same scope is not stored twice. Caller holds a transaction for many. */
   addOne(m: MemoryInput & { scope: string }, now: number): AddResult {
     const hash = contentHash(m.content);
-    const existing = this.db
-      .prepare('SELECT * FROM memories WHERE content_hash = ? AND kind = ? AND scope = ? AND deleted_at IS NULL LIMIT 1')
-      .get(hash, m.kind, m.scope) as MemoryRow | undefined;
+    const existing = this.prep('SELECT * FROM memories WHERE content_hash = ? AND kind = ? AND scope = ? AND deleted_at IS NULL LIMIT 1').get(hash, m.kind, m.scope) as
+      | MemoryRow
+      | undefined;
     if (existing) return { memory: toMemory(existing), created: false, duplicate_of: existing.id };
     const id = randomUUID();
     const n = Number(
-      this.db
-        .prepare(
-          `INSERT INTO memories (id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, content_hash)
+      this.prep(
+        `INSERT INTO memories (id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, content_hash)
            VALUES (@id, @kind, @content, @title, @tags, @metadata, @source, @source_id, @scope, @success, @task_id, @language, @now, @now, @hash)`,
-        )
-        .run({ ...m, id, tags: JSON.stringify(m.tags), metadata: JSON.stringify(m.metadata), success: m.success === null ? null : m.success ? 1 : 0, now, hash }).lastInsertRowid,
+      ).run({ ...m, id, tags: JSON.stringify(m.tags), metadata: JSON.stringify(m.metadata), success: m.success === null ? null : m.success ? 1 : 0, now, hash }).lastInsertRowid,
     );
     this.setTags(n, m.tags);
     this.audit(id, now, 'create', { kind: m.kind, title: m.title, scope: m.scope, source: m.source });
@@ -76,14 +85,19 @@ export class MemoryStore {
     return this.db.transaction(() => items.map((m) => this.addOne(m, now)))();
   }
 
-  private setTags(n: number, tags: string[]): void {
-    this.db.prepare('DELETE FROM memory_tags WHERE n = ?').run(n);
-    const ins = this.db.prepare('INSERT OR IGNORE INTO memory_tags (tag, n) VALUES (?, ?)');
+  /**
+   * memory_tags is keyed (tag, n) with no index on n alone, so old tags are removed by key: a
+   * `DELETE ... WHERE n = ?` scans the whole table, once per memory added (quadratic in bulk).
+   */
+  private setTags(n: number, tags: string[], previous: string[] = []): void {
+    const del = this.prep('DELETE FROM memory_tags WHERE tag = ? AND n = ?');
+    for (const t of previous) del.run(t, n);
+    const ins = this.prep('INSERT OR IGNORE INTO memory_tags (tag, n) VALUES (?, ?)');
     for (const t of tags) ins.run(t, n);
   }
 
   row(n: number): MemoryRow {
-    return this.db.prepare('SELECT * FROM memories WHERE n = ?').get(n) as MemoryRow;
+    return this.prep('SELECT * FROM memories WHERE n = ?').get(n) as MemoryRow;
   }
 
   /** A full id, or a unique prefix of at least 6 characters, of a memory not deleted (unless asked). */
@@ -168,7 +182,7 @@ export class MemoryStore {
         this.dropVector(r.n);
       }
       this.db.prepare(`UPDATE memories SET ${sets.join(', ')}, updated_at = @now WHERE n = @n`).run(p);
-      if (diff.tags) this.setTags(r.n, changes.tags!);
+      if (diff.tags) this.setTags(r.n, changes.tags!, before.tags);
       this.audit(r.id, now, 'edit', diff);
       return toMemory(this.row(r.n));
     })();
@@ -202,6 +216,7 @@ export class MemoryStore {
     const where = ['m.deleted_at IS NULL'];
     if (f.scope !== undefined) (where.push('m.scope = @scope'), (p.scope = f.scope));
     if (f.kind) (where.push('m.kind = @kind'), (p.kind = f.kind));
+    if (f.kinds?.length) (where.push(`m.kind IN (${f.kinds.map((_, i) => `@kind${i}`).join(', ')})`), f.kinds.forEach((k, i) => (p[`kind${i}`] = k)));
     if (f.tag) (where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)'), (p.tag = f.tag.toLowerCase()));
     if (f.successOnly) where.push('m.success = 1');
     return where.join(' AND ');

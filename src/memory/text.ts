@@ -20,7 +20,7 @@ export function ftsAny(terms: Iterable<string>): string | null {
  * brings its usual synonyms.
  */
 export function normalizeError(message: string): string {
-  return message
+  return expandContractions(message)
     .replace(/\b(?:https?|file):\/\/\S+/g, ' ')
     .replace(/(?:~|\.{1,2})?(?:\/[\w.@+-]+){2,}\/?/g, (p) => ` ${p.split('/').pop()} `) // keep a path's last part (a file name says a lot)
     .replace(/\b0x[0-9a-f]+\b/gi, ' ')
@@ -32,7 +32,36 @@ export function normalizeError(message: string): string {
     .trim();
 }
 
+/**
+ * "isn't", "can't", "won't" would otherwise split into a stem and a lone `t` (dropped), losing the
+ * negation that error messages spell out ("not a git repository", "cannot find").
+ */
+function expandContractions(text: string): string {
+  return text
+    .replace(/\b(can|won)[’']t\b/gi, (_, w: string) => (w.toLowerCase() === 'can' ? 'cannot' : 'will not'))
+    .replace(/\b(\w+)n[’']t\b/gi, '$1 not');
+}
+
+/** Short forms people type for the words tools print. */
+const ABBREVIATIONS: Record<string, string[]> = {
+  repo: ['repository'],
+  repos: ['repository', 'repositories'],
+  dir: ['directory'],
+  dirs: ['directory', 'directories'],
+  db: ['database'],
+  env: ['environment'],
+  config: ['configuration'],
+  auth: ['authentication'],
+  perms: ['permission', 'permissions'],
+  pkg: ['package'],
+  deps: ['dependency', 'dependencies'],
+  dep: ['dependency'],
+  cert: ['certificate'],
+  certs: ['certificate', 'certificates'],
+};
+
 const SYNONYMS: Record<string, string[]> = {
+  ...ABBREVIATIONS,
   import: ['module', 'modulenotfounderror', 'importerror', 'require', 'install'],
   module: ['import', 'package', 'modulenotfounderror'],
   modulenotfounderror: ['module', 'import', 'install'],

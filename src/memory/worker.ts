@@ -74,39 +74,64 @@ export async function runWorker(db: Db, embedder: Embedder, o: WorkerOptions): P
   const store = new MemoryStore(db);
   const total = () => (db.prepare("SELECT COUNT(*) AS c FROM memories WHERE deleted_at IS NULL AND embedding_status IN ('pending', 'processing')").get() as { c: number }).c;
   const all = total();
+  for (;;) {
+    const batch = claim(db, o.batchSize, o.now());
+    if (!batch.length) break;
+    let vectors: (Float32Array | null)[];
+    try {
+      vectors = await embedder.embed(batch.map(textOf));
+    } catch (err) {
+      if (err instanceof EmbeddingUnavailable) return unavailable(db, batch, err, report);
+      if (batch.length === 1) {
+        fail(db, batch, (err as Error).message, o.now());
+        report.failed += 1;
+        continue;
+      }
+      // One bad text must not fail its batch neighbours (and use up their attempts): one by one.
+      vectors = [];
+      for (const [i, r] of batch.entries()) {
+        try {
+          vectors.push((await embedder.embed([textOf(r)]))[0]!);
+        } catch (one) {
+          if (one instanceof EmbeddingUnavailable) {
+            keep(db, store, table, embedder, batch.slice(0, i), vectors, report, o.now());
+            return unavailable(db, batch.slice(i), one, report);
+          }
+          fail(db, [r], (one as Error).message, o.now());
+          report.failed += 1;
+          vectors.push(null);
+        }
+      }
+    }
+    keep(db, store, table, embedder, batch, vectors, report, o.now());
+    o.onProgress?.(report.embedded, all);
+  }
+  return report;
+}
+
+/** Stores the vectors of a batch (null: that memory failed and is already marked so). */
+function keep(db: Db, store: MemoryStore, table: string, embedder: Embedder, batch: MemoryRow[], vectors: (Float32Array | null)[], report: WorkerReport, now: number): void {
   const insert = db.prepare(`INSERT INTO ${table} (rowid, scope, model, embedding) VALUES (?, ?, ?, ?)`);
   const done = db.prepare(
     "UPDATE memories SET embedding_status = 'completed', embedding_model = ?, embedding_dim = ?, embedding_updated_at = ?, embedding_error = NULL, embedding_claim = NULL, embedding_retry_at = NULL WHERE n = ?",
   );
-  for (;;) {
-    const batch = claim(db, o.batchSize, o.now());
-    if (!batch.length) break;
-    let vectors: Float32Array[];
-    try {
-      vectors = await embedder.embed(batch.map(textOf));
-    } catch (err) {
-      if (err instanceof EmbeddingUnavailable) {
-        // Not the memories' fault: they wait as pending for a model, without using up retries.
-        db.prepare(`UPDATE memories SET embedding_status = 'pending', embedding_claim = NULL WHERE n IN (${batch.map((r) => r.n).join(',')})`).run();
-        report.unavailable = err.message;
-        return report;
-      }
-      fail(db, batch, (err as Error).message, o.now());
-      report.failed += batch.length;
-      continue;
-    }
-    const now = o.now();
-    db.transaction(() => {
-      batch.forEach((r, i) => {
-        store.dropVector(r.n);
-        insert.run(BigInt(r.n), r.scope, embedder.model, vectors[i]!);
-        done.run(embedder.model, embedder.dim, now, r.n);
-        if (markNearDuplicate(db, store, table, r, vectors[i]!, embedder.model, now)) report.near_duplicates++;
-      });
-    })();
-    report.embedded += batch.length;
-    o.onProgress?.(report.embedded, all);
-  }
+  db.transaction(() => {
+    batch.forEach((r, i) => {
+      const v = vectors[i];
+      if (!v) return;
+      store.dropVector(r.n);
+      insert.run(BigInt(r.n), r.scope, embedder.model, v);
+      done.run(embedder.model, embedder.dim, now, r.n);
+      report.embedded++;
+      if (markNearDuplicate(db, store, table, r, v, embedder.model, now)) report.near_duplicates++;
+    });
+  })();
+}
+
+/** Not the memories' fault: they wait as pending for a model, without using up retries. */
+function unavailable(db: Db, rows: MemoryRow[], err: EmbeddingUnavailable, report: WorkerReport): WorkerReport {
+  if (rows.length) db.prepare(`UPDATE memories SET embedding_status = 'pending', embedding_claim = NULL WHERE n IN (${rows.map((r) => r.n).join(',')})`).run();
+  report.unavailable = err.message;
   return report;
 }
 

@@ -1,0 +1,149 @@
+// Retrieval quality of `mem recall-error` in keyword mode (no model): a labelled set of stored
+// errors with their resolutions (test/fixtures/error-pairs.ts) and, for each, the query a user
+// types when meeting the error again. Run `npm run build` first.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorQuery, normalizeError, words } from '../src/memory/text.js';
+import { ERROR_PAIRS } from './fixtures/error-pairs.js';
+import { jsonl, sandbox, type Result, type Sandbox } from './helpers.js';
+
+interface Hit {
+  id: string;
+  score: number;
+  keyword_score: number;
+  semantic_score: number;
+  kind: string;
+  memory: { source_id: string | null; kind: string; content: string };
+}
+interface SearchJson {
+  mode: string;
+  notice: string | null;
+  results: Hit[];
+}
+
+let box: Sandbox;
+
+function ok(r: Result): Result {
+  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
+
+beforeAll(() => {
+  box = sandbox();
+  const noModel = join(box.dir, 'no-model');
+  mkdirSync(noModel);
+  Object.assign(box.env, { MEM_OFFLINE: '1', MEM_NO_WORKER: '1', MEM_MODEL_DIR: noModel, MEM_SCOPE: 'errors', NO_COLOR: '1' });
+  const file = join(box.dir, 'pairs.jsonl');
+  writeFileSync(file, jsonl(ERROR_PAIRS.map((p) => ({ kind: 'error', content: p.content, tags: p.tags, source: 'manual', source_id: p.key }))));
+  const r = ok(box.mem(['add', '--bulk', file, '--json'])).json<{ created: number; failed: number }>();
+  expect(r).toMatchObject({ created: ERROR_PAIRS.length, failed: 0 });
+});
+afterAll(() => box.cleanup());
+
+describe('the labelled error set', () => {
+  it('has at least 50 honest pairs over every category', () => {
+    expect(ERROR_PAIRS.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(ERROR_PAIRS.map((p) => p.key)).size).toBe(ERROR_PAIRS.length);
+    const categories = new Set(ERROR_PAIRS.map((p) => p.category));
+    for (const c of ['python', 'node', 'git', 'docker', 'shell', 'database', 'ssl', 'permissions', 'network', 'memory-disk']) expect(categories, c).toContain(c);
+    for (const p of ERROR_PAIRS) {
+      // The query is not a piece of the stored text, and the stored text holds a resolution.
+      expect(p.content.toLowerCase(), p.key).not.toContain(p.query.toLowerCase());
+      expect(p.content, p.key).toMatch(/\nResolved: /);
+      expect(words(p.query).length, p.key).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('recall-error in keyword mode', () => {
+  it('finds the stored error in the top 3 for at least 80% of the queries', { timeout: 180_000 }, () => {
+    const misses: string[] = [];
+    let top1 = 0;
+    let top3 = 0;
+    for (const p of ERROR_PAIRS) {
+      const r = ok(box.mem(['recall-error', p.query, '--json', '--top-k', '3'])).json<SearchJson>();
+      expect(r.mode).toBe('keyword');
+      expect(r.notice).toMatch(/keyword results only/);
+      expect(r.results.length).toBeLessThanOrEqual(3);
+      const keys = r.results.map((h) => h.memory.source_id);
+      if (keys[0] === p.key) top1++;
+      if (keys.includes(p.key)) top3++;
+      else misses.push(`  ${p.key}: "${p.query}" -> ${keys.join(', ') || '(nothing)'}`);
+    }
+    const recall3 = top3 / ERROR_PAIRS.length;
+    console.log(
+      `recall-error keyword mode over ${ERROR_PAIRS.length} pairs: recall@1 ${(top1 / ERROR_PAIRS.length).toFixed(3)}, recall@3 ${recall3.toFixed(3)}` +
+        (misses.length ? `\nmisses:\n${misses.join('\n')}` : '; no misses'),
+    );
+    expect(recall3).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('ranks errors and solutions together on one scale', () => {
+    const b = sandbox();
+    try {
+      Object.assign(b.env, { MEM_OFFLINE: '1', MEM_NO_WORKER: '1', MEM_MODEL_DIR: join(b.dir, 'none'), MEM_SCOPE: 'mix' });
+      const add = (kind: string, text: string) => ok(b.mem(['add', '--kind', kind, '--json', text])).json<{ id: string }>().id;
+      const exact = add('error', "ModuleNotFoundError: No module named 'fastapi'. Fixed by activating the venv and pip install fastapi");
+      add('error', "ModuleNotFoundError: No module named 'numpy'. Fixed with pip install numpy");
+      add('error', 'Segmentation fault in the image resizer; rebuilt libvips');
+      const weak = add('solution', 'To speed up docker builds, order the Dockerfile so that dependency install steps come first');
+      add('note', "ModuleNotFoundError: No module named 'fastapi' (a note, not an error memory)");
+      const r = ok(b.mem(['recall-error', "ModuleNotFoundError: No module named 'fastapi'", '--json', '--top-k', '5'])).json<SearchJson>();
+      expect(r.results[0]!.id).toBe(exact);
+      expect(r.results.map((h) => h.kind)).not.toContain('note');
+      // The solution shares one common word: it must not score like the best error match.
+      const w = r.results.find((h) => h.id === weak);
+      if (w) expect(w.score).toBeLessThan(r.results[0]!.score / 2);
+      // --kind narrows to one kind.
+      const onlySolutions = ok(b.mem(['recall-error', 'docker build dependency install', '--kind', 'solution', '--json'])).json<SearchJson>();
+      expect(onlySolutions.results.map((h) => h.id)).toEqual([weak]);
+    } finally {
+      b.cleanup();
+    }
+  });
+});
+
+describe('mem search --mode keyword', () => {
+  it('finds memories by an exact keyword', () => {
+    const cases: [string, string][] = [
+      ['EADDRINUSE', 'node-eaddrinuse'],
+      ['certbot', 'curl-cert-expired'],
+      ['ERR_REQUIRE_ESM', 'node-require-esm'],
+      ['max_user_watches', 'inotify-watchers'],
+      ['GH001 large files', 'git-large-file'],
+    ];
+    for (const [query, key] of cases) {
+      const r = ok(box.mem(['search', query, '--mode', 'keyword', '--json'])).json<SearchJson>();
+      expect(r.mode).toBe('keyword');
+      expect(r.notice).toBeNull();
+      expect(r.results[0]?.memory.source_id, query).toBe(key);
+      expect(r.results[0]!.keyword_score).toBe(1);
+    }
+    const human = ok(box.mem(['search', 'EADDRINUSE', '--mode', 'keyword']));
+    expect(human.stdout).toMatch(/^1\. 1\.000 error /);
+    expect(human.stdout).toContain('EADDRINUSE');
+    expect(ok(box.mem(['search', 'xylophone', '--mode', 'keyword'])).stdout.trim()).toBe('nothing found');
+    const empty = box.mem(['search', '  ', '--mode', 'keyword']);
+    expect(empty.code).toBe(2);
+  });
+});
+
+describe('error-message normalisation', () => {
+  it('drops what varies between occurrences and keeps names', () => {
+    const n = normalizeError(`File "/srv/app/handlers.py", line 88, in create_order: KeyError: 'user_id' at 0x7f3a2c1d0 from 10.0.3.7:5432`);
+    expect(n).not.toMatch(/\/srv|88|0x7f|10\.0\.3\.7|'/);
+    expect(n).toContain('handlers.py');
+    expect(n).toContain('user_id');
+  });
+
+  it('expands contractions and common short forms', () => {
+    const q = errorQuery("git says this isn't a repo and can't find the env");
+    expect(q).toContain('"not"');
+    expect(q).toContain('"repository"');
+    expect(q).toContain('"cannot"');
+    expect(q).toContain('"environment"');
+    expect(q).not.toContain('"isn"');
+    expect(q).not.toContain('"can"');
+  });
+});
