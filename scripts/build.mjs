@@ -18,8 +18,10 @@ await build({
   sourcemap: 'linked',
   minify: true,
   keepNames: false,
-  // Native addons and the embedding runtime must be resolved from node_modules at run time.
-  external: ['better-sqlite3', 'sqlite-vec', '@xenova/transformers'],
+  // Native addons and the embedding runtime are resolved from node_modules at run time.
+  // better-sqlite3's JavaScript is bundled (its addon is loaded by path, see src/db/open.ts), so
+  // `bindings`, which it would otherwise use to find the addon, is never needed.
+  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node'],
   // Some bundled CommonJS packages call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __memCreateRequire } from 'node:module'; const require = __memCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -8,7 +8,8 @@ import { MemoryStore } from '../memory/store.js';
 import { renderEpisode, renderFailures, renderSimilar, type SimilarEpisode } from '../render/episodes.js';
 import { makeStyle } from '../render/style.js';
 import { intOption, jsonOption } from '../util/io.js';
-import { searchFilter, searchWithFallback, startEmbedWorker } from './memory-common.js';
+import { searchFilter, searchWithFallback } from './memory-common.js';
+import { startEmbedWorker } from './embed-worker.js';
 
 /** A JSON-object flag: absent is `{}`; bad JSON or another JSON type is a usage error naming the flag. */
 function objectOption(v: unknown, flag: string): Json {

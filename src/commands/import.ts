@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.js';
 import { importBundle, parseBundle } from '../maintenance/bundle.js';
 import { readInput } from '../util/io.js';
-import { startEmbedWorker } from './memory-common.js';
+import { startEmbedWorker } from './embed-worker.js';
 
 export function run(ctx: Ctx, opts: Record<string, unknown>, file: string): void {
   const bundle = parseBundle(readInput(file)); // the whole bundle is validated before any write

@@ -2,7 +2,7 @@ import type { Ctx } from '../context.js';
 import { kbMemories } from '../memory/kb.js';
 import { resolveScope } from '../memory/scope.js';
 import { MemoryStore } from '../memory/store.js';
-import { startEmbedWorker } from './memory-common.js';
+import { startEmbedWorker } from './embed-worker.js';
 
 /** Loads the starter set into the scope; identical entries are not added twice. */
 export function seed(ctx: Ctx, opts: Record<string, unknown>): void {

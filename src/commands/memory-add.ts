@@ -5,7 +5,7 @@ import { MEMORY_LIMITS } from '../memory/model.js';
 import { resolveScope } from '../memory/scope.js';
 import { MemoryStore, type AddResult } from '../memory/store.js';
 import { readInput } from '../util/io.js';
-import { startEmbedWorker } from './memory-common.js';
+import { startEmbedWorker } from './embed-worker.js';
 
 export function run(ctx: Ctx, opts: Record<string, unknown>, text?: string): void {
   if (opts.bulk !== undefined) return bulk(ctx, opts);

@@ -1,7 +1,6 @@
-// Shared by the memory commands: starting the embedding worker after a write, and parsing
-// list/search filters.
+// Shared by the memory commands that search: the embedder (or why there is none), search with a
+// keyword fallback, and search filters.
 import type { Ctx } from '../context.js';
-import { spawnDetached } from '../util/spawn.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir } from '../db/paths.js';
@@ -12,11 +11,6 @@ import { checkKind } from '../memory/input.js';
 import { resolveScope } from '../memory/scope.js';
 import { UsageError } from '../errors.js';
 
-/** New or edited content waits as `pending`; a detached worker embeds it (no model load here). */
-export function startEmbedWorker(ctx: Ctx): void {
-  if (ctx.config.get<string>('embedding.provider') === 'none' || ctx.env.MEM_NO_WORKER) return;
-  spawnDetached(['embed', '--worker'], ctx.env);
-}
 
 const statusFile = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'embed.status.json');
 

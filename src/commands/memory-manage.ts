@@ -9,7 +9,7 @@ import { renderMemory, renderMemoryList } from '../render/memory.js';
 import { makeStyle, safe } from '../render/style.js';
 import { intOption, readInput } from '../util/io.js';
 import { parseSince } from '../util/time.js';
-import { startEmbedWorker } from './memory-common.js';
+import { startEmbedWorker } from './embed-worker.js';
 
 export function list(ctx: Ctx, opts: Record<string, unknown>): void {
   const sort = String(opts.sort ?? 'created');

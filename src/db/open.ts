@@ -17,13 +17,16 @@ export interface OpenOptions {
 }
 
 const require = createRequire(import.meta.url);
+// better-sqlite3's JavaScript is bundled (loading its dozen files costs ~10 ms); its native addon
+// is found here, once, rather than by the `bindings` package's search of many paths.
+const NATIVE_BINDING = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
 
 export function openDb(path: string, opts: OpenOptions = {}): Db {
   if (!opts.inspectOnly) ensureFile(path);
   else if (!existsSync(path)) throw new MemError(`no store at ${path}`);
   let db: Db;
   try {
-    db = new Database(path, { fileMustExist: true, readonly: false });
+    db = openRaw(path, { readonly: false });
     db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
     if (!opts.inspectOnly) {
       db.pragma('journal_mode = WAL');
@@ -33,7 +36,6 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   } catch (err) {
     throw describeSqliteError(err, path);
   }
-  loadVec(db);
   if (!opts.inspectOnly) migrate(db, path);
   return db;
 }
@@ -48,13 +50,27 @@ function ensureFile(path: string): void {
   }
 }
 
-function loadVec(db: Db): void {
+/** An SQLite connection to an existing file, with no pragmas or migrations (checks, backups). */
+export function openRaw(path: string, opts: { readonly: boolean }): Db {
+  return new Database(path, { fileMustExist: true, readonly: opts.readonly, nativeBinding: NATIVE_BINDING });
+}
+
+const withVec = new WeakSet<Db>();
+
+/**
+ * Loads sqlite-vec into a connection, once. Only commands that touch vector tables call it: the
+ * extension costs ~4 ms to load, and most commands never need it.
+ */
+export function ensureVec(db: Db): Db {
+  if (withVec.has(db)) return db;
   try {
     const vec = require('sqlite-vec') as { load(db: Db): void };
     vec.load(db);
+    withVec.add(db);
   } catch (err) {
     if (process.env.MEM_DEBUG) process.stderr.write(`mem: sqlite-vec not loaded: ${(err as Error).message}\n`);
   }
+  return db;
 }
 
 export function schemaVersion(db: Db): number {
@@ -76,6 +92,7 @@ function migrate(db: Db, path: string): void {
     );
   }
   if (version === LATEST_VERSION) return;
+  ensureVec(db); // migrations create vec0 tables
   try {
     // IMMEDIATE takes the write lock first, so two processes starting at once migrate once.
     db.transaction(() => {

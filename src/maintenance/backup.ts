@@ -1,10 +1,9 @@
 // Online backups through SQLite's backup API (consistent while other processes write), checked
 // before they are kept, rotated to the newest N; and restore, which checks first and swaps
 // atomically.
-import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readSync, openSync, closeSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Db } from '../db/open.js';
+import { openRaw, type Db } from '../db/open.js';
 import { LATEST_VERSION } from '../db/migrations.js';
 import { MemError, UsageError } from '../errors.js';
 
@@ -63,9 +62,9 @@ export function checkStore(path: string): StoreCheck {
     closeSync(fd);
   }
   if (header.toString('latin1') !== 'SQLite format 3\0') return { ok: false, problem: 'not an SQLite database' };
-  let db: Database.Database | undefined;
+  let db: Db | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openRaw(path, { readonly: true });
     const version = db.pragma('user_version', { simple: true }) as number;
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
     if (!hasMeta || version < 1) return { ok: false, problem: 'an SQLite database, but not a mem store' };

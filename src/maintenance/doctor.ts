@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Ctx } from '../context.js';
 import { LATEST_VERSION } from '../db/migrations.js';
-import { schemaVersion, type Db } from '../db/open.js';
+import { ensureVec, schemaVersion, type Db } from '../db/open.js';
 import { listBackups } from './backup.js';
 import { shellChecks } from '../shell/doctor.js';
 import { ago } from '../render/style.js';
@@ -42,7 +42,7 @@ export function storeChecks(ctx: Ctx, backupDir: string): Check[] {
   checks.push({ name: 'integrity', status: integrity === 'ok' ? 'ok' : 'fail', detail: integrity });
   const journal = db.pragma('journal_mode', { simple: true }) as string;
   checks.push({ name: 'journal mode', status: journal === 'wal' ? 'ok' : 'warn', detail: journal });
-  checks.push(tryCheck('sqlite-vec', () => `loaded, ${(db.prepare('SELECT vec_version() AS v').get() as { v: string }).v}`));
+  checks.push(tryCheck('sqlite-vec', () => `loaded, ${(ensureVec(db).prepare('SELECT vec_version() AS v').get() as { v: string }).v}`));
   checks.push(tryCheck('fts5', () => (db.prepare("SELECT sqlite_compileoption_used('ENABLE_FTS5') AS f").get() as { f: number }).f ? 'available' : fail('not compiled in')));
   checks.push(aggregateCheck(db));
   const backups = listBackups(backupDir);

@@ -2,7 +2,7 @@
 // the audit trail in the same transaction; deleted memories never come back from list or search.
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/open.js';
+import { ensureVec, type Db } from '../db/open.js';
 import { MemError, UsageError } from '../errors.js';
 import { contentHash, type MemoryInput } from './input.js';
 import { toMemory, type Memory, type MemoryRow } from './model.js';
@@ -209,6 +209,7 @@ export class MemoryStore {
   }
 
   dropVector(n: number): void {
+    ensureVec(this.db);
     for (const table of Object.values(VECTOR_TABLES)) this.db.prepare(`DELETE FROM ${table} WHERE rowid = ?`).run(BigInt(n));
   }
 
@@ -232,6 +233,7 @@ export class MemoryStore {
 
   /** Nearest vectors of one model (cosine similarity), filtered after the KNN within the scope partition. */
   nearest(vector: Float32Array, model: string, f: SearchFilter, limit: number): { n: number; similarity: number }[] {
+    ensureVec(this.db);
     const table = VECTOR_TABLES[vector.length];
     if (!table) return [];
     const p: Record<string, unknown> = { v: vector, k: Math.min(4096, limit * 4), model };

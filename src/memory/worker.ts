@@ -1,7 +1,7 @@
 // The embedding lifecycle: pending -> processing (claimed by a worker pid) -> completed, or failed
 // with the error and a retry time (backoff, at most 3 attempts). Claims of a worker that died are
 // released on the next run, so nothing stays stuck in `processing`.
-import type { Db } from '../db/open.js';
+import { ensureVec, type Db } from '../db/open.js';
 import { EmbeddingUnavailable, type Embedder } from './embed/index.js';
 import { NEAR_DUPLICATE, type MemoryRow } from './model.js';
 import { MemoryStore, VECTOR_TABLES } from './store.js';
@@ -68,6 +68,7 @@ export interface WorkerOptions {
 }
 
 export async function runWorker(db: Db, embedder: Embedder, o: WorkerOptions): Promise<WorkerReport> {
+  ensureVec(db);
   const report: WorkerReport = { embedded: 0, failed: 0, near_duplicates: 0, released: releaseStale(db) };
   const table = VECTOR_TABLES[embedder.dim];
   if (!table) throw new EmbeddingUnavailable(`no vector table for ${embedder.dim}-dimensional vectors (model ${embedder.model})`);
