@@ -5,14 +5,13 @@
 // them all. Cost per prediction: a fixed number of bounded stats lookups plus
 // O(candidates × features), independent of the history's length.
 import { fillArgs } from './args.js';
-import { pairKey, startsSession } from './memory-stats.js';
+import { pairKey, startsSession } from './keys.js';
 import { commandName, normalize } from './normalize.js';
 import type { CommandStats, ContextTotals, PredictContext, PredictStats, Successor, SuccessorKind } from './types.js';
 import { FEATURES, type FeatureName } from './weights.js';
 
 /** How many entries each source contributes: bounded so a prediction costs the same at 100k. */
-const TL = Number(process.env.PW_TL ?? 1);
-export const SOURCE_LIMITS = { exact1: 15, exact2: 10, template1: 20 * TL, name1: 10 * TL, name2: 10 * TL, args1: 10, start: 10, cwd: 20, frequent: 10, trending: 10, recent: 10 };
+export const SOURCE_LIMITS = { exact1: 15, exact2: 10, template1: 20, name1: 10, name2: 10, args1: 10, start: 10, cwd: 20, frequent: 10, trending: 10, recent: 10 };
 /** How far back the `back_*` features look (the context should carry at least this many). */
 export const BACK_WINDOW = 8;
 
@@ -91,10 +90,11 @@ function unseen(line: string): CommandStats {
 const BACK_FEATURE: (FeatureName | undefined)[] = [undefined, 'back_1', 'back_2', 'back_3', 'back_4', 'back_5_8', 'back_5_8', 'back_5_8', 'back_5_8'];
 
 export function candidates(stats: PredictStats, ctx: PredictContext): Candidate[] {
-  const recent = ctx.recent.map((e) => e.command.trim()).filter(Boolean);
+  const window = ctx.recent.slice(-BACK_WINDOW);
+  const recent = window.map((e) => e.command.trim()).filter(Boolean);
   const p1 = recent[recent.length - 1];
   const p2 = recent[recent.length - 2];
-  const isStart = startsSession(ctx.recent[ctx.recent.length - 1], { command: '', ts: ctx.now });
+  const isStart = startsSession(window[window.length - 1], { command: '', ts: ctx.now });
   const name1 = p1 === undefined ? undefined : commandName(p1);
   const name2 = p2 === undefined ? undefined : commandName(p2);
 
@@ -103,7 +103,6 @@ export function candidates(stats: PredictStats, ctx: PredictContext): Candidate[
   const t1 = source(stats, 'template1', p1 === undefined ? undefined : normalize(p1), SOURCE_LIMITS.template1);
   const n1 = source(stats, 'name1', name1, SOURCE_LIMITS.name1);
   const n2 = source(stats, 'name2', name2 !== undefined && name1 !== undefined ? pairKey(name2, name1) : undefined, SOURCE_LIMITS.name2);
-  const k1 = source(stats, 'skip1', p2, 10);
   const a1 = source(stats, 'args1', name1, SOURCE_LIMITS.args1);
   const st = isStart ? source(stats, 'start', '', SOURCE_LIMITS.start) : EMPTY;
   const cw = source(stats, 'cwd', ctx.cwd ?? undefined, SOURCE_LIMITS.cwd);
@@ -117,11 +116,11 @@ export function candidates(stats: PredictStats, ctx: PredictContext): Candidate[
 
   // The union of what every source proposes.
   const lines = new Set<string>();
-  for (const src of [e1, e2, t1, n1, n2, st, cw, k1]) for (const s of src.items.values()) lines.add(s.command);
+  for (const src of [e1, e2, t1, n1, n2, st, cw]) for (const s of src.items.values()) lines.add(s.command);
   for (const r of stats.frequent(SOURCE_LIMITS.frequent)) lines.add(r.command);
   for (const r of stats.trending(SOURCE_LIMITS.trending)) lines.add(r.command);
   for (const r of stats.recent(SOURCE_LIMITS.recent)) lines.add(r.command);
-  for (const line of recent.slice(-BACK_WINDOW)) lines.add(line);
+  for (const line of recent) lines.add(line);
   for (const line of args.keys()) lines.add(line);
   const rows = stats.commands([...lines]);
   const trendTotal = totalWeight(stats.seq, stats.halfLife);
@@ -145,7 +144,6 @@ export function candidates(stats: PredictStats, ctx: PredictContext): Candidate[
     f[INDEX.wb] = Math.log(wittenBell(se2, e2, wittenBell(se1, e1, pu)));
     f[INDEX.e1_p] = cond(se1, e1);
     f[INDEX.e1_log] = se1 ? Math.log1p(se1.count) : 0;
-    f[INDEX.skip_p] = cond(k1.items.get(line), k1);
     f[INDEX.e2_p] = cond(se2, e2);
     f[INDEX.e2_log] = se2 ? Math.log1p(se2.count) : 0;
     f[INDEX.t1_p] = cond(st1, t1);
@@ -159,7 +157,7 @@ export function candidates(stats: PredictStats, ctx: PredictContext): Candidate[
     f[INDEX.unseen] = row.count === 0 ? 1 : 0;
     f[INDEX.freq_log] = Math.log1p(row.count);
     f[INDEX.trend_p] = trendTotal > 0 ? row.weighted / trendTotal : 0;
-    const bf = back > 0 && back <= BACK_WINDOW ? BACK_FEATURE[back] : undefined;
+    const bf = BACK_FEATURE[back];
     if (bf) f[INDEX[bf]] = 1;
     f[INDEX.age_log] = row.count > 0 ? Math.log2(1 + Math.max(0, stats.seq - row.last_seen)) / 8 : 0;
     f[INDEX.success] = se1 && se1.successes + se1.failures > 0 ? logOdds(se1.successes, se1.failures) : logOdds(row.successes, row.failures);

@@ -6,6 +6,7 @@
 import { DirectedGraph } from 'graphology';
 import { abstractArgs } from './args.js';
 import { addOccurrence, EMPTY_DECAY_KEY, weightedAt } from './decay.js';
+import { pairKey, startsSession } from './keys.js';
 import { commandName, normalize } from './normalize.js';
 import { TopN } from './top-n.js';
 import {
@@ -18,13 +19,15 @@ import {
   type SuccessorKind,
 } from './types.js';
 
-/** A gap this long between two commands starts a new session (idle, new terminal, next day). */
-export const SESSION_GAP_MS = 30 * 60_000;
 /** Weighted counts halve every this many commands: a few sessions of typical use. */
-export const DEFAULT_HALF_LIFE = Number(process.env.PW_HL ?? 100);
+export const DEFAULT_HALF_LIFE = 100;
+/** Capacity of the global top lists: `frequent`, `trending` and `recent` answer limits up to this. */
 const TOP_CAPACITY = 256;
+/** Successor lists longer than this are served by a scan of the context's edges. */
+const EDGE_TOP_CAPACITY = 32;
+const heavier = (a: EdgeAttrs, b: EdgeAttrs): boolean => a.count > b.count || (a.count === b.count && a.last_seen > b.last_seen);
 /** Per-context recency: a transition's weight halves every this many later visits of its context. */
-export const CONTEXT_HALF_LIFE = Number(process.env.PW_CHL ?? 4);
+export const CONTEXT_HALF_LIFE = 4;
 
 export interface EdgeAttrs {
   count: number;
@@ -38,12 +41,16 @@ export interface EdgeAttrs {
   command: string;
   /** Log-domain decay key in the context's own clock (its occurrence number), see decay.ts. */
   ckey: number;
+  /** The target node (the successor item), kept so the per-context top list can name it. */
+  target: string;
 }
 
 export interface NodeAttrs {
   /** Transitions out of this node as a context. */
   count: number;
   wkey: number;
+  /** Its heaviest out-edges, kept exact incrementally (the index a SQL store would use). */
+  top: TopN<EdgeAttrs> | null;
 }
 
 export type TransitionGraph = DirectedGraph<NodeAttrs, EdgeAttrs>;
@@ -58,18 +65,6 @@ interface CommandRow {
   failures: number;
   last_seen: number;
   last_ts: number | null;
-}
-
-/** Joins the two previous lines into the `exact2` key. */
-export function pairKey(prev2: string, prev1: string): string {
-  return `${prev2}\x1f${prev1}`;
-}
-
-/** True when `event` opens a new session after `prev` (no previous command, other session, long gap). */
-export function startsSession(prev: CommandEvent | undefined, event: CommandEvent): boolean {
-  if (!prev) return true;
-  if (prev.session != null && event.session != null && prev.session !== event.session) return true;
-  return prev.ts != null && event.ts != null && event.ts - prev.ts > SESSION_GAP_MS;
 }
 
 export class MemoryStats implements PredictStats {
@@ -117,7 +112,6 @@ export class MemoryStats implements PredictStats {
       if (this.prev2) {
         this.count('exact2', pairKey(this.prev2.command, p.row.command), command, at);
         this.count('name2', pairKey(this.prev2.name, p.row.name), row.name, at);
-        this.count('skip1', this.prev2.command, command, at);
       }
     }
     if (startsSession(p?.event, event)) this.count('start', '', command, at);
@@ -128,15 +122,16 @@ export class MemoryStats implements PredictStats {
 
   private count(kind: SuccessorKind, key: string, item: string, at: { seq: number; ts: number | null; ok: number; command: string }): void {
     const g = this.graphs.get(kind)!;
-    if (!g.hasNode(key)) g.addNode(key, { count: 0, wkey: EMPTY_DECAY_KEY });
-    if (!g.hasNode(item)) g.addNode(item, { count: 0, wkey: EMPTY_DECAY_KEY });
+    if (!g.hasNode(key)) g.addNode(key, { count: 0, wkey: EMPTY_DECAY_KEY, top: null });
+    if (!g.hasNode(item)) g.addNode(item, { count: 0, wkey: EMPTY_DECAY_KEY, top: null });
     const node = g.getNodeAttributes(key);
     const n = node.count;
     node.count++;
     node.wkey = addOccurrence(node.wkey, at.seq, this.halfLife);
+    node.top ??= new TopN<EdgeAttrs>(EDGE_TOP_CAPACITY, heavier);
     const edge = g.edge(key, item);
     if (edge === undefined) {
-      g.addEdge(key, item, {
+      const attrs: EdgeAttrs = {
         count: 1,
         wkey: addOccurrence(EMPTY_DECAY_KEY, at.seq, this.halfLife),
         successes: at.ok > 0 ? 1 : 0,
@@ -145,7 +140,10 @@ export class MemoryStats implements PredictStats {
         last_ts: at.ts,
         command: at.command,
         ckey: addOccurrence(EMPTY_DECAY_KEY, n, CONTEXT_HALF_LIFE),
-      });
+        target: item,
+      };
+      g.addEdge(key, item, attrs);
+      node.top.touch(attrs);
       return;
     }
     // Attributes are mutated in place: graphology hands out its own object, and no listener
@@ -159,30 +157,37 @@ export class MemoryStats implements PredictStats {
     e.last_ts = at.ts;
     e.command = at.command;
     e.ckey = addOccurrence(e.ckey, n, CONTEXT_HALF_LIFE);
+    node.top.touch(e);
   }
 
   successors(kind: SuccessorKind, key: string, limit: number): Successor[] {
     const g = this.graphs.get(kind)!;
-    if (!g.hasNode(key)) return [];
-    const out: Successor[] = [];
-    const n = g.getNodeAttributes(key).count;
-    g.forEachOutEdge(key, (_edge, e, _source, target) => {
-      out.push({
-        item: target,
+    if (!g.hasNode(key) || limit <= 0) return [];
+    const node = g.getNodeAttributes(key);
+    let top: EdgeAttrs[];
+    if (node.top && limit <= EDGE_TOP_CAPACITY) top = node.top.top(limit);
+    else {
+      top = [];
+      g.forEachOutEdge(key, (_edge, e) => void top.push(e));
+      top.sort((a, b) => (heavier(a, b) ? -1 : heavier(b, a) ? 1 : 0));
+      top.length = Math.min(top.length, limit);
+    }
+    return top.map((e) => {
+      const row = this.rows.get(e.command)!;
+      return {
+        item: e.target,
         command: e.command,
-        template: this.rows.get(e.command)?.template ?? normalize(e.command),
-        name: this.rows.get(e.command)?.name ?? commandName(e.command),
+        template: row.template,
+        name: row.name,
         count: e.count,
         weighted: weightedAt(e.wkey, this.seq, this.halfLife),
         successes: e.successes,
         failures: e.failures,
         last_seen: e.last_seen,
         last_ts: e.last_ts,
-        local: weightedAt(e.ckey, n - 1, CONTEXT_HALF_LIFE),
-      });
+        local: weightedAt(e.ckey, node.count - 1, CONTEXT_HALF_LIFE),
+      };
     });
-    out.sort((a, b) => b.count - a.count || b.last_seen - a.last_seen);
-    return out.length > limit ? out.slice(0, limit) : out;
   }
 
   context(kind: SuccessorKind, key: string): ContextTotals {

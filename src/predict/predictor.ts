@@ -3,7 +3,7 @@
 // towards the revealed command (when it follows a `predict` on the same state), then counts it.
 import { candidates, type Candidate } from './features.js';
 import { commandName } from './normalize.js';
-import { OnlineModel, probabilities } from './rank.js';
+import { OnlineModel, probabilities, type ModelState } from './rank.js';
 import { reason } from './reason.js';
 import type { CommandEvent, Prediction, PredictContext, PredictStats } from './types.js';
 import { DEFAULT_WEIGHTS, type Weights } from './weights.js';
@@ -16,6 +16,12 @@ export interface LearningStats extends PredictStats {
 export interface PredictorWeights {
   full: Weights;
   name: Weights;
+}
+
+/** What to persist to carry learning across processes (e.g. next to the SQLite store). */
+export interface PredictorState {
+  full: ModelState;
+  name: ModelState;
 }
 
 const MAX_SUGGESTIONS = 4;
@@ -32,17 +38,28 @@ export class Predictor {
   private readonly models: Record<'full' | 'name', OnlineModel>;
   private pending: Pending | undefined;
 
+  /** `weights`: one set for both granularities, or one per granularity; defaults otherwise. */
   constructor(
     readonly stats: LearningStats,
-    weights?: Partial<PredictorWeights> | Weights,
+    weights?: Partial<PredictorWeights> | Partial<Weights>,
   ) {
-    const w = weights && 'full' in weights ? weights : { full: weights as Weights | undefined, name: weights as Weights | undefined };
+    const per = weights !== undefined && ('full' in weights || 'name' in weights);
+    const w = (per ? weights : { full: weights, name: weights }) as { full?: Partial<Weights>; name?: Partial<Weights> };
     this.models = { full: new OnlineModel(w.full ?? DEFAULT_WEIGHTS), name: new OnlineModel(w.name ?? DEFAULT_WEIGHTS) };
   }
 
-  /** The current (possibly adapted) weights, as data: persist them to keep what was learned. */
+  /** The current (possibly adapted) weights, as data. */
   get weights(): PredictorWeights {
     return { full: this.models.full.weights, name: this.models.name.weights };
+  }
+
+  get state(): PredictorState {
+    return { full: this.models.full.state, name: this.models.name.state };
+  }
+
+  restore(state: PredictorState): void {
+    this.models.full.restore(state.full);
+    this.models.name.restore(state.name);
   }
 
   predict(context: PredictContext): Prediction[] {
@@ -87,6 +104,10 @@ export class Predictor {
     return { next_command: c.command, template: c.template, confidence, reason: reason(c, w), auto_suggestions: alts };
   }
 
+  /**
+   * Learns one command. Weights move only when this follows a `predict` made on the same state
+   * (the test-then-train step); counting into the stats always happens.
+   */
   observe(event: CommandEvent): void {
     const pending = this.pending;
     this.pending = undefined;

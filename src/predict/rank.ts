@@ -8,7 +8,7 @@ import type { Candidate } from './features.js';
 import { DEFAULT_WEIGHTS, FEATURES, arrayToWeights, weightsToArray, type Weights } from './weights.js';
 
 /** AdaGrad base step: the first update moves each active weight by at most this much. */
-export const LEARNING_RATE = Number(process.env.PW_LR ?? 0.3);
+export const LEARNING_RATE = 0.3;
 
 export function score(features: ArrayLike<number>, weights: ArrayLike<number>): number {
   let s = 0;
@@ -33,20 +33,36 @@ export function probabilities(cands: readonly Candidate[], weights: ArrayLike<nu
   return p;
 }
 
+/** Everything the model learned, as data: its weights and AdaGrad's squared-gradient sums. */
+export interface ModelState {
+  weights: Weights;
+  g2: Weights;
+}
+
 export class OnlineModel {
   readonly w: Float64Array;
   private readonly g2: Float64Array;
 
+  /** Missing weights (e.g. saved before a feature existed) take their defaults. */
   constructor(
-    weights: Weights = DEFAULT_WEIGHTS,
+    weights: Partial<Weights> = DEFAULT_WEIGHTS,
     private readonly rate = LEARNING_RATE,
   ) {
-    this.w = weightsToArray(weights);
+    this.w = weightsToArray({ ...DEFAULT_WEIGHTS, ...weights });
     this.g2 = new Float64Array(FEATURES.length);
   }
 
   get weights(): Weights {
     return arrayToWeights(this.w);
+  }
+
+  get state(): ModelState {
+    return { weights: arrayToWeights(this.w), g2: arrayToWeights(this.g2) };
+  }
+
+  restore(state: ModelState): void {
+    this.w.set(weightsToArray({ ...DEFAULT_WEIGHTS, ...state.weights }));
+    this.g2.set(weightsToArray(state.g2));
   }
 
   /**
@@ -69,7 +85,7 @@ export class OnlineModel {
     for (let j = 0; j < grad.length; j++) {
       const g = grad[j]!;
       if (g === 0) continue;
-      const g2 = process.env.PW_RMS ? this.g2[j]! * (1 - Number(process.env.PW_RMS)) + Number(process.env.PW_RMS) * g * g : this.g2[j]! + g * g;
+      const g2 = this.g2[j]! + g * g;
       this.g2[j] = g2;
       this.w[j] = this.w[j]! + (this.rate * g) / Math.sqrt(g2);
     }

@@ -17,7 +17,6 @@ const GROUP: Record<FeatureName, Group> = {
   gap_e1_p: 'e1',
   e2_p: 'e2',
   e2_log: 'e2',
-  skip_p: 'e2',
   t1_p: 't1',
   t1_loc: 't1',
   t1_fill: 't1',

@@ -5,7 +5,6 @@
 
 export class TopN<T> {
   private readonly items: T[] = [];
-  private readonly members = new Set<T>();
 
   /** `before(a, b)` is true when `a` ranks strictly ahead of `b`. */
   constructor(
@@ -16,19 +15,12 @@ export class TopN<T> {
   /** Call after the item's key has grown. */
   touch(item: T): void {
     const items = this.items;
-    let i: number;
-    if (this.members.has(item)) {
-      i = items.indexOf(item);
-    } else if (items.length < this.capacity) {
-      i = items.push(item) - 1;
-      this.members.add(item);
-    } else {
-      const last = items[items.length - 1]!;
-      if (!this.before(item, last)) return;
-      this.members.delete(last);
-      this.members.add(item);
-      i = items.length - 1;
-      items[i] = item;
+    // A linear search beats a Set here: N is small and most lists hold a few items.
+    let i = items.indexOf(item);
+    if (i < 0) {
+      if (items.length < this.capacity) i = items.push(item) - 1;
+      else if (this.before(item, items[items.length - 1]!)) i = items.length - 1;
+      else return;
     }
     // Bubble towards the front: keys only grow, so the item only moves up.
     while (i > 0 && this.before(item, items[i - 1]!)) {
@@ -42,7 +34,12 @@ export class TopN<T> {
     return this.items.slice(0, limit);
   }
 
-  get maxLimit(): number {
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Largest `limit` that `top` answers exactly. */
+  get capacityLimit(): number {
     return this.capacity;
   }
 }

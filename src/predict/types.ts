@@ -22,13 +22,13 @@ export interface CommandEvent {
  *                args.ts; item '' counts transitions that carry no argument over)
  * - `start`     key = ''                                  → first commands of sessions
  * - `cwd`       key = working directory                   → command lines run there
- * For exact kinds an entry is one command line; for `template1` and `name1` it is one template or
- * name, and `command` is the most recent concrete line seen for it in that context (argument
+ * For exact kinds an entry is one command line; for the others it is one template, name or
+ * pattern, and `command` is the most recent concrete line seen for it in that context (argument
  * filling: `git commit -m <QUOTED>` is offered as the last message typed after the same step).
  */
-export type SuccessorKind = 'exact1' | 'exact2' | 'template1' | 'name1' | 'name2' | 'args1' | 'skip1' | 'start' | 'cwd';
+export type SuccessorKind = 'exact1' | 'exact2' | 'template1' | 'name1' | 'name2' | 'args1' | 'start' | 'cwd';
 
-export const SUCCESSOR_KINDS: readonly SuccessorKind[] = ['exact1', 'exact2', 'template1', 'name1', 'name2', 'args1', 'skip1', 'start', 'cwd'];
+export const SUCCESSOR_KINDS: readonly SuccessorKind[] = ['exact1', 'exact2', 'template1', 'name1', 'name2', 'args1', 'start', 'cwd'];
 
 export interface Successor {
   /** The grouping value: a command line (exact kinds), a template or a command name. */
@@ -64,6 +64,7 @@ export interface ContextTotals {
   distinct: number;
 }
 
+/** One distinct command line's totals. */
 export interface CommandStats {
   command: string;
   template: string;
@@ -78,7 +79,21 @@ export interface CommandStats {
 
 /**
  * What the ranking reads. Every method is a bounded lookup on an indexed key so it can be a
- * handful of SQL queries on a 100k-command store; none scans the history.
+ * handful of SQL queries on a 100k-command store; none scans the history. A SQL layout that
+ * answers each method from one index (H = halfLife, Hc = CONTEXT_HALF_LIFE, r = 2^(-1/Hc)):
+ *
+ *   predict_command(command PK, template, name, count, wkey, successes, failures, last_seen, last_ts)
+ *     INDEX (count DESC, last_seen DESC)  → frequent     INDEX (wkey DESC) → trending
+ *     INDEX (last_seen DESC)              → recent       PK                → commands (IN (...))
+ *   predict_context(kind, key, count, wkey, distinct, PK (kind, key))          → context
+ *   predict_transition(kind, key, item, command, count, wkey, ckey, successes, failures,
+ *     last_seen, last_ts, PK (kind, key, item), INDEX (kind, key, count DESC, last_seen DESC))
+ *                                                                              → successors
+ *
+ * `wkey`/`ckey` are log-domain decay keys (decay.ts): weighted = 2^(wkey − seq/H) and
+ * local = 2^(ckey − (context.count − 1)/Hc); context.local = (1 − r^count)/(1 − r). Learning one
+ * command is one command upsert plus, per kind, one context upsert and one transition upsert
+ * (`distinct` + 1 when the transition row is new); see MemoryStats.learn for the exact keys.
  */
 export interface PredictStats {
   /** Number of commands learned so far; the sequence number the next one will get. */
@@ -89,11 +104,11 @@ export interface PredictStats {
   successors(kind: SuccessorKind, key: string, limit: number): Successor[];
   /** Totals of the context `key` (zero when never seen). */
   context(kind: SuccessorKind, key: string): ContextTotals;
-  /** Most frequent command lines, by count desc, then most recent first. */
+  /** Most frequent command lines, by count desc, then most recent first (limit ≤ 256). */
   frequent(limit: number): CommandStats[];
-  /** Command lines by recency-weighted count desc ("what I am doing these days"). */
+  /** Command lines by recency-weighted count desc, "what I am doing these days" (limit ≤ 256). */
   trending(limit: number): CommandStats[];
-  /** Distinct command lines, most recently run first. */
+  /** Distinct command lines, most recently run first (limit ≤ 256). */
   recent(limit: number): CommandStats[];
   /** Point lookups of command lines; absent lines are missing from the map. */
   commands(lines: readonly string[]): Map<string, CommandStats>;
@@ -106,7 +121,7 @@ export interface Prediction {
   confidence: number;
   /** Human-readable evidence, e.g. "followed `git add .` 42 times, 95% succeeded". */
   reason: string;
-  /** Other concrete lines for the same template, most likely first. */
+  /** Alternatives: other likely lines of the same template (of the same name when ranking names). */
   auto_suggestions: string[];
 }
 

@@ -13,7 +13,6 @@ export const FEATURES = [
   // P(c | the two previous lines) and log of the count behind it.
   'e2_p',
   'e2_log',
-  'skip_p',
   // P(template of c | template of previous line), also in the context's own clock (the last few
   // times), and whether c is the line last typed for that template in that context.
   't1_p',
@@ -60,7 +59,6 @@ export const DEFAULT_WEIGHTS: Weights = {
   e1_log: 0.2,
   e2_p: 2,
   e2_log: 0.2,
-  skip_p: 1,
   t1_p: 1,
   t1_loc: 0.5,
   t1_fill: 0.5,
