@@ -1,4 +1,4 @@
--- mem store schema, version 3. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 4. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
 
 CREATE TABLE command_counts (
@@ -272,6 +272,53 @@ CREATE TABLE pattern_fixes (
   PRIMARY KEY (issue_signature, fix_key)
 ) WITHOUT ROWID;
 
+CREATE TABLE predict_commands (
+  command   TEXT PRIMARY KEY,
+  template  TEXT NOT NULL,
+  name      TEXT NOT NULL,
+  count     INTEGER NOT NULL,
+  wkey      REAL NOT NULL,
+  successes INTEGER NOT NULL,
+  failures  INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,           -- sequence number of the latest occurrence
+  last_ts   INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE predict_contexts (
+  kind           TEXT NOT NULL,
+  key            TEXT NOT NULL,
+  count          INTEGER NOT NULL,
+  wkey           REAL NOT NULL,
+  distinct_items INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
+CREATE TABLE predict_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE predict_streams (
+  stream     TEXT PRIMARY KEY,
+  recent     TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE predict_transitions (
+  kind      TEXT NOT NULL,              -- exact1, exact2, template1, name1, name2, args1, start, cwd
+  key       TEXT NOT NULL,              -- the context
+  item      TEXT NOT NULL,              -- what followed it
+  command   TEXT NOT NULL,              -- the latest concrete line for the item here
+  count     INTEGER NOT NULL,
+  wkey      REAL NOT NULL,
+  ckey      REAL NOT NULL,              -- decay in the context's own clock
+  successes INTEGER NOT NULL,
+  failures  INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  last_ts   INTEGER,
+  PRIMARY KEY (kind, key, item)
+) WITHOUT ROWID;
+
 CREATE TABLE shell_sessions (
   session  TEXT PRIMARY KEY,
   shell    TEXT,
@@ -286,6 +333,27 @@ CREATE TABLE spool_progress (
   inode      INTEGER NOT NULL,
   offset     INTEGER NOT NULL,         -- bytes committed
   updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE workflow_dirs (
+  key   TEXT NOT NULL,
+  cwd   TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (key, cwd)
+) WITHOUT ROWID;
+
+CREATE TABLE workflows (
+  key           TEXT PRIMARY KEY,       -- step templates joined by 0x1e
+  length        INTEGER NOT NULL,
+  example       TEXT NOT NULL,          -- the latest concrete steps
+  occurrences   INTEGER NOT NULL,
+  sessions      INTEGER NOT NULL,
+  last_session  TEXT,
+  successes     INTEGER NOT NULL,       -- every step exited 0
+  failures      INTEGER NOT NULL,       -- some step exited non-zero
+  last_seen     INTEGER NOT NULL,
+  top_cwd       TEXT,
+  top_cwd_count INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
 CREATE INDEX commands_cwd ON commands (cwd, ts);
@@ -321,6 +389,18 @@ CREATE INDEX memories_scope_kind ON memories (scope, kind, created_at);
 CREATE INDEX memories_task ON memories (task_id);
 
 CREATE INDEX memory_audit_memory ON memory_audit (memory_id, at);
+
+CREATE INDEX predict_commands_count ON predict_commands (count DESC, last_seen DESC);
+
+CREATE INDEX predict_commands_recent ON predict_commands (last_seen DESC);
+
+CREATE INDEX predict_commands_trend ON predict_commands (wkey DESC);
+
+CREATE INDEX predict_streams_updated ON predict_streams (updated_at);
+
+CREATE INDEX predict_transitions_top ON predict_transitions (kind, key, count DESC, last_seen DESC);
+
+CREATE INDEX workflows_occurrences ON workflows (occurrences);
 
 CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
   INSERT INTO memories_fts (memories_fts, rowid, title, content, tags) VALUES ('delete', old.n, old.title, old.content, old.tags);

@@ -7,175 +7,197 @@
 # spool file, and a background ingester moves it into mem's store. Nothing here prints, changes $?,
 # changes your options, or waits for mem.
 
-[[ $- == *i* ]] || return 0
-[[ -n "${__mem_loaded-}" ]] && return 0
-(( BASH_VERSINFO[0] >= 4 )) || return 0
-__mem_loaded=1
-# @MEM_SETTINGS@ (mem init puts the path of mem and your settings here)
+# One guarded block, no top-level `return`: this runs inside `eval` in your .bashrc, where a
+# `return` would end the .bashrc itself. Only interactive shells are hooked, and only once.
+if [[ $- == *i* && -z "${__mem_loaded-}" ]] && (( BASH_VERSINFO[0] >= 4 )); then
+  __mem_loaded=1
+  # @MEM_SETTINGS@ (mem init puts the path of mem and your settings here)
 
-__mem_dir="${MEM_HOME:-${XDG_DATA_HOME:-${HOME}/.local/share}/mem}"
-__mem_spool_dir="${__mem_dir}/spool"
-# One session per interactive shell: kept across `exec bash` (same SHLVL), new in a nested shell.
-if [[ -z "${MEM_SESSION-}" || "${__MEM_SESSION_SHLVL-}" != "${SHLVL-}" ]]; then
-  if [[ -n "${EPOCHREALTIME-}" ]]; then MEM_SESSION="${EPOCHREALTIME//[!0-9]/}-$$"; else printf -v MEM_SESSION '%(%s)T000000-%s' -1 "$$"; fi
-  export MEM_SESSION
-  export __MEM_SESSION_SHLVL="${SHLVL-}"
-fi
-__mem_spool="${__mem_spool_dir}/${MEM_SESSION}.spool"
-__mem_seq=0
-__mem_pending=0
-__mem_checked=0
-__mem_at_prompt=''
-__mem_histnum='?'
-__mem_histline=''
-__mem_histcmd=''
-__mem_start=''
-__mem_cmd=''
-__mem_cwd=''
-
-# Sets __mem_us to the time in microseconds (bash 4 lacks EPOCHREALTIME: whole seconds then).
-__mem_now() {
-  if [[ -n "${EPOCHREALTIME-}" ]]; then __mem_us=${EPOCHREALTIME//[!0-9]/}; else printf -v __mem_us '%(%s)T000000' -1; fi
-}
-
-# Sets REPLY to $1 with \ newline tab CR escaped, so a record is exactly one line.
-__mem_escape() {
-  REPLY=${1//\\/\\\\}
-  REPLY=${REPLY//$'\n'/\\n}
-  REPLY=${REPLY//$'\t'/\\t}
-  REPLY=${REPLY//$'\r'/\\r}
-}
-
-# $1: the command line as typed (multi-line intact).
-__mem_begin() {
+  __mem_dir="${MEM_HOME:-${XDG_DATA_HOME:-${HOME}/.local/share}/mem}"
+  __mem_spool_dir="${__mem_dir}/spool"
+  # One session per interactive shell: kept across `exec bash` (same SHLVL), new in a nested shell.
+  if [[ -z "${MEM_SESSION-}" || "${__MEM_SESSION_SHLVL-}" != "${SHLVL-}" ]]; then
+    if [[ -n "${EPOCHREALTIME-}" ]]; then MEM_SESSION="${EPOCHREALTIME//[!0-9]/}-$$"; else printf -v MEM_SESSION '%(%s)T000000-%s' -1 "$$"; fi
+    export MEM_SESSION
+    export __MEM_SESSION_SHLVL="${SHLVL-}"
+  fi
+  __mem_spool="${__mem_spool_dir}/${MEM_SESSION}.spool"
+  __mem_seq=0
   __mem_pending=0
-  [[ -n "${__mem_ignore_space-}" && "$1" == [[:space:]]* ]] && return 0
-  __mem_cmd=$1
-  __mem_cwd=$PWD
-  __mem_now
-  __mem_start=$__mem_us
-  __mem_pending=1
-}
-
-# Our own preexec: the whole command line comes from history, which bash fills before running it.
-__mem_preexec() {
-  local line num
-  line=$(HISTTIMEFORMAT='' builtin history 1 2>/dev/null) || return 0
-  line=${line#"${line%%[![:space:]]*}"}
-  num=${line%%[!0-9]*}
-  line=${line#"$num"}
-  line=${line:2}
-  # An unchanged newest history entry means the line was not saved: HISTCONTROL=ignorespace
-  # (private) or ignoredups (a repeat: recorded when it starts with the same command as the line
-  # that was saved did). (erasedups keeps the number but changes the entry: a saved line.)
-  if [[ "$num" == "$__mem_histnum" && "$line" == "$__mem_histline" ]]; then
-    if [[ -z "$__mem_histcmd" || "${BASH_COMMAND-}" != "$__mem_histcmd" ]]; then
-      __mem_pending=0
-      return 0
-    fi
-  else
-    __mem_histnum=$num
-    __mem_histline=$line
-    __mem_histcmd=${BASH_COMMAND-}
-  fi
-  __mem_begin "$line"
-}
-
-__mem_debug() {
-  [[ -n "${__mem_at_prompt-}" ]] || return 0
-  [[ -n "${COMP_LINE-}" || -n "${READLINE_POINT-}" ]] && return 0
+  __mem_checked=0
   __mem_at_prompt=''
-  [[ "${BASH_COMMAND-}" == __mem_precmd* ]] && return 0
-  __mem_preexec
-  return 0
-}
+  __mem_histnum='?'
+  __mem_histline=''
+  __mem_histcmd=''
+  __mem_start=''
+  __mem_cmd=''
+  __mem_cwd=''
 
-__mem_precmd() {
-  local __mem_status=$?
-  if (( __mem_pending )); then
+  # Sets __mem_us to the time in microseconds (bash 4 lacks EPOCHREALTIME: whole seconds then).
+  __mem_now() {
+    if [[ -n "${EPOCHREALTIME-}" ]]; then __mem_us=${EPOCHREALTIME//[!0-9]/}; else printf -v __mem_us '%(%s)T000000' -1; fi
+  }
+
+  # Sets REPLY to $1 with \ newline tab CR escaped, so a record is exactly one line.
+  __mem_escape() {
+    REPLY=${1//\\/\\\\}
+    REPLY=${REPLY//$'\n'/\\n}
+    REPLY=${REPLY//$'\t'/\\t}
+    REPLY=${REPLY//$'\r'/\\r}
+  }
+
+  # $1: the command line as typed (multi-line intact).
+  __mem_begin() {
     __mem_pending=0
-    local REPLY __mem_c __mem_d __mem_us
+    [[ -n "${__mem_ignore_space-}" && "$1" == [[:space:]]* ]] && return 0
+    __mem_cmd=$1
+    __mem_cwd=$PWD
     __mem_now
-    __mem_escape "$__mem_cmd"; __mem_c=$REPLY
-    __mem_escape "$__mem_cwd"; __mem_d=$REPLY
-    (( ++__mem_seq ))
-    [[ -d "$__mem_spool_dir" ]] || { command mkdir -p -m 700 -- "$__mem_dir"; command mkdir -m 700 -- "$__mem_spool_dir"; } 2>/dev/null
-    printf 'm1\t%s\t%s\t%s\t%s\t%s\tbash\t%s\t%s\t%s\t%s\n' "$MEM_SESSION" "$__mem_seq" "$__mem_start" "$(( (__mem_us - __mem_start) / 1000 ))" \
-      "$__mem_status" "${HOSTNAME-}" "${USER-}" "$__mem_d" "$__mem_c" >> "$__mem_spool" 2>/dev/null
-    __mem_ensure_ingester
-  fi
-  return $__mem_status
-}
+    __mem_start=$__mem_us
+    __mem_pending=1
+  }
 
-# Sets our DEBUG trap, keeping the one given ($1: `trap -p DEBUG` output, maybe empty) after ours,
-# and marks the prompt as reached. The trap goes off for whatever runs after it in the function that
-# set it, so it is set last.
-__mem_set_trap() {
-  local prev=$1
-  __mem_trap_wanted=''
-  __mem_at_prompt=1
-  if [[ -n "$prev" ]]; then
-    eval "prev=(${prev})"
-    # shellcheck disable=SC2064 # the previous trap's text is meant to be fixed now
-    trap "__mem_debug; ${prev[2]}" DEBUG
-  else
-    trap '__mem_debug' DEBUG
-  fi
-}
+  # Our own preexec: the whole command line comes from history, which bash fills before running it.
+  __mem_preexec() {
+    local line num
+    line=$(HISTTIMEFORMAT='' builtin history 1 2>/dev/null) || return 0
+    line=${line#"${line%%[![:space:]]*}"}
+    num=${line%%[!0-9]*}
+    line=${line#"$num"}
+    line=${line:2}
+    # An unchanged newest history entry means the line was not saved: HISTCONTROL=ignorespace
+    # (private) or ignoredups (a repeat: recorded when it starts with the same command as the line
+    # that was saved did). (erasedups keeps the number but changes the entry: a saved line.)
+    if [[ "$num" == "$__mem_histnum" && "$line" == "$__mem_histline" ]]; then
+      if [[ -z "$__mem_histcmd" || "${BASH_COMMAND-}" != "$__mem_histcmd" ]]; then
+        __mem_pending=0
+        return 0
+      fi
+    else
+      __mem_histnum=$num
+      __mem_histline=$line
+      __mem_histcmd=${BASH_COMMAND-}
+    fi
+    __mem_begin "$line"
+  }
 
-__mem_ready() {
-  local __mem_status=$?
-  # At the first prompt (history is loaded by then), note the newest entry, so that a first
-  # command that is not saved is not mistaken for the last one of an earlier session.
-  if [[ "$__mem_histnum" == '?' ]]; then
-    __mem_histline=$(HISTTIMEFORMAT='' builtin history 1 2>/dev/null) || __mem_histline=''
-    __mem_histline=${__mem_histline#"${__mem_histline%%[![:space:]]*}"}
-    __mem_histnum=${__mem_histline%%[!0-9]*}
-    __mem_histline=${__mem_histline#"$__mem_histnum"}
-    __mem_histline=${__mem_histline:2}
-  fi
-  # At the first prompt $1 is `trap -p DEBUG` (see below): set the trap, and nothing after it.
-  if (( $# )); then
-    __mem_set_trap "$1"
-  else
-    __mem_at_prompt=1
-    # Nothing may follow this in PROMPT_COMMAND (it would be taken for the command), so it cannot
-    # be guarded like precmd: under `set -e` a non-zero status here would end the shell.
-    [[ $- != *e* ]] || return 0
+  __mem_debug() {
+    [[ -n "${__mem_at_prompt-}" ]] || return 0
+    [[ -n "${COMP_LINE-}" || -n "${READLINE_POINT-}" ]] && return 0
+    __mem_at_prompt=''
+    [[ "${BASH_COMMAND-}" == __mem_precmd* ]] && return 0
+    __mem_preexec
+    return 0
+  }
+
+  __mem_precmd() {
+    local __mem_status=$?
+    if (( __mem_pending )); then
+      __mem_pending=0
+      local REPLY __mem_c __mem_d __mem_us
+      __mem_now
+      __mem_escape "$__mem_cmd"; __mem_c=$REPLY
+      __mem_escape "$__mem_cwd"; __mem_d=$REPLY
+      (( ++__mem_seq ))
+      [[ -d "$__mem_spool_dir" ]] || { command mkdir -p -m 700 -- "$__mem_dir"; command mkdir -m 700 -- "$__mem_spool_dir"; } 2>/dev/null
+      printf 'm1\t%s\t%s\t%s\t%s\t%s\tbash\t%s\t%s\t%s\t%s\n' "$MEM_SESSION" "$__mem_seq" "$__mem_start" "$(( (__mem_us - __mem_start) / 1000 ))" \
+        "$__mem_status" "${HOSTNAME-}" "${USER-}" "$__mem_d" "$__mem_c" >> "$__mem_spool" 2>/dev/null
+      __mem_ensure_ingester
+    fi
     return $__mem_status
+  }
+
+  # Sets our DEBUG trap, keeping the one given ($1: `trap -p DEBUG` output, maybe empty) after ours,
+  # and marks the prompt as reached. The trap goes off for whatever runs after it in the function that
+  # set it, so it is set last.
+  __mem_set_trap() {
+    local prev=$1
+    __mem_trap_wanted=''
+    __mem_at_prompt=1
+    if [[ -n "$prev" ]]; then
+      eval "prev=(${prev})"
+      # shellcheck disable=SC2064 # the previous trap's text is meant to be fixed now
+      trap "__mem_debug; ${prev[2]}" DEBUG
+    else
+      trap '__mem_debug' DEBUG
+    fi
+  }
+
+  __mem_ready() {
+    local __mem_status=$?
+    # At the first prompt (history is loaded by then), note the newest entry, so that a first
+    # command that is not saved is not mistaken for the last one of an earlier session.
+    if [[ "$__mem_histnum" == '?' ]]; then
+      __mem_histline=$(HISTTIMEFORMAT='' builtin history 1 2>/dev/null) || __mem_histline=''
+      __mem_histline=${__mem_histline#"${__mem_histline%%[![:space:]]*}"}
+      __mem_histnum=${__mem_histline%%[!0-9]*}
+      __mem_histline=${__mem_histline#"$__mem_histnum"}
+      __mem_histline=${__mem_histline:2}
+    fi
+    # At the first prompt $1 is `trap -p DEBUG` (see below): set the trap, and nothing after it.
+    if (( $# )); then
+      __mem_set_trap "$1"
+    else
+      __mem_at_prompt=1
+      # Nothing may follow this in PROMPT_COMMAND (it would be taken for the command), so it cannot
+      # be guarded like precmd: under `set -e` a non-zero status here would end the shell.
+      [[ $- != *e* ]] || return 0
+      return $__mem_status
+    fi
+  }
+
+  # Starts the ingester unless one is alive (its pid is in the lock file); checked at most every
+  # __mem_check_interval seconds.
+  __mem_ensure_ingester() {
+    local __mem_us __mem_pid=''
+    __mem_now
+    (( __mem_us / 1000000 - __mem_checked >= ${__mem_check_interval:-2} )) || return 0
+    __mem_checked=$(( __mem_us / 1000000 ))
+    [[ -r "${__mem_dir}/ingest.lock" ]] && read -r __mem_pid < "${__mem_dir}/ingest.lock" 2>/dev/null
+    [[ -n "$__mem_pid" ]] && kill -0 "$__mem_pid" 2>/dev/null && return 0
+    [[ -n "${__mem_bin-}" ]] || return 0
+    ( "${__mem_node:-node}" "$__mem_bin" __ingest --daemon </dev/null >/dev/null 2>&1 & )
+  }
+
+  # Predictions at the prompt: the background ingester rewrites this file after every command.
+  __mem_suggest="${__mem_dir}/suggest/${MEM_SESSION}"
+
+  # Bound with `bind -x`: puts the first prediction that extends the current line on it.
+  __mem_insert_prediction() {
+    local __mem_line
+    [[ -r "$__mem_suggest" ]] || return 0
+    while IFS= read -r __mem_line; do
+      if [[ -n "$__mem_line" && "$__mem_line" == "$READLINE_LINE"* && "$__mem_line" != "$READLINE_LINE" ]]; then
+        READLINE_LINE=$__mem_line
+        READLINE_POINT=${#__mem_line}
+        return 0
+      fi
+    done < "$__mem_suggest"
+    return 0
+  }
+  if [[ -n "${__mem_key_predict-}" ]]; then
+    bind -x "\"${__mem_key_predict}\": __mem_insert_prediction" 2>/dev/null || :
   fi
-}
 
-# Starts the ingester unless one is alive (its pid is in the lock file); checked at most every
-# __mem_check_interval seconds.
-__mem_ensure_ingester() {
-  local __mem_us __mem_pid=''
-  __mem_now
-  (( __mem_us / 1000000 - __mem_checked >= ${__mem_check_interval:-2} )) || return 0
-  __mem_checked=$(( __mem_us / 1000000 ))
-  [[ -r "${__mem_dir}/ingest.lock" ]] && read -r __mem_pid < "${__mem_dir}/ingest.lock" 2>/dev/null
-  [[ -n "$__mem_pid" ]] && kill -0 "$__mem_pid" 2>/dev/null && return 0
-  [[ -n "${__mem_bin-}" ]] || return 0
-  ( "${__mem_node:-node}" "$__mem_bin" __ingest --daemon </dev/null >/dev/null 2>&1 & )
-}
-
-if [[ -n "${bash_preexec_imported-}${__bp_imported-}" ]]; then
-  __mem_bp_preexec() { __mem_begin "$1"; }
-  preexec_functions+=(__mem_bp_preexec)
-  precmd_functions+=(__mem_precmd)
-else
-  # The DEBUG trap is set at the first prompt, by __mem_ready from PROMPT_COMMAND, keeping any
-  # trap already set: only there is that trap visible (bash hides it inside `source` and functions).
-  __mem_trap_wanted=1
-  # PROMPT_COMMAND may be a string or (bash >= 5.1) an array: precmd first, so it sees the
-  # command's $?, and __mem_ready last, so the rest of PROMPT_COMMAND is not taken for a command.
-  # precmd returns the command's $? for the entries after it, inside `&& :` so that a non-zero
-  # status does not end a shell running with `set -e`.
-  if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
-    # shellcheck disable=SC2016 # expanded when PROMPT_COMMAND runs
-    PROMPT_COMMAND=('__mem_precmd && :' "${PROMPT_COMMAND[@]}" '__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}')
+  if [[ -n "${bash_preexec_imported-}${__bp_imported-}" ]]; then
+    __mem_bp_preexec() { __mem_begin "$1"; }
+    preexec_functions+=(__mem_bp_preexec)
+    precmd_functions+=(__mem_precmd)
   else
-    # shellcheck disable=SC2016,SC2128,SC2178 # the string form of PROMPT_COMMAND, expanded when it runs
-    PROMPT_COMMAND="__mem_precmd && :"$'\n'"${PROMPT_COMMAND:+${PROMPT_COMMAND}$'\n'}"'__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}'
+    # The DEBUG trap is set at the first prompt, by __mem_ready from PROMPT_COMMAND, keeping any
+    # trap already set: only there is that trap visible (bash hides it inside `source` and functions).
+    __mem_trap_wanted=1
+    # PROMPT_COMMAND may be a string or (bash >= 5.1) an array: precmd first, so it sees the
+    # command's $?, and __mem_ready last, so the rest of PROMPT_COMMAND is not taken for a command.
+    # precmd returns the command's $? for the entries after it, inside `&& :` so that a non-zero
+    # status does not end a shell running with `set -e`.
+    if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
+      # shellcheck disable=SC2016 # expanded when PROMPT_COMMAND runs
+      PROMPT_COMMAND=('__mem_precmd && :' "${PROMPT_COMMAND[@]}" '__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}')
+    else
+      # shellcheck disable=SC2016,SC2128,SC2178 # the string form of PROMPT_COMMAND, expanded when it runs
+      PROMPT_COMMAND="__mem_precmd && :"$'\n'"${PROMPT_COMMAND:+${PROMPT_COMMAND}$'\n'}"'__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}'
+    fi
   fi
+  :
 fi

@@ -154,8 +154,35 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
     .command('__ingest', { hidden: true })
     .description('move spooled shell records into the store (started by the shell hooks)')
     .option('--daemon', 'stay and ingest as records arrive; exit when idle')
+    .option('--learn-all', 'learn every pending command now (benchmarks)')
     .action(act(() => import('./commands/ingest.js')));
 
+  program
+    .command('predict')
+    .description('the likely next commands, with confidence and the evidence for them')
+    .option('--top-k <n>', 'how many predictions', '3')
+    .option('--context <cmd...>', 'predict after these commands instead of your last ones')
+    .option('--cwd <dir>', 'the directory to predict for (default: the current one)')
+    .option('--session <id>', 'the shell session whose last commands are the context (default: $MEM_SESSION, else the latest)')
+    .action(act(() => import('./commands/predict.js')));
+  program
+    .command('graph')
+    .description('the strongest transitions between commands')
+    .option('--top <n>', 'how many transitions', '30')
+    .option('--dot', 'write Graphviz DOT')
+    .action(act(() => import('./commands/graph.js')));
+  program
+    .command('workflows')
+    .description('recurring command sequences of 3+ steps, with their success rates')
+    .option('--min-count <n>', 'seen at least this often', '3')
+    .option('--cwd <dir>', 'only workflows run in this directory')
+    .option('--limit <n>', 'at most this many', '20')
+    .action(act(() => import('./commands/workflows.js')));
+  program
+    .command('learn')
+    .description('teach command sequences: {"session_commands": [{"command": ...}], "session_outcome": "success"|"failure"} per line')
+    .option('--from-json <file>', "the sequences ('-' for stdin)")
+    .action(act(() => import('./commands/learn.js')));
   const evalCmd = program.command('eval').description('measure mem against baselines');
   evalCmd
     .command('predict <files...>')

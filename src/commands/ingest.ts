@@ -6,13 +6,34 @@ import { ingestPending } from '../shell/pending.js';
 import { tryLock } from '../shell/lock.js';
 import { shellPaths } from '../shell/paths.js';
 import { SPOOL_SUFFIX } from '../shell/spool.js';
+import { learnPending } from '../predict/learner.js';
+import { pruneSuggestions, writeSuggestions } from '../predict/suggest.js';
+
+const LEARN_CHUNK = 5000;
+
+/**
+ * Learns newly stored commands and refreshes the suggestion files of the sessions they came from.
+ * Returns how many commands still wait. Failures are left for the next tick (and `mem doctor`).
+ */
+function learnAndSuggest(ctx: Ctx, max: number): number {
+  try {
+    const r = learnPending(ctx.db(), { now: ctx.now(), max, train: true });
+    writeSuggestions(ctx.db(), shellPaths(ctx.env).dataDir, r.streams, ctx.now());
+    return r.remaining;
+  } catch (err) {
+    if (ctx.env.MEM_DEBUG) ctx.err(`mem: learning failed: ${(err as Error).message}`);
+    return 0;
+  }
+}
 
 export async function run(ctx: Ctx, opts: Record<string, unknown>): Promise<void> {
   if (!opts.daemon) {
     const report = ingestPending(ctx, 5000, { throwOnError: true });
+    learnAndSuggest(ctx, opts.learnAll ? Infinity : LEARN_CHUNK);
     if (ctx.json) ctx.outJson(report);
     return;
   }
+  pruneSuggestions(shellPaths(ctx.env).dataDir, ctx.now());
   const p = shellPaths(ctx.env);
   mkdirSync(p.spool, { recursive: true, mode: 0o700 });
   const lock = tryLock(p.lock);
@@ -34,9 +55,11 @@ export async function run(ctx: Ctx, opts: Record<string, unknown>): Promise<void
       clearTimeout(timer);
       // The lock holds our pid: hooks check it to decide whether to start another ingester.
       const report = ingestPending(ctx, 0, { lockHeld: true });
-      if (report?.added || report?.read) idleSince = Date.now();
+      const backlog = learnAndSuggest(ctx, LEARN_CHUNK);
+      if (report?.added || report?.read || backlog) idleSince = Date.now();
       if (Date.now() - idleSince > linger || !existsSync(p.lock)) return stop();
-      timer = setTimeout(tick, report ? 1000 : 2000); // slower retry after a failure
+      // A learning backlog (after an import) is worked off in chunks, between spool events.
+      timer = setTimeout(tick, backlog ? 0 : report ? 1000 : 2000); // slower retry after a failure
     };
     try {
       watcher = watch(p.spool, (_event, name) => {

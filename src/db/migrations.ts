@@ -314,6 +314,88 @@ CREATE TABLE episode_events (
 CREATE INDEX episode_events_episode ON episode_events (episode_id, at);
 `,
   },
+  {
+    version: 4,
+    why: 'next-command prediction: the statistics the ranking reads, persisted and updated incrementally as commands are learned (so `mem predict` never rebuilds anything), per-session streams, learned weights, and recurring workflows',
+    sql: `
+-- Decay keys (wkey, ckey) are log-domain sums, see src/predict/decay.ts: they only grow when their
+-- own row is touched, so ordering by them is ordering by recency-weighted count.
+CREATE TABLE predict_commands (
+  command   TEXT PRIMARY KEY,
+  template  TEXT NOT NULL,
+  name      TEXT NOT NULL,
+  count     INTEGER NOT NULL,
+  wkey      REAL NOT NULL,
+  successes INTEGER NOT NULL,
+  failures  INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,           -- sequence number of the latest occurrence
+  last_ts   INTEGER
+) WITHOUT ROWID;
+CREATE INDEX predict_commands_count ON predict_commands (count DESC, last_seen DESC);
+CREATE INDEX predict_commands_trend ON predict_commands (wkey DESC);
+CREATE INDEX predict_commands_recent ON predict_commands (last_seen DESC);
+
+CREATE TABLE predict_transitions (
+  kind      TEXT NOT NULL,              -- exact1, exact2, template1, name1, name2, args1, start, cwd
+  key       TEXT NOT NULL,              -- the context
+  item      TEXT NOT NULL,              -- what followed it
+  command   TEXT NOT NULL,              -- the latest concrete line for the item here
+  count     INTEGER NOT NULL,
+  wkey      REAL NOT NULL,
+  ckey      REAL NOT NULL,              -- decay in the context's own clock
+  successes INTEGER NOT NULL,
+  failures  INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  last_ts   INTEGER,
+  PRIMARY KEY (kind, key, item)
+) WITHOUT ROWID;
+CREATE INDEX predict_transitions_top ON predict_transitions (kind, key, count DESC, last_seen DESC);
+
+CREATE TABLE predict_contexts (
+  kind           TEXT NOT NULL,
+  key            TEXT NOT NULL,
+  count          INTEGER NOT NULL,
+  wkey           REAL NOT NULL,
+  distinct_items INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
+-- The last commands of each stream (a shell session, or an imported history), as JSON.
+CREATE TABLE predict_streams (
+  stream     TEXT PRIMARY KEY,
+  recent     TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX predict_streams_updated ON predict_streams (updated_at);
+
+-- seq (commands learned), learned_id (last commands.id learned), weights (the online model).
+CREATE TABLE predict_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE workflows (
+  key           TEXT PRIMARY KEY,       -- step templates joined by 0x1e
+  length        INTEGER NOT NULL,
+  example       TEXT NOT NULL,          -- the latest concrete steps
+  occurrences   INTEGER NOT NULL,
+  sessions      INTEGER NOT NULL,
+  last_session  TEXT,
+  successes     INTEGER NOT NULL,       -- every step exited 0
+  failures      INTEGER NOT NULL,       -- some step exited non-zero
+  last_seen     INTEGER NOT NULL,
+  top_cwd       TEXT,
+  top_cwd_count INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX workflows_occurrences ON workflows (occurrences);
+CREATE TABLE workflow_dirs (
+  key   TEXT NOT NULL,
+  cwd   TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (key, cwd)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

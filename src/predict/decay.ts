@@ -21,3 +21,10 @@ export function addOccurrence(key: number, seq: number, halfLife: number): numbe
 export function weightedAt(key: number, now: number, halfLife: number): number {
   return key === EMPTY_DECAY_KEY ? 0 : 2 ** (key - now / halfLife);
 }
+
+// The half-lives live here, not with a store, so that reading the persisted stats does not load
+// the in-memory store (and graphology with it).
+/** Weighted counts halve every this many commands: a few sessions of typical use. */
+export const DEFAULT_HALF_LIFE = 100;
+/** Per-context recency: a transition's weight halves every this many later visits of its context. */
+export const CONTEXT_HALF_LIFE = 4;

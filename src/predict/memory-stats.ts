@@ -4,9 +4,8 @@
 // (templates, names), edges carry count / success / recency attributes. The `template1` graph is
 // what `mem graph` draws.
 import { DirectedGraph } from 'graphology';
-import { abstractArgs } from './args.js';
-import { addOccurrence, EMPTY_DECAY_KEY, weightedAt } from './decay.js';
-import { pairKey, startsSession } from './keys.js';
+import { addOccurrence, CONTEXT_HALF_LIFE, DEFAULT_HALF_LIFE, EMPTY_DECAY_KEY, weightedAt } from './decay.js';
+import { transitions } from './keys.js';
 import { commandName, normalize } from './normalize.js';
 import { TopN } from './top-n.js';
 import {
@@ -19,15 +18,11 @@ import {
   type SuccessorKind,
 } from './types.js';
 
-/** Weighted counts halve every this many commands: a few sessions of typical use. */
-export const DEFAULT_HALF_LIFE = 100;
 /** Capacity of the global top lists: `frequent`, `trending` and `recent` answer limits up to this. */
 const TOP_CAPACITY = 256;
 /** Successor lists longer than this are served by a scan of the context's edges. */
 const EDGE_TOP_CAPACITY = 32;
 const heavier = (a: EdgeAttrs, b: EdgeAttrs): boolean => a.count > b.count || (a.count === b.count && a.last_seen > b.last_seen);
-/** Per-context recency: a transition's weight halves every this many later visits of its context. */
-export const CONTEXT_HALF_LIFE = 4;
 
 export interface EdgeAttrs {
   count: number;
@@ -104,18 +99,7 @@ export class MemoryStats implements PredictStats {
 
     const p = this.prev;
     const at = { seq, ts: event.ts, ok, command };
-    if (p) {
-      this.count('exact1', p.row.command, command, at);
-      this.count('template1', p.row.template, row.template, at);
-      this.count('name1', p.row.name, row.name, at);
-      this.count('args1', p.row.name, abstractArgs(p.row.command, command) ?? '', at);
-      if (this.prev2) {
-        this.count('exact2', pairKey(this.prev2.command, p.row.command), command, at);
-        this.count('name2', pairKey(this.prev2.name, p.row.name), row.name, at);
-      }
-    }
-    if (startsSession(p?.event, event)) this.count('start', '', command, at);
-    if (event.cwd) this.count('cwd', event.cwd, command, at);
+    for (const t of transitions(this.prev2, p && { event: p.event, line: p.row }, event, row)) this.count(t.kind, t.key, t.item, at);
     this.prev2 = p?.row;
     this.prev = { event, row };
   }

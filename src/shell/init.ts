@@ -23,8 +23,20 @@ export function initScript(shell: Shell, config: Config, bin: string, node: stri
     `__mem_node=${quote(node)}`,
     `__mem_ignore_space=${config.get<boolean>('history.ignore_space') ? 1 : "''"}`,
     `__mem_check_interval=${config.get<number>('history.ingest_interval_s')}`,
-  ].join('\n');
-  return template.replace(/^# @MEM_SETTINGS@.*$/m, settings);
+    `__mem_key_predict=${quote(keySequence(config.get<string>('keybindings.predict'), shell))}`,
+  ].map((line) => `  ${line}`).join('\n');
+  return template.replace(/^\s*# @MEM_SETTINGS@.*$/m, settings);
+}
+
+/**
+ * A key in readline notation (`\C-x\C-p`, `\ep`, `\M-p`) for bash, or translated for zsh's
+ * bindkey (`^X^P`, `^[p`). `none` or empty disables the binding.
+ */
+export function keySequence(key: string, shell: Shell): string {
+  const k = key.trim();
+  if (!k || k.toLowerCase() === 'none') return '';
+  if (shell === 'bash') return k;
+  return k.replace(/\\C-(.)/g, (_, c: string) => `^${c.toUpperCase()}`).replace(/\\(?:e|M-)/g, '^[');
 }
 
 export function rcFile(shell: Shell, env: NodeJS.ProcessEnv): string {

@@ -5,6 +5,8 @@ import { historyFilter } from './filters.js';
 import { ingestSpool, writeStatus, type IngestReport } from './ingest.js';
 import { waitLock } from './lock.js';
 import { shellPaths } from './paths.js';
+import { readdirSync } from 'node:fs';
+import { SPOOL_SUFFIX } from './spool.js';
 import type { CommandRecord } from './store.js';
 
 /** Observers of newly ingested commands (the predictor registers here). */
@@ -23,6 +25,7 @@ export function notifyAdded(ctx: Ctx, added: CommandRecord[]): void {
  */
 export function ingestPending(ctx: Ctx, waitMs: number, opts: { throwOnError?: boolean; lockHeld?: boolean } = {}): IngestReport | null {
   const p = shellPaths(ctx.env);
+  if (!hasSpool(p.spool)) return null; // nothing captured here yet: no lock, no status to write
   const lock = opts.lockHeld ? null : waitLock(p.lock, waitMs);
   try {
     const report = ingestSpool({
@@ -41,5 +44,13 @@ export function ingestPending(ctx: Ctx, waitMs: number, opts: { throwOnError?: b
     return null;
   } finally {
     lock?.release();
+  }
+}
+
+function hasSpool(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith('.done'));
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,107 @@
+// Feeds the persisted prediction statistics from the `commands` table, in id order, remembering
+// how far it got (predict_state.learned_id) in the same transaction as what it learned: like the
+// spool ingester, it never learns a command twice or skips one. Commands captured live also train
+// the ranking weights (test-then-train: predict, then reveal), so the model adapts to its user;
+// imported histories only feed the counts.
+import type { Db } from '../db/open.js';
+import { SESSION_GAP_MS } from './keys.js';
+import { normalize } from './normalize.js';
+import { Predictor, type PredictorState } from './predictor.js';
+import { SqlStats } from './sql-stats.js';
+import type { CommandEvent } from './types.js';
+import { WorkflowCounter, MAX_STEPS } from '../shell/workflows.js';
+
+const BATCH = 2000;
+
+export interface LearnReport {
+  learned: number;
+  /** Commands still waiting (stopped at `max`). */
+  remaining: number;
+  /** Streams (sessions) that learned something. */
+  streams: string[];
+}
+
+interface CommandRow {
+  id: number;
+  command: string;
+  cwd: string | null;
+  exit_code: number | null;
+  ts: number;
+  session: string | null;
+  source: string;
+}
+
+/** The stream a command belongs to: its shell session, else the history it was imported from. */
+export const streamOf = (r: { session: string | null; source: string }) => r.session ?? r.source;
+
+export function loadPredictor(stats: SqlStats): Predictor {
+  const predictor = new Predictor(stats);
+  const saved = stats.getState('weights');
+  if (saved) {
+    try {
+      predictor.restore(JSON.parse(saved) as PredictorState);
+    } catch {
+      // weights of an older shape: start again from the defaults
+    }
+  }
+  return predictor;
+}
+
+export function pendingCount(db: Db): number {
+  const learned = Number((db.prepare("SELECT value FROM predict_state WHERE key = 'learned_id'").get() as { value: string } | undefined)?.value ?? 0);
+  return (db.prepare('SELECT COUNT(*) AS n FROM commands WHERE id > ?').get(learned) as { n: number }).n;
+}
+
+/** Weights train only on a live trickle of commands: a bulk backlog (an import) teaches counts. */
+const TRAIN_BACKLOG = 200;
+
+export function learnPending(db: Db, o: { now: number; max?: number; train?: boolean }): LearnReport {
+  if (pendingCount(db) === 0) return { learned: 0, remaining: 0, streams: [] };
+  const stats = new SqlStats(db);
+  const predictor = o.train && pendingCount(db) <= TRAIN_BACKLOG ? loadPredictor(stats) : null;
+  const workflows = new WorkflowCounter(db);
+  const page = db.prepare('SELECT id, command, cwd, exit_code, ts, session, source FROM commands WHERE id > ? ORDER BY id LIMIT ?');
+  const streams = new Set<string>();
+  let learned = 0;
+  const max = o.max ?? Infinity;
+  for (;;) {
+    let last = Number(stats.getState('learned_id') ?? 0);
+    const rows = page.all(last, Math.min(BATCH, max - learned)) as CommandRow[];
+    if (!rows.length) break;
+    db.transaction(() => {
+      for (const r of rows) {
+        const stream = streamOf(r);
+        const event: CommandEvent = { command: r.command, ts: r.ts, cwd: r.cwd, exit_code: r.exit_code, session: stream };
+        if (predictor && r.source === 'hook') {
+          predictor.predict({ recent: stats.stream(stream), cwd: r.cwd, now: r.ts, k: 3 });
+          predictor.observe(event); // moves the weights, then learns the counts
+        } else stats.learn(event);
+        countWorkflows(workflows, stats.stream(stream), stream, r.ts);
+        streams.add(stream);
+        last = r.id;
+      }
+      stats.setState('learned_id', String(last));
+      stats.flush(o.now);
+      if (predictor) stats.setState('weights', JSON.stringify(predictor.state));
+    })();
+    learned += rows.length;
+    if (learned >= max) break;
+  }
+  return { learned, remaining: learned >= max ? pendingCount(db) : 0, streams: [...streams] };
+}
+
+/** Workflows end at the command just learned and never reach back across a session gap. */
+function countWorkflows(counter: WorkflowCounter, recent: CommandEvent[], stream: string, ts: number): void {
+  const window: CommandEvent[] = [];
+  for (let i = recent.length - 1; i >= 0 && window.length < MAX_STEPS; i--) {
+    const e = recent[i]!;
+    const next = window[0];
+    if (next && e.ts !== null && next.ts !== null && next.ts - e.ts > SESSION_GAP_MS) break;
+    window.unshift(e);
+  }
+  counter.observe(
+    window.map((e) => ({ command: e.command, template: normalize(e.command), exit_code: e.exit_code ?? null, cwd: e.cwd ?? null })),
+    stream,
+    ts,
+  );
+}
