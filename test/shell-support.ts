@@ -130,6 +130,11 @@ export class Tmux {
     this.tmux(['send-keys', '-t', target, 'Enter']);
   }
 
+  /** Presses one key (tmux key name, e.g. `C-x`). */
+  key(target: string, key: string): void {
+    this.tmux(['send-keys', '-t', target, key]);
+  }
+
   /** Pastes many lines at once (each ends with a newline, which the shell reads as Enter). */
   typeLines(target: string, lines: string[]): void {
     this.tmux(['send-keys', '-t', target, '-l', lines.map((l) => l + '\n').join('')]);

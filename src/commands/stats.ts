@@ -5,12 +5,17 @@ import { renderShellStats } from '../render/shell.js';
 import { makeStyle } from '../render/style.js';
 import { ingestPending } from '../shell/pending.js';
 import { shellStats } from '../shell/stats.js';
+import { listWorkflows } from '../shell/workflows.js';
+import { learnPending } from '../predict/learner.js';
+import { renderWorkflows } from './workflows.js';
 
 export function run(ctx: Ctx): void {
   ingestPending(ctx, 0);
   const db = ctx.db();
-  const stats = { ...fixStats(db, ctx.dbPath, ctx.now()), shell: shellStats(db, ctx.now()) };
+  learnPending(db, { now: ctx.now(), max: 300, train: true });
+  const stats = { ...fixStats(db, ctx.dbPath, ctx.now()), shell: shellStats(db, ctx.now()), workflows: listWorkflows(db, { minCount: 3, limit: 5 }) };
   if (ctx.json) return ctx.outJson(stats);
   const s = makeStyle(ctx.color);
-  ctx.out(renderFixStats(s, stats) + '\n\n' + renderShellStats(s, stats.shell));
+  const flows = stats.workflows.length ? `\n\n${s.bold('Top workflows')}\n${renderWorkflows(s, stats.workflows)}` : '';
+  ctx.out(renderFixStats(s, stats) + '\n\n' + renderShellStats(s, stats.shell) + flows);
 }
