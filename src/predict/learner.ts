@@ -90,18 +90,28 @@ export function learnPending(db: Db, o: { now: number; max?: number; train?: boo
   return { learned, remaining: learned >= max ? pendingCount(db) : 0, streams: [...streams] };
 }
 
-/** Workflows end at the command just learned and never reach back across a session gap. */
-function countWorkflows(counter: WorkflowCounter, recent: CommandEvent[], stream: string, ts: number): void {
-  const window: CommandEvent[] = [];
+/** A learned command as kept in its stream, with the start time of its session segment. */
+type Kept = CommandEvent & { seg?: number };
+
+/**
+ * Workflows end at the command just learned and never reach back across a session gap. Sessions
+ * are the stream cut at gaps (a shell session rarely has one; an imported history has many), so a
+ * sequence "seen in two sessions" means two separate sittings.
+ */
+function countWorkflows(counter: WorkflowCounter, recent: Kept[], stream: string, ts: number): void {
+  const last = recent[recent.length - 1]!;
+  const prev = recent[recent.length - 2];
+  const gap = (a: Kept, b: Kept) => a.ts !== null && b.ts !== null && b.ts - a.ts > SESSION_GAP_MS;
+  last.seg = prev && !gap(prev, last) ? (prev.seg ?? prev.ts ?? 0) : (last.ts ?? 0);
+  const window: Kept[] = [];
   for (let i = recent.length - 1; i >= 0 && window.length < MAX_STEPS; i--) {
     const e = recent[i]!;
-    const next = window[0];
-    if (next && e.ts !== null && next.ts !== null && next.ts - e.ts > SESSION_GAP_MS) break;
+    if (e.seg !== last.seg) break;
     window.unshift(e);
   }
   counter.observe(
     window.map((e) => ({ command: e.command, template: normalize(e.command), exit_code: e.exit_code ?? null, cwd: e.cwd ?? null })),
-    stream,
+    `${stream}@${last.seg}`,
     ts,
   );
 }

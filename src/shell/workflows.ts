@@ -80,8 +80,13 @@ interface Row {
   top_cwd: string | null;
 }
 
+/** Looking around is not a workflow: `ls`, `cd ..`, `ls` recurs in everyone's history. */
+const NAVIGATION = new Set(['ls', 'll', 'la', 'l', 'cd', 'pwd', 'clear', 'cls', 'exit', 'history', '..', '...', 'tree', 'z', 'j']);
+const doesSomething = (template: string) => !NAVIGATION.has(template.trim().split(/\s+/)[0] ?? '');
+
 /**
- * Workflows seen at least `minCount` times in at least two sessions, longest first among those
+ * Workflows seen at least `minCount` times in at least two sessions, with at least two steps that
+ * are more than navigation, longest first among those
  * that say the same thing: a sequence inside a longer one that happened as often is dropped.
  */
 export function listWorkflows(db: Db, o: { minCount: number; cwd?: string; limit: number }): Workflow[] {
@@ -91,9 +96,9 @@ export function listWorkflows(db: Db, o: { minCount: number; cwd?: string; limit
        ${o.cwd ? 'AND EXISTS (SELECT 1 FROM workflow_dirs d WHERE d.key = w.key AND d.cwd = ?)' : ''}
        ORDER BY occurrences * length DESC, last_seen DESC LIMIT ?`,
     )
-    .all(...[o.minCount, ...(o.cwd ? [o.cwd] : []), o.limit * 5]) as Row[];
+    .all(...[o.minCount, ...(o.cwd ? [o.cwd] : []), o.limit * 20]) as Row[];
   const kept: Row[] = [];
-  for (const r of rows.sort((a, b) => b.length - a.length || b.occurrences - a.occurrences)) {
+  for (const r of rows.filter((x) => x.key.split(SEP).filter(doesSomething).length >= 2).sort((a, b) => b.length - a.length || b.occurrences - a.occurrences)) {
     const covered = kept.some((k) => k.key.includes(r.key) && k.occurrences >= r.occurrences * 0.8);
     if (!covered) kept.push(r);
   }
