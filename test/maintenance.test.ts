@@ -125,10 +125,26 @@ describe('cleanup', () => {
     expect(box.mem(['recent', '365', '--json']).json().attempts).toHaveLength(20);
     const r = box.mem(['cleanup', '30']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^removed 10 fix attempts older than/);
+    expect(r.stdout).toMatch(/^removed 10 fix attempts, 0 deleted memories and 0 one-off command sequences older than/);
     expect(box.mem(['recent', '365', '--json']).json().attempts).toHaveLength(10);
     expect(box.mem(['doctor', '--json']).json().checks.find((c: any) => c.name === 'fix aggregates').status).toBe('ok');
     expect(box.mem(['cleanup', 'soon']).code).toBe(2);
+  });
+});
+
+describe('cleanup of semantic memory', () => {
+  it('purges memories deleted before the cut-off, keeps live ones and the audit trail', () => {
+    const env = { MEM_NO_WORKER: '1', MEM_SCOPE: 's' };
+    const keep = box.mem(['add', 'keep me', '--json'], { env }).json().id;
+    const gone = box.mem(['add', 'delete me', '--json'], { env }).json().id;
+    expect(box.mem(['rm', gone], { env }).code).toBe(0);
+    expect(box.mem(['cleanup', '--older-than', '1d', '--json']).json().removed.deleted_memories).toBe(0);
+    const r = box.mem(['cleanup', '--older-than', '0s', '--json']).json();
+    expect(r.removed.deleted_memories).toBe(1);
+    const db = new Database(box.db, { readonly: true });
+    expect(db.prepare('SELECT id FROM memories').all()).toEqual([{ id: keep }]);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM memory_audit WHERE memory_id = ?').get(gone) as { n: number }).n).toBeGreaterThan(0);
+    db.close();
   });
 });
 

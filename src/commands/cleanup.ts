@@ -11,5 +11,9 @@ export function run(ctx: Ctx, opts: Record<string, unknown>, days?: string): voi
   const report = cleanup(ctx.db(), ctx.now() - age, Boolean(opts.dryRun));
   if (ctx.json) return ctx.outJson(report);
   const verb = report.dry_run ? 'would remove' : 'removed';
-  ctx.out(`${verb} ${report.removed.fix_attempts} fix attempts older than ${report.cutoff}${report.dry_run ? '' : '; patterns, model characteristics and stats are kept'}`);
+  const r = report.removed;
+  ctx.out(
+    `${verb} ${r.fix_attempts} fix attempts, ${r.deleted_memories} deleted memories and ${r.one_off_workflows} one-off command sequences older than ${report.cutoff}` +
+      (report.dry_run ? '' : '; patterns, model characteristics, stats, memories and episodes are kept'),
+  );
 }

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
-import { matchingPatterns, recommendations, relatedFixes, sharedPractice, similarTasks, type TaskContext } from '../memory/context.js';
+import { matchingPatterns, recommendations, relatedFixes, relatedWorkflows, sharedPractice, similarTasks, type TaskContext } from '../memory/context.js';
+import { listWorkflows } from '../shell/workflows.js';
 import { MemoryStore } from '../memory/store.js';
 import { makeStyle, pct, safe } from '../render/style.js';
 import { intOption } from '../util/io.js';
@@ -20,6 +21,7 @@ export async function run(ctx: Ctx, opts: Record<string, unknown>, task: string)
     similar_tasks: similarTasks(hits),
     matching_patterns: matchingPatterns(ctx.db(), task, filter.scope, topK),
     related_fixes: relatedFixes(ctx.db(), task, topK),
+    related_workflows: relatedWorkflows(listWorkflows(ctx.db(), { minCount: 2, limit: 200 }), task, topK),
   };
   const practice = sharedPractice(hits.map((h) => ({ text: `${h.memory.title} ${h.memory.content}`, success: h.memory.success })));
   const result: TaskContext = { ...partial, recommendations: recommendations(partial, practice) };
@@ -33,6 +35,10 @@ export async function run(ctx: Ctx, opts: Record<string, unknown>, task: string)
       const mark = t.success === null ? s.dim('·') : t.success ? s.green('✓') : s.red('✗');
       out.push(`  ${mark} ${s.cyan(t.similarity.toFixed(2))} ${safe(t.title || t.snippet.slice(0, 70))} ${s.dim(t.id.slice(0, 8))}`);
     }
+  }
+  if (result.related_workflows.length) {
+    out.push('', s.bold('Related shell workflows'));
+    for (const w of result.related_workflows) out.push(`  ${w.steps.map(safe).join(' → ')}  ${s.dim(`${w.occurrences}×`)}`);
   }
   if (result.related_fixes.length) {
     out.push('', s.bold('Related fix patterns'));

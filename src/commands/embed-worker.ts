@@ -5,6 +5,9 @@ import type { Ctx } from '../context.js';
 import { dataDir } from '../db/paths.js';
 import { lockOwner } from '../shell/lock.js';
 import { spawnDetached } from '../util/spawn.js';
+import { embedStatus } from '../memory/embed-status.js';
+
+const RECHECK_MS = 10 * 60_000;
 
 /** New or edited content waits as `pending`; a detached worker embeds it (no model load here). */
 export function startEmbedWorker(ctx: Ctx): void {
@@ -12,5 +15,9 @@ export function startEmbedWorker(ctx: Ctx): void {
   // A running worker claims new pending memories in its next batch: no second process needed.
   const owner = lockOwner(join(dataDir(ctx.env), 'embed.lock'));
   if (owner?.alive) return;
+  // A worker that just found no model would find none again: don't start a process (which loads
+  // the embedding runtime) on every add for nothing. `mem embed` clears this once a model is there.
+  const status = embedStatus(ctx.env);
+  if (status?.unavailable && ctx.now() - Date.parse(status.at) < RECHECK_MS) return;
   spawnDetached(['embed', '--worker'], ctx.env);
 }

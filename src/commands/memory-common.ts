@@ -1,10 +1,9 @@
 // Shared by the memory commands that search: the embedder (or why there is none), search with a
 // keyword fallback, and search filters.
 import type { Ctx } from '../context.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { dataDir } from '../db/paths.js';
-import { EmbeddingUnavailable, loadEmbedder, type Embedder } from '../memory/embed/index.js';
+import { recordEmbedStatus } from '../memory/embed-status.js';
+export { embedStatus, recordEmbedStatus } from '../memory/embed-status.js';
+import { EmbeddingUnavailable, type Embedder } from '../memory/embed/types.js';
 import { MemoryStore, type SearchFilter } from '../memory/store.js';
 import { search, type SearchOptions, type SearchResult } from '../memory/search.js';
 import { checkKind } from '../memory/input.js';
@@ -12,28 +11,11 @@ import { resolveScope } from '../memory/scope.js';
 import { UsageError } from '../errors.js';
 
 
-const statusFile = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'embed.status.json');
-
-/** Remembers why embedding is unavailable, so every command can say it once without retrying. */
-export function recordEmbedStatus(env: NodeJS.ProcessEnv, unavailable: string | null): void {
-  try {
-    writeFileSync(statusFile(env), JSON.stringify({ at: new Date().toISOString(), unavailable }) + '\n', { mode: 0o600 });
-  } catch {
-    // advice only
-  }
-}
-
-export function embedStatus(env: NodeJS.ProcessEnv): { at: string; unavailable: string | null } | null {
-  try {
-    return existsSync(statusFile(env)) ? JSON.parse(readFileSync(statusFile(env), 'utf8')) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The configured embedder, or null with the reason (provider none, model missing, no key). */
 export async function embedderOrReason(ctx: Ctx): Promise<{ embedder: Embedder | null; reason: string | null }> {
   try {
+    // Loaded only when an embedder is wanted: keyword searches never pay for the embedding stack.
+    const { loadEmbedder } = await import('../memory/embed/index.js');
     const embedder = await loadEmbedder(ctx.config, ctx.env);
     return { embedder, reason: embedder ? null : 'embedding provider is none' };
   } catch (err) {

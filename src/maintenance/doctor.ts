@@ -5,6 +5,7 @@ import type { Ctx } from '../context.js';
 import { LATEST_VERSION } from '../db/migrations.js';
 import { ensureVec, schemaVersion, type Db } from '../db/open.js';
 import { listBackups } from './backup.js';
+import { embedStatus } from '../memory/embed-status.js';
 import { shellChecks } from '../shell/doctor.js';
 import { ago } from '../render/style.js';
 
@@ -45,6 +46,7 @@ export function storeChecks(ctx: Ctx, backupDir: string): Check[] {
   checks.push(tryCheck('sqlite-vec', () => `loaded, ${(ensureVec(db).prepare('SELECT vec_version() AS v').get() as { v: string }).v}`));
   checks.push(tryCheck('fts5', () => (db.prepare("SELECT sqlite_compileoption_used('ENABLE_FTS5') AS f").get() as { f: number }).f ? 'available' : fail('not compiled in')));
   checks.push(aggregateCheck(db));
+  checks.push(embeddingCheck(ctx, db));
   const backups = listBackups(backupDir);
   const newest = backups[backups.length - 1];
   checks.push({
@@ -65,6 +67,18 @@ function tryCheck(name: string, f: () => string): Check {
   } catch (err) {
     return { name, status: 'fail', detail: (err as Error).message };
   }
+}
+
+/** Memories waiting for vectors, failed ones, and why embedding is unavailable if it is. */
+function embeddingCheck(ctx: Ctx, db: Db): Check {
+  const counts = Object.fromEntries(
+    (db.prepare('SELECT embedding_status AS s, COUNT(*) AS c FROM memories WHERE deleted_at IS NULL GROUP BY 1').all() as { s: string; c: number }[]).map((r) => [r.s, r.c]),
+  ) as Record<string, number>;
+  const provider = ctx.config.get<string>('embedding.provider');
+  const unavailable = embedStatus(ctx.env)?.unavailable;
+  const summary = `provider ${provider}; ${counts.completed ?? 0} embedded, ${counts.pending ?? 0} pending, ${counts.failed ?? 0} failed`;
+  if (provider !== 'none' && unavailable) return { name: 'embeddings', status: 'warn', detail: `${summary}; ${unavailable}` };
+  return { name: 'embeddings', status: counts.failed ? 'warn' : 'ok', detail: counts.failed ? `${summary} (mem embed --retry-failed)` : summary };
 }
 
 /** The aggregates must account for every raw and archived attempt. */

@@ -3,6 +3,7 @@
 // words, derived from those.
 import type { Db } from '../db/open.js';
 import type { SearchHit } from './search.js';
+import type { Workflow } from '../shell/workflows.js';
 import { words } from './text.js';
 
 export interface SimilarTask {
@@ -34,11 +35,19 @@ export interface RelatedFix {
   best_fix: string[] | null;
 }
 
+export interface RelatedWorkflow {
+  steps: string[];
+  occurrences: number;
+  success_rate: number | null;
+  typical_directory: string | null;
+}
+
 export interface TaskContext {
   task: string;
   similar_tasks: SimilarTask[];
   matching_patterns: MatchingPattern[];
   related_fixes: RelatedFix[];
+  related_workflows: RelatedWorkflow[];
   recommendations: string[];
 }
 
@@ -92,6 +101,17 @@ export function relatedFixes(db: Db, task: string, limit: number): RelatedFix[] 
   });
 }
 
+/** Shell workflows whose commands mention the task's words (`deploy`, `migrate`, `test`...). */
+export function relatedWorkflows(workflows: Workflow[], task: string, limit: number): RelatedWorkflow[] {
+  const taskWords = new Set(words(task).filter((w) => w.length > 2));
+  return workflows
+    .map((w) => ({ w, overlap: new Set(words(w.steps.join(' ')).filter((x) => taskWords.has(x))).size }))
+    .filter((x) => x.overlap > 0)
+    .sort((a, b) => b.overlap - a.overlap || b.w.occurrences - a.w.occurrences)
+    .slice(0, limit)
+    .map(({ w }) => ({ steps: w.steps, occurrences: w.occurrences, success_rate: w.success_rate, typical_directory: w.typical_directory }));
+}
+
 /** Phrases (1-3 words) most successful similar tasks share and failed ones lack. */
 export function sharedPractice(tasks: { text: string; success: boolean | null }[]): string | null {
   const ok = tasks.filter((t) => t.success === true);
@@ -126,6 +146,11 @@ export function recommendations(ctx: Omit<TaskContext, 'recommendations'>, pract
   for (const p of ctx.matching_patterns.slice(0, 2)) {
     const rc = Array.isArray(p.recommended_context) ? (p.recommended_context as unknown[]).slice(0, 3).map((x) => (typeof x === 'string' ? x : (x as { term?: string }).term ?? JSON.stringify(x))).join(', ') : '';
     out.push(`Learned ${p.type} pattern (confidence ${p.confidence.toFixed(2)}): ${p.description}${rc ? ` Include: ${rc}.` : ''}`);
+  }
+  const flow = ctx.related_workflows[0];
+  if (flow) {
+    const rate = flow.success_rate === null ? '' : `, ${Math.round(flow.success_rate * 100)}% of the time successfully`;
+    out.push(`Your shell history has a routine for this: ${flow.steps.join(' → ')} (${flow.occurrences} times${rate}).`);
   }
   for (const f of ctx.related_fixes.slice(0, 2)) {
     if (f.best_fix) out.push(`Related fix history: "${f.name}" was fixed ${Math.round((f.success_rate ?? 0) * 100)}% of ${f.attempts} times; best fix: ${f.best_fix.join(' && ')}.`);

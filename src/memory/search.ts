@@ -50,7 +50,7 @@ export async function search(store: MemoryStore, embedder: Embedder | null, o: S
   if (mode !== 'semantic') {
     const match = o.match === undefined ? ftsAny(words(o.query)) : o.match;
     if (match) {
-      const rows = store.keyword(match, o.filter, CANDIDATES);
+      const rows = store.keyword(match, o.filter, CANDIDATES, o.topK);
       const max = Math.max(0, ...rows.map((r) => r.bm25));
       for (const r of rows) kw.set(r.n, max > 0 ? r.bm25 / max : 0);
     }

@@ -223,12 +223,36 @@ export class MemoryStore {
     return where.join(' AND ');
   }
 
-  /** FTS5 candidates with their BM25 score (higher is better). `match` is an FTS5 query. */
-  keyword(match: string, f: SearchFilter, limit: number): { n: number; bm25: number }[] {
-    const p: Record<string, unknown> = { match, limit };
-    const sql = `SELECT m.n AS n, -bm25(memories_fts, 3.0, 1.0, 2.0) AS bm25 FROM memories_fts JOIN memories m ON m.n = memories_fts.rowid
-      WHERE memories_fts MATCH @match AND ${this.filterSql(f, p)} ORDER BY bm25(memories_fts, 3.0, 1.0, 2.0) LIMIT @limit`;
-    return this.db.prepare(sql).all(p) as { n: number; bm25: number }[];
+  /**
+   * FTS5 candidates with their BM25 score (higher is better). `match` is an FTS5 query of terms
+   * joined by OR. Ranking every document that has any term is what costs (tens of ms over 100k
+   * memories for common words), and BM25 scores a document the same whatever the operator, so the
+   * cheap questions come first: documents with every term; then the best 500 documents with any
+   * term; only if those still leave fewer than `need` results, all of them.
+   */
+  keyword(match: string, f: SearchFilter, limit: number, need = limit): { n: number; bm25: number }[] {
+    const p: Record<string, unknown> = { limit };
+    const where = this.filterSql(f, p);
+    const full = (m: string) =>
+      this.db
+        .prepare(
+          `SELECT m.n AS n, -bm25(memories_fts, 3.0, 1.0, 2.0) AS bm25 FROM memories_fts JOIN memories m ON m.n = memories_fts.rowid
+           WHERE memories_fts MATCH @match AND ${where} ORDER BY bm25(memories_fts, 3.0, 1.0, 2.0) LIMIT @limit`,
+        )
+        .all({ ...p, match: m }) as { n: number; bm25: number }[];
+    if (match.includes(' OR ')) {
+      const all = full(match.split(' OR ').join(' AND '));
+      if (all.length >= need) return all;
+      const best = this.db
+        .prepare(
+          `SELECT m.n AS n, -f.s AS bm25 FROM (SELECT rowid, bm25(memories_fts, 3.0, 1.0, 2.0) AS s FROM memories_fts
+             WHERE memories_fts MATCH @match ORDER BY s LIMIT 500) f JOIN memories m ON m.n = f.rowid
+           WHERE ${where} ORDER BY f.s LIMIT @limit`,
+        )
+        .all({ ...p, match }) as { n: number; bm25: number }[];
+      if (best.length >= need) return best;
+    }
+    return full(match);
   }
 
   /** Nearest vectors of one model (cosine similarity), filtered after the KNN within the scope partition. */
