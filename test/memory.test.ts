@@ -7,31 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Memory } from '../src/memory/model.js';
 import { jsonl, sandbox, type Result, type Sandbox } from './helpers.js';
 import { TEST_MODEL_NAME, writeTestModel } from './support/onnx-model.js';
 
-interface MemoryJson {
-  id: string;
-  kind: string;
-  title: string;
-  content: string;
-  tags: string[];
-  metadata: Record<string, unknown>;
-  source: string;
-  source_id: string | null;
-  scope: string;
-  success: boolean | null;
-  task_id: string | null;
-  language: string | null;
-  created_at: string;
-  updated_at: string;
-  accessed_at: string | null;
-  deleted_at: string | null;
-  embedding_status: string;
-  embedding_model: string | null;
-  embedding_error: string | null;
-  near_duplicate_of: string | null;
-}
+/** What `mem show --json` prints: the Memory shape the store returns. */
+type MemoryJson = Memory;
 interface ListJson {
   data: MemoryJson[];
   meta: { page: number; per_page: number; total: number; total_pages: number; next_cursor: string | null };

@@ -3,6 +3,7 @@
 // released on the next run, so nothing stays stuck in `processing`.
 import { ensureVec, type Db } from '../db/open.js';
 import { EmbeddingUnavailable, type Embedder } from './embed/index.js';
+import { alive } from '../shell/lock.js';
 import { NEAR_DUPLICATE, type MemoryRow } from './model.js';
 import { MemoryStore, VECTOR_TABLES } from './store.js';
 
@@ -17,15 +18,6 @@ export interface WorkerReport {
   near_duplicates: number;
   released: number;
   unavailable?: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Puts memories claimed by dead workers back to `pending`. */

@@ -50,7 +50,8 @@ export interface NodeAttrs {
 
 export type TransitionGraph = DirectedGraph<NodeAttrs, EdgeAttrs>;
 
-interface CommandRow {
+/** A command line's counts as both stores keep them (decay key instead of a weighted count). */
+export interface CommandRow {
   command: string;
   template: string;
   name: string;

@@ -7,23 +7,12 @@ import type { Db } from '../db/open.js';
 import { addOccurrence, CONTEXT_HALF_LIFE, DEFAULT_HALF_LIFE, EMPTY_DECAY_KEY, weightedAt } from './decay.js';
 import { transitions, type Line } from './keys.js';
 import { commandName, normalize } from './normalize.js';
+import type { CommandRow } from './memory-stats.js';
 import type { LearningStats } from './predictor.js';
 import type { CommandEvent, CommandStats, ContextTotals, Successor, SuccessorKind } from './types.js';
 
 /** How many last commands of a stream are kept: the ranking looks back this far. */
 export const STREAM_WINDOW = 10;
-
-interface CommandRow {
-  command: string;
-  template: string;
-  name: string;
-  count: number;
-  wkey: number;
-  successes: number;
-  failures: number;
-  last_seen: number;
-  last_ts: number | null;
-}
 
 /** Log-domain sum of two decay keys (see decay.ts), as an SQL function for upserts. */
 function decayAdd(a: number, b: number): number {

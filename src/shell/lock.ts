@@ -8,7 +8,8 @@ export interface Lock {
 
 const STALE_MS = 10 * 60_000;
 
-function alive(pid: number): boolean {
+/** Is a process with this pid running (ours to signal or not)? */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
