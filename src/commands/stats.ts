@@ -3,16 +3,14 @@ import { fixStats } from '../fixes/stats.js';
 import { renderFixStats } from '../render/fixes.js';
 import { renderShellStats } from '../render/shell.js';
 import { makeStyle } from '../render/style.js';
-import { ingestPending } from '../shell/pending.js';
 import { shellStats } from '../shell/stats.js';
 import { listWorkflows } from '../shell/workflows.js';
-import { learnPending } from '../predict/learner.js';
+import { freshen } from '../predict/freshen.js';
 import { renderWorkflows } from './workflows.js';
 
 export function run(ctx: Ctx): void {
-  ingestPending(ctx, 0);
+  freshen(ctx);
   const db = ctx.db();
-  learnPending(db, { now: ctx.now(), max: 300, train: true });
   const stats = { ...fixStats(db, ctx.dbPath, ctx.now()), shell: shellStats(db, ctx.now()), workflows: listWorkflows(db, { minCount: 3, limit: 5 }) };
   if (ctx.json) return ctx.outJson(stats);
   const s = makeStyle(ctx.color);

@@ -47,9 +47,14 @@ export function loadPredictor(stats: SqlStats): Predictor {
   return predictor;
 }
 
+/**
+ * Commands not learned yet, at most: ids only grow, so this is one index lookup, not a count
+ * (deleted rows can make it overestimate, which only delays learning to the next batch).
+ */
 export function pendingCount(db: Db): number {
   const learned = Number((db.prepare("SELECT value FROM predict_state WHERE key = 'learned_id'").get() as { value: string } | undefined)?.value ?? 0);
-  return (db.prepare('SELECT COUNT(*) AS n FROM commands WHERE id > ?').get(learned) as { n: number }).n;
+  const max = (db.prepare('SELECT MAX(id) AS m FROM commands').get() as { m: number | null }).m ?? 0;
+  return Math.max(0, max - learned);
 }
 
 /** Weights train only on a live trickle of commands: a bulk backlog (an import) teaches counts. */
