@@ -5,7 +5,6 @@ import { UsageError } from '../errors.js';
 import { progressBar } from '../render/progress.js';
 import { historyFilter } from '../shell/filters.js';
 import { importHistory } from '../shell/import-history.js';
-import { notifyAdded } from '../shell/pending.js';
 
 function defaultFile(env: NodeJS.ProcessEnv): string {
   const home = env.HOME ?? '';
@@ -36,7 +35,6 @@ export function run(ctx: Ctx, opts: Record<string, unknown>, file?: string): voi
     filter: historyFilter(ctx.config),
     fallbackTs: statSync(path).mtimeMs,
     onProgress: progress.update,
-    onAdded: (added) => notifyAdded(ctx, added),
   });
   progress.done();
   if (ctx.json) return ctx.outJson(report);

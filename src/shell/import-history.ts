@@ -27,7 +27,6 @@ export interface ImportHistoryOptions {
   /** Entries without a timestamp are placed just before this time, in file order. */
   fallbackTs: number;
   onProgress?: (done: number, total: number) => void;
-  onAdded?: (added: CommandRecord[]) => void;
 }
 
 export function importHistory(o: ImportHistoryOptions): ImportHistoryReport {
@@ -61,7 +60,6 @@ export function importHistory(o: ImportHistoryOptions): ImportHistoryReport {
       const added = store.insert(records);
       report.added += added.length;
       report.already_present += records.length - added.length;
-      if (added.length) o.onAdded?.(added);
     })();
     o.onProgress?.(Math.min(i + BATCH, keyed.length), keyed.length);
   }

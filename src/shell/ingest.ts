@@ -23,8 +23,6 @@ export interface IngestOptions {
   spoolDir: string;
   filter: HistoryFilter;
   now: number;
-  /** Called inside each batch's transaction with the rows actually added. */
-  onAdded?: (added: CommandRecord[]) => void;
 }
 
 export interface IngestReport {
@@ -94,7 +92,6 @@ export function ingestSpool(o: IngestOptions): IngestReport {
           o.db.transaction(() => {
             const added = store.insert(records);
             report.added += added.length;
-            if (added.length) o.onAdded?.(added);
             setProgress.run(name, st.ino, next, o.now);
           })();
         } catch (err) {

@@ -1,23 +1,12 @@
 // Runs the ingester in-process: from the detached `mem __ingest` the hooks start, and at the start
 // of every command that reads history, so it always sees the latest commands.
+import { readdirSync } from 'node:fs';
 import type { Ctx } from '../context.js';
 import { historyFilter } from './filters.js';
 import { ingestSpool, writeStatus, type IngestReport } from './ingest.js';
 import { waitLock } from './lock.js';
 import { shellPaths } from './paths.js';
-import { readdirSync } from 'node:fs';
 import { SPOOL_SUFFIX } from './spool.js';
-import type { CommandRecord } from './store.js';
-
-/** Observers of newly ingested commands (the predictor registers here). */
-export type AddedHook = (ctx: Ctx, added: CommandRecord[]) => void;
-const hooks: AddedHook[] = [];
-export function onCommandsAdded(hook: AddedHook): void {
-  hooks.push(hook);
-}
-export function notifyAdded(ctx: Ctx, added: CommandRecord[]): void {
-  for (const h of hooks) h(ctx, added);
-}
 
 /**
  * Ingestion is safe without the lock (offsets and uids make it exactly-once); the lock only keeps
@@ -34,7 +23,6 @@ export function ingestPending(ctx: Ctx, waitMs: number, opts: { throwOnError?: b
       spoolDir: p.spool,
       filter: historyFilter(ctx.config),
       now: ctx.now(),
-      onAdded: (added) => notifyAdded(ctx, added),
     });
     writeStatus(p.status, { at: new Date(ctx.now()).toISOString(), ok: true, report });
     return report;
