@@ -8,6 +8,7 @@ import { ago } from '../render/style.js';
 import { hasInitLine, rcFile, SHELLS } from './init.js';
 import { lockOwner } from './lock.js';
 import { shellPaths } from './paths.js';
+import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
 import { ShellStore } from './store.js';
 
 export function shellChecks(env: NodeJS.ProcessEnv, db: Db | null, now: number): Check[] {
@@ -44,7 +45,7 @@ export function shellChecks(env: NodeJS.ProcessEnv, db: Db | null, now: number):
     status: owner && !owner.alive ? 'warn' : 'ok',
     detail: owner ? (owner.alive ? `running (pid ${owner.pid})` : `stale lock from pid ${owner.pid} (taken over at the next run)`) : 'not running (the hook starts it when needed)',
   });
-  const status = readStatus(join(p.status, 'ingest.status.json'));
+  const status = readStatus(join(p.spool, 'ingest.status.json'));
   if (status) {
     checks.push({
       name: 'last ingest',
@@ -61,7 +62,7 @@ function spoolBacklog(dir: string, db: Db | null): { bytes: number; files: numbe
   let files = 0;
   const get = db?.prepare('SELECT inode, offset FROM spool_progress WHERE file = ?');
   for (const f of readdirSync(dir)) {
-    if (!f.endsWith('.spool') && !f.endsWith('.done')) continue;
+    if (!f.endsWith(SPOOL_SUFFIX) && !f.endsWith(DONE_SUFFIX)) continue;
     const st = statSync(join(dir, f));
     const pr = get?.get(f) as { inode: number; offset: number } | undefined;
     const pending = st.size - (pr && pr.inode === st.ino ? pr.offset : 0);

@@ -9,13 +9,12 @@ import { describeSqliteError } from '../db/open.js';
 import { redactString } from '../redact/index.js';
 import type { HistoryFilter } from './filters.js';
 import { gitRootFinder } from './gitroot.js';
-import { parseSpoolLine, SPOOL_SUFFIX } from './spool.js';
+import { DONE_SUFFIX, parseSpoolLine, SPOOL_SUFFIX } from './spool.js';
 import { ShellStore, type CommandRecord } from './store.js';
 
 const CHUNK = 4 << 20;
 /** A fully ingested spool file untouched this long is retired (its shell is idle or gone). */
 const RETIRE_AFTER_MS = 60_000;
-const DONE = '.done';
 
 export interface IngestOptions {
   db: Db;
@@ -50,7 +49,7 @@ export function ingestSpool(o: IngestOptions): IngestReport {
   const dropProgress = o.db.prepare('DELETE FROM spool_progress WHERE file = ?');
   const gitRoot = gitRootFinder();
 
-  const names = readdirSync(o.spoolDir).filter((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith(DONE)).sort();
+  const names = readdirSync(o.spoolDir).filter((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith(DONE_SUFFIX)).sort();
   for (const name of names) {
     const path = join(o.spoolDir, name);
     let fd: number;
@@ -113,13 +112,13 @@ export function ingestSpool(o: IngestOptions): IngestReport {
  * when a `.done` file is still fully ingested, is it deleted.
  */
 function retire(o: IngestOptions, name: string, path: string, inode: number, offset: number, set: { run(...a: unknown[]): unknown }, drop: { run(...a: unknown[]): unknown }): number {
-  if (name.endsWith(DONE)) {
+  if (name.endsWith(DONE_SUFFIX)) {
     if (statSync(path).size !== offset) return 0;
     rmSync(path, { force: true });
     drop.run(name);
     return 1;
   }
-  const doneName = `${name}.${inode}${DONE}`;
+  const doneName = `${name}.${inode}${DONE_SUFFIX}`;
   o.db.transaction(() => {
     set.run(doneName, inode, offset, o.now);
     drop.run(name);

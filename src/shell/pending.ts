@@ -6,7 +6,7 @@ import { historyFilter } from './filters.js';
 import { ingestSpool, writeStatus, type IngestReport } from './ingest.js';
 import { waitLock } from './lock.js';
 import { shellPaths } from './paths.js';
-import { SPOOL_SUFFIX } from './spool.js';
+import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
 
 /**
  * Ingestion is safe without the lock (offsets and uids make it exactly-once); the lock only keeps
@@ -24,10 +24,10 @@ export function ingestPending(ctx: Ctx, waitMs: number, opts: { throwOnError?: b
       filter: historyFilter(ctx.config),
       now: ctx.now(),
     });
-    writeStatus(p.status, { at: new Date(ctx.now()).toISOString(), ok: true, report });
+    writeStatus(p.spool, { at: new Date(ctx.now()).toISOString(), ok: true, report });
     return report;
   } catch (err) {
-    writeStatus(p.status, { at: new Date(ctx.now()).toISOString(), ok: false, error: (err as Error).message });
+    writeStatus(p.spool, { at: new Date(ctx.now()).toISOString(), ok: false, error: (err as Error).message });
     if (opts.throwOnError) throw err;
     return null;
   } finally {
@@ -37,7 +37,7 @@ export function ingestPending(ctx: Ctx, waitMs: number, opts: { throwOnError?: b
 
 function hasSpool(dir: string): boolean {
   try {
-    return readdirSync(dir).some((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith('.done'));
+    return readdirSync(dir).some((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith(DONE_SUFFIX));
   } catch {
     return false;
   }

@@ -10,6 +10,8 @@
 
 export const SPOOL_VERSION = 'm1';
 export const SPOOL_SUFFIX = '.spool';
+/** A spool file retired by the ingester, deleted once it is known to be fully ingested. */
+export const DONE_SUFFIX = '.done';
 const FIELDS = 11;
 
 export interface SpoolRecord {
