@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
-import { attemptFromJson, parseJsonInput, type FixAttemptInput } from '../fixes/input.js';
+import { attemptFromJson, type FixAttemptInput } from '../fixes/input.js';
+import { parseJsonInput } from '../util/json.js';
 import { FixStore } from '../fixes/store.js';
 import { makeStyle } from '../render/style.js';
 import { readInput, jsonOption } from '../util/io.js';

@@ -1,7 +1,8 @@
 // The issue a `fix similar` / `fix context` call is about, from flags or --from-json.
 import { UsageError } from '../errors.js';
 import { resolveIssue, type ResolvedIssue } from '../fixes/context.js';
-import { issueFromJson, parseJsonInput } from '../fixes/input.js';
+import { issueFromJson } from '../fixes/input.js';
+import { parseJsonInput } from '../util/json.js';
 import { intOption, readInput } from '../util/io.js';
 
 export function issueFromOptions(opts: Record<string, unknown>): ResolvedIssue {

@@ -4,16 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
-import { parseJsonInput } from '../fixes/input.js';
 import { learnPending } from '../predict/learner.js';
 import { redactString } from '../redact/index.js';
 import { historyFilter } from '../shell/filters.js';
 import { ingestPending } from '../shell/pending.js';
 import { ShellStore, type CommandRecord } from '../shell/store.js';
 import { readInput } from '../util/io.js';
+import { isObj, parseJsonInput } from '../util/json.js';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Taught {
   commands: { command: string; exit_code: number | null; cwd: string | null }[];

@@ -2,6 +2,7 @@
 // redacted attempt. Errors name the line and field at fault.
 import { InputError } from '../errors.js';
 import { redactDeep, redactString } from '../redact/index.js';
+import { isObj } from '../util/json.js';
 import { parseInstant } from '../util/time.js';
 import { normalizeIssueType } from './signature.js';
 
@@ -35,7 +36,6 @@ export interface IssueQuery {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Reader {
   constructor(private line?: number) {}
@@ -173,31 +173,4 @@ export function sanitize(a: FixAttemptInput): FixAttemptInput {
     system_info: redactDeep(a.system_info).value,
     extra: redactDeep(a.extra).value,
   };
-}
-
-/**
- * Reads `--from-json` content: one JSON document (possibly pretty-printed) or JSON Lines.
- * Returns parsed values with their line numbers, or a per-line parse error.
- */
-export function parseJsonInput(text: string): { bulk: boolean; items: { line: number; value?: unknown; error?: string }[] } {
-  const trimmed = text.trim();
-  if (trimmed === '') throw new InputError('no input: expected a JSON object or JSON Lines');
-  try {
-    const whole = JSON.parse(trimmed);
-    if (Array.isArray(whole)) return { bulk: true, items: whole.map((value, i) => ({ line: i + 1, value })) };
-    return { bulk: false, items: [{ line: 1, value: whole }] };
-  } catch (err) {
-    // One line that does not parse is a broken document, not a batch of one.
-    if (!trimmed.includes('\n')) throw new InputError(`malformed JSON: ${(err as Error).message}`, 1);
-  }
-  const items: { line: number; value?: unknown; error?: string }[] = [];
-  text.split('\n').forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    try {
-      items.push({ line: i + 1, value: JSON.parse(raw) });
-    } catch (err) {
-      items.push({ line: i + 1, error: `malformed JSON: ${(err as Error).message}` });
-    }
-  });
-  return { bulk: true, items };
 }

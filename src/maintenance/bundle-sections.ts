@@ -7,9 +7,9 @@ import { memoryFromObject } from '../memory/input.js';
 import { contentHash } from '../memory/input.js';
 import { redactString } from '../redact/index.js';
 import { ShellStore, type CommandRecord } from '../shell/store.js';
+import { isObj } from '../util/json.js';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bad = (section: string, i: number, why: string): never => {
   throw new InputError(why, undefined, `${section}[${i}]`);
 };

@@ -8,6 +8,7 @@ import { rebuildAggregates, type Contribution } from '../fixes/aggregates.js';
 import { attemptFromJson } from '../fixes/input.js';
 import { exportSections, importSections, parseSections, type ParsedSections, type SectionsReport } from './bundle-sections.js';
 import { FixStore, toAttempt, type ExportedAttempt, type FixAttempt } from '../fixes/store.js';
+import { isObj } from '../util/json.js';
 
 export const BUNDLE_FORMAT = 'mem-bundle';
 export const BUNDLE_VERSION = 1;
@@ -81,7 +82,6 @@ export function exportToFile(db: Db, path: string, now: number): Record<string, 
   return counts;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates the whole bundle before anything is written; throws InputError naming the entry. */
 export function parseBundle(text: string): Bundle {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { redactDeep, redactString } from '../redact/index.js';
 import { KINDS, MEMORY_LIMITS, SOURCES } from './model.js';
+import { isObj } from '../util/json.js';
 
 export interface MemoryInput {
   kind: string;
@@ -20,7 +21,6 @@ export interface MemoryInput {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function contentHash(content: string): string {
   return createHash('sha256').update(content.replace(/\s+/g, ' ').trim()).digest('hex');
