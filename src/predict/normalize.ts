@@ -114,10 +114,16 @@ function nameIndex(words: readonly string[], start: number): number {
   return words.length;
 }
 
+/** The command name (skipping `sudo`-like wrappers and `FOO=1` assignments) and the word after it. */
+export function commandHead(line: string): { name: string; next: string } {
+  const words = shellWords(line.trim());
+  const i = nameIndex(words, 0);
+  return { name: words[i] ?? words[0] ?? firstWord(line), next: words[i + 1] ?? '' };
+}
+
 /** The command name: first word, skipping `sudo`-like wrappers and `FOO=1` assignments. */
 export function commandName(line: string): string {
-  const words = shellWords(line.trim());
-  return words[nameIndex(words, 0)] ?? words[0] ?? firstWord(line);
+  return commandHead(line).name;
 }
 
 /** The first whitespace-separated word, as is: the "command name" of the reference figures. */

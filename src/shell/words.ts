@@ -1,7 +1,8 @@
 // The command name and subcommand of a command line, for stats ("git commit", "npm run").
-// Leading environment assignments and wrappers (sudo, time, nohup, env) are skipped.
+// The name is found as the predictor finds it (wrappers and `FOO=1` skipped, quotes respected), so
+// stats and predictions agree on what a command is.
+import { commandHead } from '../predict/normalize.js';
 
-const WRAPPERS = new Set(['sudo', 'time', 'nohup', 'env', 'command', 'builtin', 'exec', 'nice', 'doas']);
 const WITH_SUBCOMMANDS = new Set([
   'git', 'npm', 'npx', 'yarn', 'pnpm', 'bun', 'deno', 'node', 'docker', 'podman', 'kubectl', 'helm', 'cargo', 'go', 'rustup',
   'pip', 'pip3', 'python', 'python3', 'poetry', 'uv', 'conda', 'brew', 'apt', 'apt-get', 'dnf', 'yum', 'pacman', 'systemctl',
@@ -16,11 +17,9 @@ export interface CommandWords {
 }
 
 export function commandWords(line: string): CommandWords {
-  const words = line.trim().split(/\s+/);
-  let i = 0;
-  while (i < words.length - 1 && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!) || WRAPPERS.has(words[i]!))) i++;
-  const name = (words[i] ?? '').replace(/^\\/, '');
-  const next = words[i + 1] ?? '';
+  const head = commandHead(line);
+  const name = head.name.replace(/^\\/, ''); // `\git` bypasses an alias: still git
+  const next = head.next;
   const subcommand = WITH_SUBCOMMANDS.has(name) && /^[a-z][a-z0-9:_-]*$/.test(next) ? next : '';
   return { name, subcommand };
 }
