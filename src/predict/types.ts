@@ -30,23 +30,13 @@ export type SuccessorKind = 'exact1' | 'exact2' | 'template1' | 'name1' | 'name2
 
 export const SUCCESSOR_KINDS: readonly SuccessorKind[] = ['exact1', 'exact2', 'template1', 'name1', 'name2', 'args1', 'start', 'cwd'];
 
-export interface Successor {
+/**
+ * One entry after a context: the counts of that transition (in the CommandStats fields, with
+ * `command` the concrete line to show: the item itself, or the latest line seen for it here).
+ */
+export interface Successor extends CommandStats {
   /** The grouping value: a command line (exact kinds), a template or a command name. */
   item: string;
-  /** A concrete command line to show: the item itself, or the latest line seen for it here. */
-  command: string;
-  template: string;
-  /** Command name of `command` (see normalize.ts `commandName`). */
-  name: string;
-  count: number;
-  /** Recency-weighted count: each occurrence weighs 2^-(age in commands / half-life). */
-  weighted: number;
-  /** Occurrences whose command exited 0 / non-zero (unknown exit codes count in neither). */
-  successes: number;
-  failures: number;
-  /** Sequence number (0-based position in the history) of the latest occurrence. */
-  last_seen: number;
-  last_ts: number | null;
   /**
    * Weight in the context's own clock: each occurrence weighs 2^-(later visits of the context /
    * context half-life), so it tracks "what followed this the last few times" however rare it is.
@@ -68,11 +58,15 @@ export interface ContextTotals {
 export interface CommandStats {
   command: string;
   template: string;
+  /** Command name of `command` (see normalize.ts `commandName`). */
   name: string;
   count: number;
+  /** Recency-weighted count: each occurrence weighs 2^-(age in commands / half-life). */
   weighted: number;
+  /** Occurrences whose command exited 0 / non-zero (unknown exit codes count in neither). */
   successes: number;
   failures: number;
+  /** Sequence number (0-based position in the history) of the latest occurrence. */
   last_seen: number;
   last_ts: number | null;
 }
