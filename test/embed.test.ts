@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { MemError } from '../src/errors.js';
-import { defaultModel, EmbeddingUnavailable, loadEmbedder, locateModel, type Embedder, type EmbedProgress } from '../src/memory/embed/index.js';
+import { EmbeddingUnavailable, loadEmbedder, locateModel, type Embedder, type EmbedProgress } from '../src/memory/embed/index.js';
+import { defaultModelFor } from '../src/memory/embed/types.js';
 import { TEST_MODEL_NAME, writeTestModel } from './support/onnx-model.js';
 
 let root: string;
@@ -213,8 +214,8 @@ describe('provider selection', () => {
   });
 
   it('has a default model per provider', () => {
-    expect(defaultModel('local')).toBe('Xenova/all-MiniLM-L6-v2');
-    expect(defaultModel('openai')).toBe('text-embedding-3-small');
+    expect(defaultModelFor('local')).toBe('Xenova/all-MiniLM-L6-v2');
+    expect(defaultModelFor('openai')).toBe('text-embedding-3-small');
   });
 });
 

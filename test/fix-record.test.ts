@@ -23,7 +23,7 @@ describe('fix record', () => {
     const r = box.mem(['fix', 'record', '--model', 'qwen2:7b', '--issue-type', 'no_output', '--test-prompt', 'ping', '--fix-command', 'ollama rm qwen2:7b', '--fix-command', 'ollama pull qwen2:7b', '--failure', '--fixer-type', 'qwen', '--execution-time', '3.5', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = r.json();
-    expect(out).toEqual({ id: 1, issue_signature: issueSignature({ issue_type: 'NO_OUTPUT', model: 'qwen2:7b', test_prompt: 'ping', actual_response: '' }) });
+    expect(out).toEqual({ id: 1, issue_signature: issueSignature({ issue_type: 'NO_OUTPUT', model: 'qwen2:7b', test_prompt: 'ping', actual_response: '' }), created: true });
     expect(out.issue_signature).toMatch(/^[0-9a-f]{16}$/);
     const human = box.mem(['fix', 'record', '--model', 'qwen2:7b', '--issue-type', 'NO_OUTPUT', '--test-prompt', 'ping', '--success']);
     expect(human.stdout).toBe(`recorded fix attempt #2 (issue signature ${out.issue_signature})\n`);
@@ -34,7 +34,7 @@ describe('fix record', () => {
     writeFileSync(file, JSON.stringify(aiAttempt(), null, 2));
     const r = box.mem(['fix', 'record', '--from-json', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(Object.keys(r.json())).toEqual(['id', 'issue_signature']);
+    expect(Object.keys(r.json())).toEqual(['id', 'issue_signature', 'created']);
     const s = box.mem(['fix', 'record', '--from-json', '-', '--json'], { input: JSON.stringify(aiAttempt({ fix_success: false })) });
     expect(s.json().id).toBe(2);
     expect(s.json().issue_signature).toBe(r.json().issue_signature);

@@ -5,51 +5,41 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as patterns from '../src/commands/learned-patterns.js';
-import { createContext, type Ctx } from '../src/context.js';
+import { openMem } from '../src/core/mem.js';
 import { MemError } from '../src/errors.js';
-import { derive } from '../src/memory/pattern-derive.js';
-import { matchInWorker } from '../src/memory/regex-worker.js';
-import { unsafeReason } from '../src/memory/safe-regex.js';
-import { MemoryStore } from '../src/memory/store.js';
+import { derive } from '../src/patterns/derive.js';
+import { matchInWorker } from '../src/patterns/regex-worker.js';
+import { unsafeReason } from '../src/util/safe-regex.js';
+import { MemoryStore } from '../src/memory/store/memories.js';
+import { memIn, type InProcess } from './support/inproc.js';
 
 let dir: string;
-let ctxs: Ctx[] = [];
 
-async function cli(json = true): Promise<{ ctx: Ctx; out: string[]; json<T = any>(): T }> {
-  const out: string[] = [];
-  const env: NodeJS.ProcessEnv = { HOME: dir, MEM_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), MEM_OFFLINE: '1', MEM_NO_WORKER: '1', MEM_SCOPE: 'proj' };
-  const proc = {
-    env,
-    cwd: () => dir,
-    stdout: { isTTY: false, write: (s: string) => out.push(s) },
-    stderr: { isTTY: false, write: () => true },
-    stdin: { isTTY: false },
-  } as unknown as NodeJS.Process;
-  const ctx = await createContext({ json }, proc);
-  ctxs.push(ctx);
-  return { ctx, out, json: () => JSON.parse(out.join('')) };
+const env = (): NodeJS.ProcessEnv => ({ HOME: dir, MEM_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), MEM_OFFLINE: '1', MEM_NO_WORKER: '1', MEM_SCOPE: 'proj' });
+
+/** `{minSamples: '3', helpful: true}` as flags: `--min-samples 3 --helpful`. */
+function flags(opts: Record<string, unknown>): string[] {
+  return Object.entries(opts).flatMap(([k, v]) => {
+    const flag = '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    return v === true ? [flag] : v === undefined || v === false ? [] : [flag, String(v)];
+  });
 }
 
-async function rejection(p: Promise<unknown>): Promise<MemError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MemError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
+/** `mem ARGS` in-process over the temp store. */
+const run = (args: string[], json = true): Promise<InProcess> => memIn({ env: env(), cwd: dir }, json ? [...args, '--json'] : args);
+
+/** The error a failed run reported (its JSON on stderr). */
+async function rejection(r: Promise<InProcess>): Promise<{ exitCode: number; code: string; message: string }> {
+  const res = await r;
+  if (res.code === 0) throw new Error('expected an error');
+  const e = JSON.parse(res.err).error as { code: string; message: string };
+  return { exitCode: res.code, code: e.code, message: e.message };
 }
 
-const run = async (fn: (ctx: Ctx) => unknown, json = true) => {
-  const c = await cli(json);
-  await fn(c.ctx);
-  return c;
-};
+const store = () => openMem({ env: env(), cwd: dir }).world.db();
 
 async function addTasks(items: { content: string; success: boolean | null; kind?: string; title?: string; scope?: string }[]): Promise<void> {
-  const { ctx } = await cli();
-  new MemoryStore(ctx.db()).add(
+  new MemoryStore(store()).add(
     items.map((m) => ({ kind: m.kind ?? 'task', content: m.content, title: m.title ?? '', tags: [], metadata: {}, source: 'manual', source_id: null, scope: m.scope ?? 'proj', success: m.success, task_id: null, language: null })),
     Date.now(),
   );
@@ -79,8 +69,6 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'mem-patterns-'));
 });
 afterEach(() => {
-  for (const c of ctxs) c.close();
-  ctxs = [];
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -96,7 +84,7 @@ describe('patterns extract', () => {
   });
 
   it('finds success and failure indicators, recommended context and a confidence, and stores them', async () => {
-    const r = await run((ctx) => patterns.extract(ctx, { match: 'deploy', type: 'success' }));
+    const r = await run(['patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })]);
     const p = r.json();
     expect(p).toMatchObject({ type: 'success', match: 'deploy', scope: 'proj', samples: 12, successes: 6, updated: false, embedding_model: null });
     expect(p.success_indicators[0]).toEqual({ term: 'ran migrations first', successes: 6, failures: 0, score: expect.any(Number) });
@@ -109,18 +97,18 @@ describe('patterns extract', () => {
     expect(p.description).toMatch(/6\/12 succeeded.*"ran migrations first".*"skipped tests"/);
     expect(p.confidence).toBeGreaterThan(0.5);
     expect(p.confidence).toBeLessThanOrEqual(1);
-    const row = r.ctx.db().prepare('SELECT * FROM learned_patterns WHERE id = ?').get(p.id) as any;
+    const row = store().prepare('SELECT * FROM learned_patterns WHERE id = ?').get(p.id) as any;
     expect(JSON.parse(row.success_indicators)[0].term).toBe('ran migrations first');
 
     // The same extraction again updates the pattern in place.
-    const again = await run((ctx) => patterns.extract(ctx, { match: 'deploy', type: 'success' }));
+    const again = await run(['patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })]);
     expect(again.json()).toMatchObject({ id: p.id, updated: true });
-    const text = await run((ctx) => patterns.extract(ctx, { match: 'DEPLOY', type: 'failure' }), false);
-    expect(text.out.join('')).toMatch(/failure indicators: skipped tests \(0 ok \/ 6 failed\)/);
+    const text = await run(['patterns', 'extract', ...flags({ match: 'DEPLOY', type: 'failure' })], false);
+    expect(text.out).toMatch(/failure indicators: skipped tests \(0 ok \/ 6 failed\)/);
   });
 
   it.each([
-    ['too few samples', { match: 'changelog', type: 'success' }, 1, /only 2 task memories in scope proj match \/changelog\/.*--min-samples is 3/],
+    ['too few samples', { match: 'changelog', type: 'success' }, 1, /only 2 task memories in scope proj match \/changelog\/.*at least 3 are needed/],
     ['min-samples above the samples', { match: 'deploy', type: 'success', minSamples: '13' }, 1, /only 12 task memories/],
     ['nothing matches', { match: 'kubernetes', type: 'success' }, 1, /only 0 task memories/],
     ['bad type', { match: 'deploy', type: 'great' }, 2, /--type must be success, failure, optimization/],
@@ -129,7 +117,7 @@ describe('patterns extract', () => {
     ['nested quantifier', { match: '(a+)+$', type: 'success' }, 2, /could take exponential time \(a repeated group contains another repetition/],
     ['overlapping alternation', { match: '(a|aa)*b', type: 'success' }, 2, /alternatives that can match the same text/],
   ])('%s: a one-line error', async (_name, opts, code, message) => {
-    const e = await rejection(run((ctx) => patterns.extract(ctx, opts)));
+    const e = await rejection(run(['patterns', 'extract', ...flags(opts)]));
     expect(e.exitCode).toBe(code);
     expect(e.message).toMatch(message);
     expect(e.message).not.toContain('\n');
@@ -140,10 +128,10 @@ describe('regex guard', () => {
   it('answers within seconds on a catastrophic pattern against a long string of a', async () => {
     await addTasks([{ content: 'a'.repeat(30_000) + '!', success: true }, ...DEPLOYS]);
     const t0 = Date.now();
-    const e = await rejection(run((ctx) => patterns.extract(ctx, { match: '(a+)+$', type: 'success' })));
+    const e = await rejection(run(['patterns', 'extract', ...flags({ match: '(a+)+$', type: 'success' })]));
     expect(e.code).toBe('unsafe_regex');
     // A polynomial blow-up passes the static check; the worker's time limit stops it.
-    const slow = await rejection(run((ctx) => patterns.extract(ctx, { match: 'a*a*a*a*a*a*b', type: 'success' })));
+    const slow = await rejection(run(['patterns', 'extract', ...flags({ match: 'a*a*a*a*a*a*b', type: 'success' })]));
     expect(slow.code).toBe('regex_timeout');
     expect(slow.exitCode).toBe(2);
     expect(slow.message).toMatch(/did not finish within 2s/);
@@ -152,7 +140,10 @@ describe('regex guard', () => {
 
   it('terminates the worker itself after the time limit', async () => {
     const t0 = Date.now();
-    const e = await rejection(matchInWorker('(a+)+$', ['a'.repeat(5000) + '!'], 300));
+    const e = await matchInWorker('(a+)+$', ['a'.repeat(5000) + '!'], 300).then(
+      () => Promise.reject(new Error('expected an error')),
+      (err: unknown) => err as MemError,
+    );
     expect(e.code).toBe('regex_timeout');
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(await matchInWorker('migrat', ['Ran MIGRATIONS', 'skipped tests', 'migrate'])).toEqual([0, 2]);
@@ -181,16 +172,16 @@ describe('patterns learned and feedback', () => {
   let id: string;
   beforeEach(async () => {
     await addTasks(DEPLOYS);
-    id = (await run((ctx) => patterns.extract(ctx, { match: 'deploy', type: 'success' }))).json().id;
-    await run((ctx) => patterns.extract(ctx, { match: 'service', type: 'failure' }));
+    id = (await run(['patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })])).json().id;
+    await run(['patterns', 'extract', ...flags({ match: 'service', type: 'failure' })]);
   });
 
   it('lists, filters by type and limits', async () => {
-    expect((await run((ctx) => patterns.learned(ctx, {}))).json().patterns).toHaveLength(2);
-    expect((await run((ctx) => patterns.learned(ctx, { type: 'failure' }))).json().patterns.map((p: any) => p.match)).toEqual(['service']);
-    expect((await run((ctx) => patterns.learned(ctx, { limit: '1' }))).json().patterns).toHaveLength(1);
-    expect((await run((ctx) => patterns.learned(ctx, { scope: 'elsewhere' }))).json().patterns).toHaveLength(0);
-    expect((await run((ctx) => patterns.learned(ctx, {}), false)).out.join('')).toContain(id.slice(0, 8));
+    expect((await run(['patterns', 'learned', ...flags({})])).json().patterns).toHaveLength(2);
+    expect((await run(['patterns', 'learned', ...flags({ type: 'failure' })])).json().patterns.map((p: any) => p.match)).toEqual(['service']);
+    expect((await run(['patterns', 'learned', ...flags({ limit: '1' })])).json().patterns).toHaveLength(1);
+    expect((await run(['patterns', 'learned', ...flags({ scope: 'elsewhere' })])).json().patterns).toHaveLength(0);
+    expect((await run(['patterns', 'learned', ...flags({})], false)).out).toContain(id.slice(0, 8));
   });
 
   it.each([
@@ -199,9 +190,9 @@ describe('patterns learned and feedback', () => {
     ['not helpful clamps at 0', [{ notHelpful: true, adjust: '1' }, { notHelpful: true }], () => 0, 0, 2],
     ['default adjust is 0.1', [{ notHelpful: true }], (c0: number) => Math.max(0, c0 - 0.1), 0, 1],
   ])('%s', async (_name, steps, expected, helpful, notHelpful) => {
-    const c0 = (await run((ctx) => patterns.learned(ctx, { type: 'success' }))).json().patterns[0].confidence;
+    const c0 = (await run(['patterns', 'learned', ...flags({ type: 'success' })])).json().patterns[0].confidence;
     let p: any;
-    for (const s of steps) p = (await run((ctx) => patterns.feedback(ctx, s, id.slice(0, 8)))).json();
+    for (const s of steps) p = (await run(['patterns', 'feedback', id.slice(0, 8), ...flags(s)])).json();
     expect(p.confidence).toBeCloseTo(expected(c0), 3);
     expect(p.feedback).toEqual({ helpful, not_helpful: notHelpful });
   });
@@ -212,12 +203,12 @@ describe('patterns learned and feedback', () => {
     ['adjust out of range', { helpful: true, adjust: '2' }, 2, /--adjust must be/],
     ['adjust not a number', { helpful: true, adjust: 'lots' }, 2, /--adjust must be/],
   ])('feedback with %s is a usage error', async (_name, opts, code, message) => {
-    const e = await rejection(run((ctx) => patterns.feedback(ctx, opts, id)));
+    const e = await rejection(run(['patterns', 'feedback', id, ...flags(opts)]));
     expect([e.exitCode, e.message]).toEqual([code, expect.stringMatching(message)]);
   });
 
   it('an unknown pattern id is a clear error', async () => {
-    const e = await rejection(run((ctx) => patterns.feedback(ctx, { helpful: true }, 'ffffffff')));
+    const e = await rejection(run(['patterns', 'feedback', 'ffffffff', ...flags({ helpful: true })]));
     expect([e.exitCode, e.code]).toEqual([1, 'not_found']);
   });
 });

@@ -209,7 +209,11 @@ describe('doctor', () => {
 
 describe('store location and configuration', () => {
   it('resolves --db, then MEM_DB, then MEM_HOME, then XDG_DATA_HOME', () => {
-    const where = (args: string[], env: NodeJS.ProcessEnv) => box.mem([...args, 'stats', '--json'], { env }).json().fixes.memory_directory;
+    // A command that writes creates the store there; one that only reads then finds it.
+    const where = (args: string[], env: NodeJS.ProcessEnv) => {
+      expect(box.mem([...args, 'fix', 'record', '--model', 'm', '--issue-type', 'T', '--success'], { env }).code).toBe(0);
+      return box.mem([...args, 'stats', '--json'], { env }).json().fixes.memory_directory;
+    };
     expect(where(['--db', join(box.dir, 'a/x.db')], { MEM_DB: join(box.dir, 'b/y.db') })).toBe(join(box.dir, 'a'));
     expect(where([], { MEM_DB: join(box.dir, 'b/y.db') })).toBe(join(box.dir, 'b'));
     expect(where([], {})).toBe(join(box.dir, 'data'));

@@ -3,7 +3,7 @@
 // shell stays fast and every command lands in the store exactly once.
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT, sandbox, type Sandbox } from './helpers.js';
@@ -123,7 +123,8 @@ describe('the background ingester', () => {
     expect(Date.now() - start).toBeLessThan(1000);
 
     // Idle: it polls about once a second, it does not spin (its own status writes are no news).
-    expect(statSync(status).isFile()).toBe(true);
+    // (The status is written just after the rows commit: wait for it rather than race it.)
+    await until('the status file', () => existsSync(status), 2000, 10);
     const mtimes = new Set<number>();
     for (const end = Date.now() + 1500; Date.now() < end; await sleep(10)) mtimes.add(statSync(status).mtimeMs);
     expect(mtimes.size).toBeLessThanOrEqual(3);

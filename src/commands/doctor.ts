@@ -1,15 +1,12 @@
-import type { Ctx } from '../context.js';
-import { storeChecks, type Check } from '../maintenance/doctor.js';
+import type { Cli } from '../cli/act.js';
 import { makeStyle } from '../render/style.js';
-import { backupDir } from './backup.js';
 
-export function run(ctx: Ctx): void {
-  const checks: Check[] = storeChecks(ctx, backupDir(ctx));
-  const ok = checks.every((c) => c.status !== 'fail');
+export function run({ mem, term }: Cli): void {
+  const { ok, checks } = mem.maintenance.doctor();
   if (!ok) process.exitCode = 1;
-  if (ctx.json) return ctx.outJson({ ok, checks });
-  const s = makeStyle(ctx.color);
+  if (term.json) return term.outJson({ ok, checks });
+  const s = makeStyle(term.color);
   const mark = { ok: s.green('✓'), warn: s.yellow('!'), fail: s.red('✗') };
-  for (const c of checks) ctx.out(`${mark[c.status]} ${c.name.padEnd(16)} ${c.detail}`);
-  ctx.out(ok ? s.green('everything looks fine') : s.red('problems found (see ✗ above)'));
+  for (const c of checks) term.out(`${mark[c.status]} ${c.name.padEnd(16)} ${c.detail}`);
+  term.out(ok ? s.green('everything looks fine') : s.red('problems found (see ✗ above)'));
 }

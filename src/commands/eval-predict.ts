@@ -1,54 +1,26 @@
 // mem eval predict: replays history files through exactly the predictor `mem predict` uses
 // (in memory; the store is not touched), test-then-train, against two baselines.
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Ctx } from '../context.js';
+import type { Cli } from '../cli/act.js';
+import type { EvalPredictOpts } from '../cli/register/predict.js';
 import { UsageError } from '../errors.js';
-import { evaluate, type EvalResult } from '../predict/eval.js';
-import type { CommandEvent } from '../predict/types.js';
-import { progressBar } from '../render/progress.js';
+import type { EvalResult, HistoryFormat } from '../predict/api.js';
 import { makeStyle, table } from '../render/style.js';
-import { parseHistory } from '../shell/import/index.js';
 import { intOption } from '../util/io.js';
 
-type Format = 'auto' | 'zsh' | 'bash' | 'plain';
-
-function events(path: string, format: Format): CommandEvent[] {
-  let data: Buffer;
-  try {
-    if (statSync(path).isDirectory()) throw new UsageError(`${path} is a directory`);
-    data = readFileSync(path);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  if (format === 'plain') {
-    return data.toString('utf8').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim()).map((command) => ({ command, ts: null }));
-  }
-  return parseHistory(data, format, path).entries.map((e) => ({ command: e.command, ts: e.ts }));
-}
-
-export function run(ctx: Ctx, opts: Record<string, unknown>, files: string[]): void {
-  const format = String(opts.format) as Format;
+export function run({ mem, term }: Cli, opts: EvalPredictOpts, files: string[]): void {
+  const format = opts.format as HistoryFormat;
   if (!['auto', 'zsh', 'bash', 'plain'].includes(format)) throw new UsageError(`--format must be auto, zsh, bash or plain, got '${format}'`);
-  const granularity = String(opts.granularity);
+  const granularity = opts.granularity;
   if (granularity !== 'full' && granularity !== 'name') throw new UsageError(`--granularity must be full or name, got '${granularity}'`);
-  const k = intOption(opts.k, '--k', 1, 20);
-  if (!files.length) throw new UsageError('give one or more history files to replay');
-  const inputs = files.map((f) => ({ name: f, events: events(resolve(ctx.cwd, f), format) }));
-  // Progress over all files: each file's positions start after the previous files' ones.
-  const offsets = new Map<string, number>();
-  let total = 0;
-  for (const f of inputs) (offsets.set(f.name, total), (total += f.events.length));
-  const bar = progressBar(!ctx.json && process.stderr.isTTY === true, 'replaying');
-  const result = evaluate(inputs, { k, granularity }, (file, done) => bar.update((offsets.get(file) ?? 0) + done, total));
+  const bar = term.progress('replaying');
+  const result = mem.predict.evaluateFiles(files, { format, granularity, k: intOption(opts.k, '--k', 1, 20), onProgress: bar.update });
   bar.done();
-  if (ctx.json) return ctx.outJson(result);
-  ctx.out(render(ctx, result));
+  if (term.json) return term.outJson(result);
+  term.out(render(term.color, result));
 }
 
-function render(ctx: Ctx, r: EvalResult): string {
-  const s = makeStyle(ctx.color);
+function render(color: boolean, r: EvalResult): string {
+  const s = makeStyle(color);
   const p = (x: number) => `${(x * 100).toFixed(1)}%`;
   const row = (name: string, n: number | string, x: EvalResult['macro'] & { scored?: number }) => [
     name,

@@ -1,15 +1,11 @@
-import { resolve } from 'node:path';
-import type { Ctx } from '../context.js';
-import { exportToFile, writeBundle } from '../maintenance/bundle.js';
+import type { Cli } from '../cli/act.js';
 
-export function run(ctx: Ctx, _opts: unknown, file?: string): void {
-  const db = ctx.db();
+export function run({ mem, term }: Cli, _opts: unknown, file?: string): void {
   if (file === undefined || file === '-') {
-    writeBundle(db, (c) => void process.stdout.write(c), ctx.now());
+    mem.maintenance.exportTo(term.write);
     return;
   }
-  const path = resolve(ctx.cwd, file);
-  const counts = exportToFile(db, path, ctx.now());
-  if (ctx.json) ctx.outJson({ path, counts });
-  else ctx.out(`exported ${Object.entries(counts).map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`).join(', ')} to ${path}`);
+  const { path, counts } = mem.maintenance.exportFile(file);
+  if (term.json) term.outJson({ path, counts });
+  else term.out(`exported ${Object.entries(counts).map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`).join(', ')} to ${path}`);
 }

@@ -1,10 +1,10 @@
-import type { Ctx } from '../context.js';
-import { buildContext } from '../fixes/context.js';
+import type { Cli } from '../cli/act.js';
+import type { IssueOpts } from '../cli/register/fixes.js';
 import { renderContext } from '../render/context.js';
 import { issueFromOptions, limitOption } from './issue-input.js';
 
-export function run(ctx: Ctx, opts: Record<string, unknown>): void {
-  const context = buildContext(ctx.db(), issueFromOptions(opts), limitOption(opts));
-  if (ctx.json) ctx.outJson(context);
-  else ctx.out(renderContext(context));
+export async function run({ mem, term }: Cli, opts: IssueOpts): Promise<void> {
+  const context = mem.fixes.context(await issueFromOptions(mem, opts), { limit: limitOption(opts) });
+  if (term.json) term.outJson(context);
+  else term.out(renderContext(context));
 }

@@ -1,42 +1,13 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Ctx } from '../context.js';
+import type { Cli } from '../cli/act.js';
+import type { ImportHistoryOpts } from '../cli/register/shell.js';
 import { UsageError } from '../errors.js';
-import { progressBar } from '../render/progress.js';
-import { historyFilter } from '../shell/filters.js';
-import { importHistory } from '../shell/import-history.js';
 
-function defaultFile(env: NodeJS.ProcessEnv): string {
-  const home = env.HOME ?? '';
-  const candidates = [env.HISTFILE, join(home, '.zsh_history'), join(home, '.bash_history')].filter((f): f is string => Boolean(f));
-  const found = candidates.find((f) => existsSync(f));
-  if (!found) throw new UsageError(`no history file found (tried ${candidates.join(', ')}); name one: mem import-history FILE`);
-  return found;
-}
-
-export function run(ctx: Ctx, opts: Record<string, unknown>, file?: string): void {
-  const shell = String(opts.shell);
-  if (!['zsh', 'bash', 'auto'].includes(shell)) throw new UsageError(`--shell must be zsh, bash or auto, got '${shell}'`);
-  const path = file ? resolve(ctx.cwd, file) : defaultFile(ctx.env);
-  let data: Buffer;
-  try {
-    if (statSync(path).isDirectory()) throw new UsageError(`${path} is a directory, not a history file`);
-    data = readFileSync(path);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  const progress = progressBar(ctx.tty && !ctx.json && process.stderr.isTTY === true, 'importing');
-  const report = importHistory({
-    db: ctx.db(),
-    file: path,
-    data,
-    shell: shell as 'zsh' | 'bash' | 'auto',
-    filter: historyFilter(ctx.config),
-    fallbackTs: statSync(path).mtimeMs,
-    onProgress: progress.update,
-  });
+export function run({ mem, term }: Cli, opts: ImportHistoryOpts, file?: string): void {
+  const shell = opts.shell;
+  if (shell !== 'zsh' && shell !== 'bash' && shell !== 'auto') throw new UsageError(`--shell must be zsh, bash or auto, got '${shell}'`);
+  const progress = term.progress('importing');
+  const report = mem.history.importFile(file, { shell, onProgress: progress.update });
   progress.done();
-  if (ctx.json) return ctx.outJson(report);
-  ctx.out(`imported ${report.added} new commands from ${path} (${report.shell}; ${report.entries} entries, ${report.already_present} already present, ${report.filtered} filtered)`);
+  if (term.json) return term.outJson(report);
+  term.out(`imported ${report.added} new commands from ${report.file} (${report.shell}; ${report.entries} entries, ${report.already_present} already present, ${report.filtered} filtered)`);
 }

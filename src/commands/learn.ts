@@ -1,77 +1,18 @@
-// mem learn --from-json: teach command sequences explicitly (e.g. an AI agent's run). Each object
-// becomes one session of commands, stored like captured history (filtered, redacted) and learned at
-// once, so predictions change immediately.
-import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../context.js';
+// mem learn --from-json: teach command sequences explicitly (e.g. an AI agent's run).
+import type { Cli } from '../cli/act.js';
+import type { LearnOpts } from '../cli/register/predict.js';
 import { InputError, UsageError } from '../errors.js';
-import { learnPending } from '../predict/learner.js';
-import { redactString } from '../redact/index.js';
-import { historyFilter } from '../shell/filters.js';
-import { ingestPending } from '../shell/pending.js';
-import { ShellStore, type CommandRecord } from '../shell/store.js';
 import { readInput } from '../util/io.js';
-import { isObj, parseJsonInput } from '../util/json.js';
+import { parseJsonInput } from '../util/json.js';
 
-type Obj = Record<string, unknown>;
-
-interface Taught {
-  commands: { command: string; exit_code: number | null; cwd: string | null }[];
-  outcome: 'success' | 'failure' | null;
-}
-
-function parseSession(v: unknown, line: number): Taught {
-  const fail = (field: string, why: string): never => {
-    throw new InputError(why, line, field);
-  };
-  if (!isObj(v)) fail('(root)', 'expected a JSON object with session_commands');
-  const o = v as Obj;
-  if (!Array.isArray(o.session_commands) || !o.session_commands.length) fail('session_commands', 'must be a non-empty list');
-  const list = o.session_commands as unknown[];
-  if (list.length > 10_000) fail('session_commands', `has ${list.length} entries; the limit is 10000`);
-  const outcome = o.session_outcome ?? null;
-  if (outcome !== null && outcome !== 'success' && outcome !== 'failure') fail('session_outcome', `must be "success" or "failure", got ${JSON.stringify(outcome)}`);
-  const commands = list.map((c, i) => {
-    const f = `session_commands[${i}]`;
-    const e = typeof c === 'string' ? { command: c } : isObj(c) ? c : fail(f, 'must be {"command": "..."} or a string');
-    if (typeof e.command !== 'string' || !e.command.trim()) fail(`${f}.command`, 'must be a non-empty string');
-    if ((e.command as string).length > 10_000) fail(`${f}.command`, 'is longer than 10000 characters');
-    if (e.exit_code !== undefined && e.exit_code !== null && !Number.isInteger(e.exit_code)) fail(`${f}.exit_code`, 'must be an integer');
-    if (e.cwd !== undefined && e.cwd !== null && typeof e.cwd !== 'string') fail(`${f}.cwd`, 'must be a string');
-    return { command: e.command as string, exit_code: (e.exit_code as number | undefined) ?? null, cwd: (e.cwd as string | undefined) ?? null };
-  });
-  return { commands, outcome: outcome as Taught['outcome'] };
-}
-
-/** The outcome of a session says how its commands exited, where they do not say it themselves. */
-function exitCodes(t: Taught): (number | null)[] {
-  return t.commands.map((c, i) => c.exit_code ?? (t.outcome === 'success' ? 0 : t.outcome === 'failure' && i === t.commands.length - 1 ? 1 : null));
-}
-
-export function run(ctx: Ctx, opts: Record<string, unknown>): void {
+export async function run({ mem, term }: Cli, opts: LearnOpts): Promise<void> {
   if (opts.fromJson === undefined) throw new UsageError('give the sequences with --from-json FILE (or - for stdin)');
-  const { items } = parseJsonInput(readInput(String(opts.fromJson)));
-  // Everything is validated before anything is written.
+  const { items } = parseJsonInput(await readInput(opts.fromJson));
   const sessions = items.map((it) => {
     if (it.error) throw new InputError(it.error, it.line);
-    return parseSession(it.value, it.line);
+    return { line: it.line, value: it.value };
   });
-  const filter = historyFilter(ctx.config);
-  const now = ctx.now();
-  const records: CommandRecord[] = [];
-  let filtered = 0;
-  for (const t of sessions) {
-    const session = `learn:${randomUUID()}`;
-    const codes = exitCodes(t);
-    t.commands.forEach((c, i) => {
-      if (filter.reject(c.command, c.cwd)) return void filtered++;
-      records.push({ uid: `${session}:${i}`, command: redactString(c.command), cwd: c.cwd, git_root: null, exit_code: codes[i]!, ts: now + records.length, duration_ms: null, session, shell: null, host: null, user: null, source: 'learn' });
-    });
-  }
-  const db = ctx.db();
-  ingestPending(ctx, 0); // keep capture order: what the shell spooled before this comes first
-  db.transaction(() => new ShellStore(db).insert(records))();
-  const learned = learnPending(db, { now, train: false });
-  const report = { sessions: sessions.length, commands: records.length, filtered, learned: learned.learned };
-  if (ctx.json) return ctx.outJson(report);
-  ctx.out(`learned ${report.commands} commands in ${report.sessions} session${report.sessions === 1 ? '' : 's'}${filtered ? ` (${filtered} filtered)` : ''}`);
+  const report = mem.predict.learn(sessions);
+  if (term.json) return term.outJson(report);
+  term.out(`learned ${report.commands} commands in ${report.sessions} session${report.sessions === 1 ? '' : 's'}${report.filtered ? ` (${report.filtered} filtered)` : ''}`);
 }

@@ -1,16 +1,11 @@
-import type { Ctx } from '../context.js';
-import { prune } from '../maintenance/prune.js';
-import { historyFilter } from '../shell/filters.js';
-import { ingestPending } from '../shell/pending.js';
+import type { Cli } from '../cli/act.js';
+import type { PruneOpts } from '../cli/register/shell.js';
 
-export function run(ctx: Ctx, opts: Record<string, unknown>): void {
-  ingestPending(ctx, 0);
-  const report = prune(ctx.db(), historyFilter(ctx.config), Boolean(opts.dryRun));
-  if (ctx.json) return ctx.outJson(report);
-  const verb = report.dry_run ? 'would' : '';
+export function run({ mem, term }: Cli, opts: PruneOpts): void {
+  const report = mem.maintenance.prune({ dryRun: Boolean(opts.dryRun) });
+  if (term.json) return term.outJson(report);
+  const would = report.dry_run ? 'would be ' : '';
   const c = report.commands;
   const reasons = Object.entries(c.reasons).map(([k, v]) => `${v} ${k}`).join(', ');
-  ctx.out(
-    `${report.dry_run ? 'dry run: ' : ''}commands: ${c.deleted} ${verb ? 'would be ' : ''}removed${reasons ? ` (${reasons})` : ''}, ${c.redacted} ${verb ? 'would be ' : ''}redacted; fix attempts: ${report.fix_attempts.redacted} ${verb ? 'would be ' : ''}redacted`,
-  );
+  term.out(`${report.dry_run ? 'dry run: ' : ''}commands: ${c.deleted} ${would}removed${reasons ? ` (${reasons})` : ''}, ${c.redacted} ${would}redacted; fix attempts: ${report.fix_attempts.redacted} ${would}redacted`);
 }

@@ -1,19 +1,8 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Ctx } from '../context.js';
-import { checkStore, restore } from '../maintenance/backup.js';
-import { UsageError } from '../errors.js';
-import { backupDir } from './backup.js';
+import type { Cli } from '../cli/act.js';
 
-export async function run(ctx: Ctx, _opts: unknown, file: string): Promise<void> {
-  const source = resolve(ctx.cwd, file);
-  if (source === ctx.dbPath) throw new UsageError('cannot restore the store from itself');
-  const check = checkStore(source); // checked before the current store is even opened
-  if (!check.ok) throw new UsageError(`cannot restore from ${source}: ${check.problem}; the current store is unchanged`, 'bad_backup');
-  const current = existsSync(ctx.dbPath) ? ctx.db() : null;
-  const report = await restore(current, ctx.dbPath, source, backupDir(ctx), ctx.now());
-  ctx.close();
-  ctx.db(); // migrates a restored store written by an older mem
-  if (ctx.json) return ctx.outJson(report);
-  ctx.out(`restored ${report.store} from ${report.restored_from}${report.previous_copy ? `; the previous store is kept at ${report.previous_copy}` : ''}`);
+export async function run({ mem, term }: Cli, _opts: unknown, file: string): Promise<void> {
+  const r = await mem.maintenance.restore(file);
+  if (term.json) return term.outJson(r);
+  const kept = r.corrupt_store_kept ? `; the broken store is kept at ${r.corrupt_store_kept}` : r.previous_copy ? `; the previous store is kept at ${r.previous_copy}` : '';
+  term.out(`restored ${r.store} from ${r.restored_from}${kept}`);
 }

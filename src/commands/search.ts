@@ -1,58 +1,39 @@
-import type { Ctx } from '../context.js';
+import type { Cli } from '../cli/act.js';
+import type { SearchOpts } from '../cli/register/memory.js';
 import { UsageError } from '../errors.js';
-import { MemoryStore } from '../memory/store.js';
-import type { SearchMode, SearchResult } from '../memory/search.js';
-import { errorQuery, normalizeError } from '../memory/text.js';
+import type { SearchMode, SearchOptions, SearchResult } from '../memory/api.js';
 import { makeStyle, safe, type Style } from '../render/style.js';
 import { intOption } from '../util/io.js';
-import { searchFilter, searchWithFallback } from './memory-common.js';
 
-function threshold(v: unknown): number {
+function threshold(v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--threshold must be between 0 and 1, got '${String(v)}'`);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--threshold must be between 0 and 1, got '${v}'`);
   return n;
 }
 
-export async function run(ctx: Ctx, opts: Record<string, unknown>, query: string): Promise<void> {
+function options(opts: SearchOpts): SearchOptions {
+  if (opts.scope !== undefined && opts.allScopes) throw new UsageError('give either --scope or --all-scopes');
+  return { scope: opts.scope, allScopes: Boolean(opts.allScopes), kind: opts.kind, tag: opts.tag, topK: intOption(opts.topK, '--top-k', 1, 100), threshold: threshold(opts.threshold), successOnly: Boolean(opts.successOnly) };
+}
+
+export async function run({ mem, term }: Cli, opts: SearchOpts & { mode: string }, query: string): Promise<void> {
   if (!query.trim()) throw new UsageError('an empty query finds nothing: give some words');
-  const mode = String(opts.mode) as SearchMode;
+  const mode = opts.mode as SearchMode;
   if (!['hybrid', 'semantic', 'keyword'].includes(mode)) throw new UsageError(`--mode must be hybrid, semantic or keyword, got '${mode}'`);
-  const store = new MemoryStore(ctx.db());
-  const result = await searchWithFallback(ctx, store, {
-    query,
-    filter: searchFilter(ctx, opts),
-    topK: intOption(opts.topK, '--top-k', 1, 100),
-    threshold: threshold(opts.threshold),
-    mode,
-  });
-  store.markReused(result.results.map((r) => store.resolve(r.id).n), ctx.now());
-  print(ctx, query, result);
+  print({ mem, term }, query, await mem.memories.search(query, { ...options(opts), mode }));
 }
 
-export async function recallError(ctx: Ctx, opts: Record<string, unknown>, message: string): Promise<void> {
+export async function recallError({ mem, term }: Cli, opts: SearchOpts, message: string): Promise<void> {
   if (!message.trim()) throw new UsageError('give the error message to look up');
-  const store = new MemoryStore(ctx.db());
-  const filter = searchFilter(ctx, opts);
-  // Errors and their resolutions are stored as `error` or `solution` memories. One search over
-  // both, so their scores are normalised together (two searches each put their best at 1.0).
-  const result = await searchWithFallback(ctx, store, {
-    query: normalizeError(message),
-    match: errorQuery(message),
-    filter: { ...filter, kind: undefined, kinds: filter.kind ? [filter.kind] : ['error', 'solution'] },
-    topK: intOption(opts.topK, '--top-k', 1, 100),
-    threshold: threshold(opts.threshold),
-    mode: 'hybrid',
-  });
-  store.markReused(result.results.map((r) => store.resolve(r.id).n), ctx.now());
-  print(ctx, message, result);
+  print({ mem, term }, message, await mem.memories.recallError(message, options(opts)));
 }
 
-function print(ctx: Ctx, query: string, r: SearchResult): void {
-  if (ctx.json) return ctx.outJson({ query, mode: r.mode, notice: r.notice, results: r.results });
-  if (r.notice) ctx.err(`mem: ${r.notice}`);
-  const s = makeStyle(ctx.color);
-  if (!r.results.length) return ctx.out(s.dim('nothing found'));
-  ctx.out(r.results.map((h, i) => line(s, i, h)).join('\n\n'));
+function print({ term }: Cli, query: string, r: SearchResult): void {
+  if (term.json) return term.outJson({ query, mode: r.mode, notice: r.notice, results: r.results });
+  if (!r.notice_said) term.notice(r.notice);
+  const s = makeStyle(term.color);
+  if (!r.results.length) return term.out(s.dim('nothing found'));
+  term.out(r.results.map((h, i) => line(s, i, h)).join('\n\n'));
 }
 
 function line(s: Style, i: number, h: SearchResult['results'][number]): string {

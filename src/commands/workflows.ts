@@ -1,19 +1,13 @@
-import { resolve } from 'node:path';
-import type { Ctx } from '../context.js';
-import { freshen } from '../predict/freshen.js';
+import type { Cli } from '../cli/act.js';
+import type { WorkflowsOpts } from '../cli/register/predict.js';
+import type { Workflow } from '../predict/api.js';
 import { makeStyle, pct, safe } from '../render/style.js';
-import { listWorkflows, type Workflow } from '../shell/workflows.js';
 import { intOption } from '../util/io.js';
 
-export function run(ctx: Ctx, opts: Record<string, unknown>): void {
-  freshen(ctx);
-  const workflows = listWorkflows(ctx.db(), {
-    minCount: intOption(opts.minCount, '--min-count', 2),
-    cwd: opts.cwd === undefined ? undefined : resolve(ctx.cwd, String(opts.cwd)),
-    limit: intOption(opts.limit, '--limit', 1, 1000),
-  });
-  if (ctx.json) return ctx.outJson({ workflows });
-  ctx.out(renderWorkflows(makeStyle(ctx.color), workflows));
+export function run({ mem, term }: Cli, opts: WorkflowsOpts): void {
+  const workflows = mem.predict.workflows({ minCount: intOption(opts.minCount, '--min-count', 2), cwd: opts.cwd, limit: intOption(opts.limit, '--limit', 1, 1000) });
+  if (term.json) return term.outJson({ workflows });
+  term.out(renderWorkflows(makeStyle(term.color), workflows));
 }
 
 export function renderWorkflows(s: ReturnType<typeof makeStyle>, ws: Workflow[]): string {

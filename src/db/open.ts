@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { MemError } from '../errors.js';
+import { knownError, MemError } from '../errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -22,11 +22,13 @@ const require = createRequire(import.meta.url);
 const NATIVE_BINDING = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
 
 export function openDb(path: string, opts: OpenOptions = {}): Db {
-  if (!opts.inspectOnly) ensureFile(path);
-  else if (!existsSync(path)) throw new MemError(`no store at ${path}`);
+  // ':memory:' is an empty store that lives only in this process (reading a home store not created yet).
+  const memory = path === ':memory:';
+  if (!memory && !opts.inspectOnly) ensureFile(path);
+  if (!memory && opts.inspectOnly && !existsSync(path)) throw new MemError(`no store at ${path}`);
   let db: Db;
   try {
-    db = openRaw(path, { readonly: false });
+    db = memory ? new Database(path, { nativeBinding: NATIVE_BINDING }) : openRaw(path, { readonly: false });
     db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
     if (!opts.inspectOnly) {
       db.pragma('journal_mode = WAL');
@@ -111,17 +113,7 @@ function migrate(db: Db, path: string): void {
 
 /** Turns SQLite's failures into one-line messages a user can act on. */
 export function describeSqliteError(err: unknown, path: string): Error {
-  if (err instanceof MemError) return err;
-  const code = (err as { code?: string }).code ?? '';
-  const msg = (err as Error).message;
-  if (code === 'SQLITE_NOTADB' || /not a database/.test(msg)) return new MemError(`${path} is not a mem store (not an SQLite database)`, 2, 'not_a_store');
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new MemError(`the store at ${path} is locked by another process; try again`, 1, 'store_busy');
-  if (code === 'SQLITE_FULL') return new MemError(`the disk holding ${path} is full`, 1, 'disk_full');
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR')) {
-    return new MemError(`cannot write the store at ${path} (${msg}); check permissions and free space`, 1, 'store_unwritable');
-  }
-  if (code === 'SQLITE_CORRUPT') return new MemError(`the store at ${path} is corrupt; restore a backup (\`mem restore\`)`, 1, 'store_corrupt');
-  return err as Error;
+  return knownError(err, path) ?? (err as Error);
 }
 
 export function storeId(db: Db): string {

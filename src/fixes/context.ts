@@ -3,9 +3,9 @@
 import type { Db } from '../db/open.js';
 import { UsageError } from '../errors.js';
 import type { IssueQuery } from './input.js';
-import { getPattern, modelInsight, successfulStrategies, type FixStrategy, type IssuePattern, type ModelInsight } from './insights.js';
+import { getPattern, modelInsight, successfulStrategies, type FixStrategy, type IssuePattern, type ModelInsight } from './store/insights.js';
 import { issueSignature, modelFamily, normalizeIssueType } from './signature.js';
-import { FixStore, type FixAttempt } from './store.js';
+import { FixStore, type FixAttempt } from './store/attempts.js';
 
 export interface SimilarIssues {
   exact_matches: FixAttempt[];

@@ -9,6 +9,8 @@ import { normalizeIssueType } from './signature.js';
 export const LIMITS = { text: 50_000, name: 200, commands: 1000, command: 10_000 } as const;
 
 export interface FixAttemptInput {
+  /** A client-supplied id: recording the same uid twice stores one attempt. */
+  uid?: string;
   ts?: number;
   model: string;
   issue_type: string;
@@ -91,7 +93,7 @@ function typeName(v: unknown): string {
 
 const ISSUE_KEYS = ['model', 'model_name', 'issue_type', 'description', 'test_prompt', 'actual_response', 'timestamp'];
 const AI_KEYS = ['analysis', 'fix_commands', 'confidence'];
-const TOP_KEYS = ['issue_data', 'ai_response', 'fix_success', 'verification_success', 'execution_time', 'notes', 'fixer_type', 'system_info', 'timestamp'];
+const TOP_KEYS = ['issue_data', 'ai_response', 'fix_success', 'verification_success', 'execution_time', 'notes', 'fixer_type', 'system_info', 'timestamp', 'uid'];
 
 /**
  * Accepts the nested shape `{issue_data, ai_response, fix_success, ...}` or the same fields flat.
@@ -124,8 +126,13 @@ export function attemptFromJson(value: unknown, line?: number): FixAttemptInput 
       r.fail('timestamp', `is not a valid time: ${JSON.stringify(tsRaw)}`);
     }
   }
+  const uid = top.uid;
+  if (uid !== undefined && uid !== null && (typeof uid !== 'string' || !/^[\w.:-]{1,200}$/.test(uid))) {
+    r.fail('uid', 'must be a string of up to 200 letters, digits, dots, colons, dashes or underscores');
+  }
   const modelField = issue.model === undefined && issue.model_name !== undefined ? 'model_name' : 'model';
   return sanitize({
+    ...(typeof uid === 'string' ? { uid } : {}),
     ts,
     model: r.text(issue.model ?? issue.model_name, ip + modelField, { required: true, max: LIMITS.name }),
     issue_type: normalizeIssueType(r.text(issue.issue_type, ip + 'issue_type', { required: true, max: LIMITS.name })),
@@ -164,6 +171,9 @@ export function issueFromJson(value: unknown): IssueQuery {
 export function sanitize(a: FixAttemptInput): FixAttemptInput {
   return {
     ...a,
+    model: redactString(a.model),
+    issue_type: redactString(a.issue_type),
+    fixer_type: redactString(a.fixer_type),
     description: redactString(a.description),
     test_prompt: redactString(a.test_prompt),
     actual_response: redactString(a.actual_response),

@@ -1,92 +1,114 @@
 // `mem doctor`: each check is a small function returning data; the command renders them.
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Ctx } from '../context.js';
+import type { Check } from '../core/check.js';
+import type { World } from '../core/world.js';
 import { LATEST_VERSION } from '../db/migrations.js';
-import { ensureVec, schemaVersion, type Db } from '../db/open.js';
-import { listBackups } from './backup.js';
+import { ensureVec, openDb, schemaVersion, type Db } from '../db/open.js';
+import { FixMaintenance } from '../fixes/store/attempts.js';
 import { embedStatus } from '../memory/embed-status.js';
+import { MemoryStore } from '../memory/store/memories.js';
 import { shellChecks } from '../shell/doctor.js';
-import { ago } from '../render/style.js';
+import { knownError } from '../errors.js';
+import { ago } from '../util/time.js';
+import { listBackups } from './backup.js';
 
-export type Status = 'ok' | 'warn' | 'fail';
-export interface Check {
-  name: string;
-  status: Status;
-  detail: string;
-}
+export type { Check, Status } from '../core/check.js';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 const octal = (m: number) => '0' + m.toString(8);
 
-export function storeChecks(ctx: Ctx, backupDir: string): Check[] {
+export function storeChecks(world: World): Check[] {
   const checks: Check[] = [];
-  const path = ctx.dbPath;
-  checks.push({ name: 'config', status: 'ok', detail: `${ctx.config.path}${existsSync(ctx.config.path) ? '' : ' (not present: defaults)'}` });
+  const { paths } = world;
+  const path = paths.store;
+  const now = world.now();
+  checks.push({ name: 'config', status: 'ok', detail: `${paths.config}${existsSync(paths.config) ? '' : ' (not present: defaults)'}` });
   const dir = dirname(path);
   if (existsSync(dir)) {
     const m = mode(dir);
     checks.push({ name: 'store directory', status: m & 0o077 ? 'warn' : 'ok', detail: `${dir} (${octal(m)}${m & 0o077 ? ', readable by others: chmod 700' : ''})` });
   }
-  let db: Db;
-  try {
-    db = ctx.db();
-  } catch (err) {
-    checks.push({ name: 'store', status: 'fail', detail: (err as Error).message });
-    return [...checks, ...shellChecks(ctx.env, null, ctx.now())];
+  if (!existsSync(path)) {
+    checks.push({ name: 'store', status: 'warn', detail: `${path} does not exist yet (created by the first command that records something)` });
+    return [...checks, ...shellChecks(world.env, paths, null, now)];
   }
   const m = mode(path);
   checks.push({ name: 'store file', status: m & 0o077 ? 'warn' : 'ok', detail: `${path} (${octal(m)}${m & 0o077 ? ', readable by others: chmod 600' : ''})` });
-  const version = schemaVersion(db);
-  checks.push({ name: 'schema version', status: version === LATEST_VERSION ? 'ok' : 'fail', detail: `${version} (this mem: ${LATEST_VERSION})` });
-  const integrity = db.pragma('integrity_check', { simple: true }) as string;
-  checks.push({ name: 'integrity', status: integrity === 'ok' ? 'ok' : 'fail', detail: integrity });
-  const journal = db.pragma('journal_mode', { simple: true }) as string;
-  checks.push({ name: 'journal mode', status: journal === 'wal' ? 'ok' : 'warn', detail: journal });
-  checks.push(tryCheck('sqlite-vec', () => `loaded, ${(ensureVec(db).prepare('SELECT vec_version() AS v').get() as { v: string }).v}`));
-  checks.push(tryCheck('fts5', () => (db.prepare("SELECT sqlite_compileoption_used('ENABLE_FTS5') AS f").get() as { f: number }).f ? 'available' : fail('not compiled in')));
-  checks.push(aggregateCheck(db));
-  checks.push(embeddingCheck(ctx, db));
-  const backups = listBackups(backupDir);
-  const newest = backups[backups.length - 1];
-  checks.push({
-    name: 'backups',
-    status: newest ? 'ok' : 'warn',
-    detail: newest ? `${backups.length} in ${backupDir}, newest ${ago(statSync(`${backupDir}/${newest}`).mtimeMs, ctx.now())}` : `none in ${backupDir} (run \`mem backup\`, e.g. from cron)`,
-  });
-  return [...checks, ...shellChecks(ctx.env, db, ctx.now())];
+  let db: Db;
+  try {
+    // Not migrated or created here: the doctor looks at the store as it is.
+    db = openDb(path, { inspectOnly: true, busyTimeoutMs: world.config.get<number>('store.busy_timeout_ms') });
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+  } catch (err) {
+    const why = knownError(err, path)?.message ?? (err as Error).message;
+    checks.push({ name: 'store', status: 'fail', detail: `${why}; \`mem restore BACKUP\` replaces it (the broken file is kept aside)` });
+    return [...checks, ...shellChecks(world.env, paths, null, now)];
+  }
+  try {
+    checks.push(tryCheck('schema version', () => {
+      const version = schemaVersion(db);
+      if (version !== LATEST_VERSION) fail(`${version} (this mem: ${LATEST_VERSION})`);
+      return `${version}`;
+    }));
+    const integrity = tryCheck('integrity', () => {
+      const r = (db.pragma('integrity_check(20)') as { integrity_check: string }[]).map((x) => x.integrity_check);
+      return r.length === 1 && r[0] === 'ok' ? 'ok' : fail(`${r.slice(0, 3).join('; ')}${r.length > 3 ? ` (+${r.length - 3} more)` : ''}: restore a backup (\`mem restore\`)`);
+    });
+    checks.push(integrity);
+    checks.push(tryCheck('journal mode', () => String(db.pragma('journal_mode', { simple: true }))));
+    checks.push(tryCheck('sqlite-vec', () => `loaded, ${(ensureVec(db).prepare('SELECT vec_version() AS v').get() as { v: string }).v}`));
+    checks.push(tryCheck('fts5', () => ((db.prepare("SELECT sqlite_compileoption_used('ENABLE_FTS5') AS f").get() as { f: number }).f ? 'available' : fail('not compiled in'))));
+    if (integrity.status === 'ok') {
+      checks.push(tryCheck('fix aggregates', () => aggregateCheck(db)));
+      checks.push(embeddingCheck(world, db));
+    }
+    const backups = listBackups(paths.backups);
+    const newest = backups[backups.length - 1];
+    checks.push({
+      name: 'backups',
+      status: newest ? 'ok' : 'warn',
+      detail: newest ? `${backups.length} in ${paths.backups}, newest ${ago(statSync(`${paths.backups}/${newest}`).mtimeMs, now)}` : `none in ${paths.backups} (run \`mem backup\`, e.g. from cron)`,
+    });
+    return [...checks, ...shellChecks(world.env, paths, integrity.status === 'ok' ? db : null, now)];
+  } finally {
+    db.close();
+  }
 }
+
+class Warning extends Error {}
 
 function fail(why: string): never {
   throw new Error(why);
 }
 
+function warn(why: string): never {
+  throw new Warning(why);
+}
+
+/** Runs one check: its text is the detail; a thrown Warning or Error makes it warn or fail. */
 function tryCheck(name: string, f: () => string): Check {
   try {
     return { name, status: 'ok', detail: f() };
   } catch (err) {
-    return { name, status: 'fail', detail: (err as Error).message };
+    return { name, status: err instanceof Warning ? 'warn' : 'fail', detail: (err as Error).message };
   }
 }
 
 /** Memories waiting for vectors, failed ones, and why embedding is unavailable if it is. */
-function embeddingCheck(ctx: Ctx, db: Db): Check {
-  const counts = Object.fromEntries(
-    (db.prepare('SELECT embedding_status AS s, COUNT(*) AS c FROM memories WHERE deleted_at IS NULL GROUP BY 1').all() as { s: string; c: number }[]).map((r) => [r.s, r.c]),
-  ) as Record<string, number>;
-  const provider = ctx.config.get<string>('embedding.provider');
-  const unavailable = embedStatus(ctx.env)?.unavailable;
-  const summary = `provider ${provider}; ${counts.completed ?? 0} embedded, ${counts.pending ?? 0} pending, ${counts.failed ?? 0} failed`;
-  if (provider !== 'none' && unavailable) return { name: 'embeddings', status: 'warn', detail: `${summary}; ${unavailable}` };
-  return { name: 'embeddings', status: counts.failed ? 'warn' : 'ok', detail: counts.failed ? `${summary} (mem embed --retry-failed)` : summary };
+function embeddingCheck(world: World, db: Db): Check {
+  return tryCheck('embeddings', () => {
+    const counts = new MemoryStore(db).statusCounts();
+    const provider = world.config.get<string>('embedding.provider');
+    const unavailable = embedStatus(world.paths.embedStatus)?.unavailable;
+    const summary = `provider ${provider}; ${counts.completed ?? 0} embedded, ${counts.pending ?? 0} pending, ${counts.failed ?? 0} failed`;
+    if (provider !== 'none' && unavailable) return warn(`${summary}; ${unavailable}`);
+    return counts.failed ? warn(`${summary} (mem embed --retry-failed)`) : summary;
+  });
 }
 
 /** The aggregates must account for every raw and archived attempt. */
-function aggregateCheck(db: Db): Check {
-  const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-  const expected = n('SELECT COUNT(*) AS n FROM fix_attempts') + n('SELECT COALESCE(SUM(attempts), 0) AS n FROM fix_archive');
-  const counted = n('SELECT COALESCE(SUM(attempts), 0) AS n FROM fix_daily');
-  return expected === counted
-    ? { name: 'fix aggregates', status: 'ok', detail: `${counted} attempts accounted for` }
-    : { name: 'fix aggregates', status: 'fail', detail: `aggregates count ${counted} attempts, records hold ${expected}` };
+function aggregateCheck(db: Db): string {
+  const { expected, counted } = new FixMaintenance(db).accounting();
+  return expected === counted ? `${counted} attempts accounted for` : fail(`aggregates count ${counted} attempts, records hold ${expected}`);
 }

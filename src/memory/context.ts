@@ -1,9 +1,14 @@
 // `mem context "TASK"`: where mem's memories meet. Similar past tasks and experiences with their
 // outcomes, learned patterns that match, related fix-attempt patterns, and recommendations in
 // words, derived from those.
-import type { Db } from '../db/open.js';
+import type { World } from '../core/world.js';
+import { intIn, UsageError } from '../errors.js';
+import type { Workflow } from '../predict/store/workflows.js';
+import { redactString } from '../redact/index.js';
+import { searchWithFallback } from './embedder.js';
+import { resolveScope } from './scope.js';
 import type { SearchHit } from './search.js';
-import type { Workflow } from '../shell/workflows.js';
+import { MemoryStore } from './store/memories.js';
 import { words } from './text.js';
 
 export interface SimilarTask {
@@ -14,6 +19,13 @@ export interface SimilarTask {
   success: boolean | null;
   similarity: number;
   created_at: string;
+}
+
+/** Where task context looks beyond memories: other capabilities answer, each from its own store. */
+export interface ContextSources {
+  matchingPatterns(task: string, scope: string | undefined, limit: number): MatchingPattern[];
+  relatedFixes(task: string, limit: number): RelatedFix[];
+  workflows(): Workflow[];
 }
 
 export interface MatchingPattern {
@@ -61,44 +73,6 @@ export function similarTasks(hits: SearchHit[]): SimilarTask[] {
     similarity: h.score,
     created_at: h.memory.created_at,
   }));
-}
-
-/** Learned patterns whose text shares words with the task, best overlap and confidence first. */
-export function matchingPatterns(db: Db, task: string, scope: string | undefined, limit: number): MatchingPattern[] {
-  const taskWords = new Set(words(task));
-  const rows = db.prepare(`SELECT * FROM learned_patterns ${scope === undefined ? '' : 'WHERE scope = ?'} ORDER BY confidence DESC LIMIT 500`).all(...(scope === undefined ? [] : [scope])) as Record<string, unknown>[];
-  return rows
-    .map((r) => {
-      const text = `${r.match} ${r.description} ${r.recommended_context}`;
-      const overlap = [...new Set(words(text))].filter((w) => taskWords.has(w)).length;
-      return {
-        id: r.id as string,
-        type: r.type as string,
-        description: r.description as string,
-        confidence: r.confidence as number,
-        success_indicators: JSON.parse(r.success_indicators as string),
-        failure_indicators: JSON.parse(r.failure_indicators as string),
-        recommended_context: JSON.parse(r.recommended_context as string),
-        overlap,
-      };
-    })
-    .filter((p) => p.overlap > 0)
-    .sort((a, b) => b.overlap - a.overlap || b.confidence - a.confidence)
-    .slice(0, limit);
-}
-
-/** Fix-attempt patterns whose name mentions the task's words (models, issue types, tools). */
-export function relatedFixes(db: Db, task: string, limit: number): RelatedFix[] {
-  const terms = [...new Set(words(task))].filter((w) => w.length > 2).slice(0, 8);
-  if (!terms.length) return [];
-  const where = terms.map(() => 'LOWER(name) LIKE ?').join(' OR ');
-  const rows = db
-    .prepare(`SELECT * FROM issue_patterns WHERE ${where} ORDER BY success_count + failure_count DESC LIMIT ?`)
-    .all(...terms.map((t) => `%${t}%`), limit) as { name: string; issue_signature: string; success_count: number; failure_count: number; best_fix: string | null }[];
-  return rows.map((r) => {
-    const attempts = r.success_count + r.failure_count;
-    return { name: r.name, issue_signature: r.issue_signature, attempts, success_rate: attempts ? r.success_count / attempts : null, best_fix: r.best_fix ? (JSON.parse(r.best_fix) as string[]) : null };
-  });
 }
 
 /** Shell workflows whose commands mention the task's words (`deploy`, `migrate`, `test`...). */
@@ -156,4 +130,29 @@ export function recommendations(ctx: Omit<TaskContext, 'recommendations'>, pract
     if (f.best_fix) out.push(`Related fix history: "${f.name}" was fixed ${Math.round((f.success_rate ?? 0) * 100)}% of ${f.attempts} times; best fix: ${f.best_fix.join(' && ')}.`);
   }
   return out;
+}
+
+/** Similar past tasks and experiences with their outcomes, and what else mem knows about the task. */
+export async function taskContext(world: World, task: string, o: { scope?: string; allScopes?: boolean; topK?: number }, sources: ContextSources): Promise<TaskContext & { notice: string | null; notice_said?: boolean }> {
+  if (!task.trim()) throw new UsageError('describe the task: mem context "add OAuth login to the API"');
+  if (o.scope !== undefined && o.allScopes) throw new UsageError('give either a scope or all scopes, not both');
+  const topK = o.topK === undefined ? 3 : intIn(o.topK, 'top_k', 1, 50);
+  const scope = o.allScopes ? undefined : redactString(resolveScope(o.scope, world.env, world.cwd));
+  const store = new MemoryStore(world.readDb());
+  const base = { query: task, topK, threshold: 0.3, mode: 'hybrid' as const };
+  const [tasks, experiences] = await Promise.all(['task', 'experience'].map((kind) => searchWithFallback(world, store, { ...base, filter: { scope, kind } })));
+  const hits = [...tasks!.results, ...experiences!.results].sort((a, b) => b.score - a.score).slice(0, topK);
+  if (hits.length) {
+    const w = new MemoryStore(world.db());
+    w.markReused(hits.map((h) => w.resolve(h.id).n), world.now());
+  }
+  const partial = {
+    task,
+    similar_tasks: similarTasks(hits),
+    matching_patterns: sources.matchingPatterns(task, scope, topK),
+    related_fixes: sources.relatedFixes(task, topK),
+    related_workflows: relatedWorkflows(sources.workflows(), task, topK),
+  };
+  const practice = sharedPractice(hits.map((h) => ({ text: `${h.memory.title} ${h.memory.content}`, success: h.memory.success })));
+  return { ...partial, recommendations: recommendations(partial, practice), notice: tasks!.notice, notice_said: tasks!.notice_said };
 }

@@ -1,24 +1,40 @@
-// Why embedding is unavailable (no model offline, no API key), remembered in a small file so that
-// every command can say it once, and `mem doctor` can report it, without loading a model.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { dataDir } from '../db/paths.js';
+// Why embedding is unavailable (no model offline, no API key), remembered in a small file for a
+// while: searches then go straight to keywords instead of retrying the model (a download attempt
+// costs a second offline), say so once, and `mem doctor` can report it without loading a model.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 
-const statusFile = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'embed.status.json');
+/** How long a failure to load the embedder is trusted before it is tried again. */
+export const RECHECK_MS = 10 * 60_000;
 
-/** Remembers why embedding is unavailable, so every command can say it once without retrying. */
-export function recordEmbedStatus(env: NodeJS.ProcessEnv, unavailable: string | null): void {
+export interface EmbedStatus {
+  at: string;
+  unavailable: string | null;
+  /** The provider and model the status is about: another configuration is tried afresh. */
+  provider?: string;
+  model?: string;
+}
+
+export function recordEmbedStatus(file: string, unavailable: string | null, about: { provider: string; model: string }, now = Date.now()): void {
   try {
-    writeFileSync(statusFile(env), JSON.stringify({ at: new Date().toISOString(), unavailable }) + '\n', { mode: 0o600 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ at: new Date(now).toISOString(), unavailable, ...about }) + '\n', { mode: 0o600 });
+    renameSync(tmp, file);
   } catch {
     // advice only
   }
 }
 
-export function embedStatus(env: NodeJS.ProcessEnv): { at: string; unavailable: string | null } | null {
+export function embedStatus(file: string): EmbedStatus | null {
   try {
-    return existsSync(statusFile(env)) ? JSON.parse(readFileSync(statusFile(env), 'utf8')) : null;
+    return JSON.parse(readFileSync(file, 'utf8')) as EmbedStatus;
   } catch {
     return null;
   }
+}
+
+/** The remembered reason embedding is unavailable for this configuration, if still fresh. */
+export function knownUnavailable(file: string, about: { provider: string; model: string }, now: number): string | null {
+  const s = embedStatus(file);
+  if (!s?.unavailable || s.provider !== about.provider || s.model !== about.model) return null;
+  return now - Date.parse(s.at) < RECHECK_MS ? s.unavailable : null;
 }

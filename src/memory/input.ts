@@ -101,6 +101,18 @@ export function memoryFromObject(v: unknown, line?: number): MemoryInput {
   });
 }
 
+/** Secrets never reach the store: every text field passes the shared redaction module. */
 export function sanitize(m: MemoryInput): MemoryInput {
-  return { ...m, content: redactString(m.content), title: redactString(m.title), metadata: redactDeep(m.metadata).value };
+  const opt = (s: string | null) => (s === null ? null : redactString(s));
+  return {
+    ...m,
+    content: redactString(m.content),
+    title: redactString(m.title),
+    tags: m.tags.map(redactString),
+    metadata: redactDeep(m.metadata).value,
+    source_id: opt(m.source_id),
+    scope: m.scope === undefined ? undefined : redactString(m.scope),
+    task_id: opt(m.task_id),
+    language: opt(m.language),
+  };
 }

@@ -3,7 +3,7 @@
 // Without a model, keyword ranking alone answers (and says so once).
 import type { Embedder } from './embed/index.js';
 import { toMemory, type Memory } from './model.js';
-import { MemoryStore, type SearchFilter } from './store.js';
+import { MemoryStore, type SearchFilter } from './store/memories.js';
 import { ftsAny, snippet, words } from './text.js';
 
 export type SearchMode = 'hybrid' | 'semantic' | 'keyword';
@@ -22,7 +22,10 @@ export interface SearchHit {
 export interface SearchResult {
   mode: SearchMode;
   results: SearchHit[];
+  /** Why the ranking is not what was asked for (no model: keywords only). */
   notice: string | null;
+  /** The notice was already given (a remembered failure): front ends need not repeat it to people. */
+  notice_said?: boolean;
 }
 
 export interface SearchOptions {

@@ -1,11 +1,8 @@
 // Text helpers for retrieval: FTS5 query building, error-message normalisation, snippets.
 
-const STOP = new Set('a an and are as at be but by for from has have how i if in into is it its of on or so that the this to was were what when where which while with you your'.split(' '));
+import { words } from '../util/words.js';
 
-/** Words of a text, lower-cased, letters and digits only (underscores and dots split). */
-export function words(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && !STOP.has(w));
-}
+export { words };
 
 /** An FTS5 query that matches any of the words (BM25 ranks those matching more, and rarer, higher). */
 export function ftsAny(terms: Iterable<string>): string | null {

@@ -4,12 +4,14 @@
 // the ranking weights (test-then-train: predict, then reveal), so the model adapts to its user;
 // imported histories only feed the counts.
 import type { Db } from '../db/open.js';
+import { writeTx } from '../db/tx.js';
+import { ShellStore } from '../shell/store/commands.js';
 import { SESSION_GAP_MS } from './keys.js';
 import { normalize } from './normalize.js';
 import { Predictor, type PredictorState } from './predictor.js';
-import { SqlStats } from './sql-stats.js';
+import { learnedId, SqlStats } from './store/stats.js';
 import type { CommandEvent } from './types.js';
-import { WorkflowCounter, MAX_STEPS } from '../shell/workflows.js';
+import { WorkflowCounter, MAX_STEPS } from './store/workflows.js';
 
 const BATCH = 2000;
 
@@ -19,16 +21,6 @@ export interface LearnReport {
   remaining: number;
   /** Streams (sessions) that learned something. */
   streams: string[];
-}
-
-interface CommandRow {
-  id: number;
-  command: string;
-  cwd: string | null;
-  exit_code: number | null;
-  ts: number;
-  session: string | null;
-  source: string;
 }
 
 /** The stream a command belongs to: its shell session, else the history it was imported from. */
@@ -52,9 +44,8 @@ export function loadPredictor(stats: SqlStats): Predictor {
  * (deleted rows can make it overestimate, which only delays learning to the next batch).
  */
 export function pendingCount(db: Db): number {
-  const learned = Number((db.prepare("SELECT value FROM predict_state WHERE key = 'learned_id'").get() as { value: string } | undefined)?.value ?? 0);
-  const max = (db.prepare('SELECT MAX(id) AS m FROM commands').get() as { m: number | null }).m ?? 0;
-  return Math.max(0, max - learned);
+  const learned = learnedId(db);
+  return Math.max(0, new ShellStore(db).maxId() - learned);
 }
 
 /** Weights train only on a live trickle of commands: a bulk backlog (an import) teaches counts. */
@@ -65,15 +56,15 @@ export function learnPending(db: Db, o: { now: number; max?: number; train?: boo
   const stats = new SqlStats(db);
   const predictor = o.train && pendingCount(db) <= TRAIN_BACKLOG ? loadPredictor(stats) : null;
   const workflows = new WorkflowCounter(db);
-  const page = db.prepare('SELECT id, command, cwd, exit_code, ts, session, source FROM commands WHERE id > ? ORDER BY id LIMIT ?');
+  const commands = new ShellStore(db);
   const streams = new Set<string>();
   let learned = 0;
   const max = o.max ?? Infinity;
   for (;;) {
     let last = Number(stats.getState('learned_id') ?? 0);
-    const rows = page.all(last, Math.min(BATCH, max - learned)) as CommandRow[];
+    const rows = commands.after(last, Math.min(BATCH, max - learned));
     if (!rows.length) break;
-    db.transaction(() => {
+    writeTx(db, () => {
       for (const r of rows) {
         const stream = streamOf(r);
         const event: CommandEvent = { command: r.command, ts: r.ts, cwd: r.cwd, exit_code: r.exit_code, session: stream };
@@ -88,7 +79,7 @@ export function learnPending(db: Db, o: { now: number; max?: number; train?: boo
       stats.setState('learned_id', String(last));
       stats.flush(o.now);
       if (predictor) stats.setState('weights', JSON.stringify(predictor.state));
-    })();
+    });
     learned += rows.length;
     if (learned >= max) break;
   }

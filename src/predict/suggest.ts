@@ -5,20 +5,15 @@ import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } f
 import { join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { loadPredictor } from './learner.js';
-import { SqlStats } from './sql-stats.js';
+import { SqlStats } from './store/stats.js';
 
 const KEEP = 5;
 const STALE_MS = 2 * 86_400_000;
 
-export function suggestDir(dataDir: string): string {
-  return join(dataDir, 'suggest');
-}
-
 /** Writes the predictions of the given shell sessions (streams of imports and `learn` are skipped). */
-export function writeSuggestions(db: Db, dataDir: string, sessions: string[], now: number): number {
+export function writeSuggestions(db: Db, dir: string, sessions: string[], now: number): number {
   const live = sessions.filter((s) => !s.startsWith('import:') && !s.startsWith('learn:') && /^[\w.-]+$/.test(s));
   if (!live.length) return 0;
-  const dir = suggestDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stats = new SqlStats(db);
   const predictor = loadPredictor(stats);
@@ -39,8 +34,7 @@ export function writeSuggestions(db: Db, dataDir: string, sessions: string[], no
 }
 
 /** Suggestion files of sessions idle for days are removed. */
-export function pruneSuggestions(dataDir: string, now: number): void {
-  const dir = suggestDir(dataDir);
+export function pruneSuggestions(dir: string, now: number): void {
   try {
     for (const f of readdirSync(dir)) if (now - statSync(join(dir, f)).mtimeMs > STALE_MS) rmSync(join(dir, f), { force: true });
   } catch {

@@ -226,8 +226,11 @@ function walk(value: unknown, state: DeepState, keyKind: string | undefined): un
   const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
   state.seen.set(value, out);
   for (const key of Object.keys(value)) {
+    // Keys are text too: a secret pasted as a key is masked like any other.
+    const clean = redact(key);
+    state.count += clean.count;
     // defineProperty, not assignment: a JSON "__proto__" key stays an ordinary property.
-    Object.defineProperty(out, key, {
+    Object.defineProperty(out, clean.text, {
       value: walk(value[key], state, secretKeyKind(key)),
       enumerable: true,
       writable: true,
@@ -238,7 +241,7 @@ function walk(value: unknown, state: DeepState, keyKind: string | undefined): un
 }
 
 /**
- * Redact every string inside a JSON-like value (arrays and plain objects, copied; keys kept).
+ * Redact every string inside a JSON-like value (arrays and plain objects, copied; keys redacted too).
  * Values of keys whose name looks secret ({"password": "hunter2"}, {"api_key": 123}) are
  * replaced whole by a mask. The input is not modified. Never throws.
  */

@@ -1,6 +1,6 @@
 // The block an AI fixer pastes into its prompt: plain Markdown, no colour, stable wording.
 import type { FixContext, Outcome } from '../fixes/context.js';
-import type { FixStrategy } from '../fixes/insights.js';
+import type { FixStrategy } from '../fixes/store/insights.js';
 import { pct, safe } from './style.js';
 
 const cmds = (c: string[]) => (c.length ? c.map((x) => `\`${safe(x)}\``).join(' && ') : '(no commands)');

@@ -1,7 +1,7 @@
 // Renderers for episodes: one episode with its events, similar past episodes, and the failure
 // analysis. Stored text goes through `safe`/`truncate` so it can never drive the terminal.
-import type { FactStat, FailureAnalysis } from '../memory/episode-analysis.js';
-import type { Episode } from '../memory/episodes.js';
+import type { FactStat, FailureAnalysis } from '../episodes/analysis.js';
+import type { Episode } from '../episodes/store.js';
 import { pct, safe, table, truncate, type Style } from './style.js';
 
 export interface SimilarEpisode {

@@ -1,8 +1,8 @@
 // Tables and charts for fix-attempt commands. Pure: data in, string out.
 import type { ResolvedIssue, SimilarIssues } from '../fixes/context.js';
-import type { IssuePattern, ModelInsight, TypeStrategies } from '../fixes/insights.js';
-import type { FixStats } from '../fixes/stats.js';
-import type { FixAttempt } from '../fixes/store.js';
+import type { IssuePattern, ModelInsight, TypeStrategies } from '../fixes/store/insights.js';
+import type { FixStats } from '../fixes/store/stats.js';
+import type { FixAttempt } from '../fixes/store/attempts.js';
 import { ago, bar, pct, rateColor, safe, sparkline, table, truncate, type Style } from './style.js';
 
 const status = (s: Style, ok: boolean) => (ok ? s.green('✓ fixed') : s.red('✗ failed'));

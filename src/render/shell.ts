@@ -1,6 +1,6 @@
 // Renderers for shell memory: history lines and the shell section of stats.
-import type { ShellStats } from '../shell/stats.js';
-import type { HistoryRow } from '../shell/store.js';
+import type { ShellStats } from '../shell/store/stats.js';
+import type { HistoryRow } from '../shell/store/commands.js';
 import { bar, pct, safe, sparkline, type Style } from './style.js';
 
 function duration(ms: number | null): string {

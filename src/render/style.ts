@@ -56,10 +56,4 @@ export function truncate(text: string, max: number): string {
   return one.length > max ? one.slice(0, max - 1) + '…' : one;
 }
 
-export function ago(ms: number, now: number): string {
-  const s = Math.max(0, Math.round((now - ms) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.round(s / 60)}m ago`;
-  if (s < 86400) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86400)}d ago`;
-}
+export { ago } from '../util/time.js';

@@ -2,17 +2,16 @@
 // spool draining, is the ingester alive, and if not, why.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Check } from '../maintenance/doctor.js';
+import type { Check } from '../core/check.js';
+import type { Paths } from '../core/paths.js';
 import type { Db } from '../db/open.js';
-import { ago } from '../render/style.js';
+import { ago } from '../util/time.js';
 import { hasInitLine, rcFile, SHELLS } from './init.js';
 import { lockOwner } from './lock.js';
-import { shellPaths } from './paths.js';
 import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
-import { ShellStore } from './store.js';
+import { ShellStore } from './store/commands.js';
 
-export function shellChecks(env: NodeJS.ProcessEnv, db: Db | null, now: number): Check[] {
-  const p = shellPaths(env);
+export function shellChecks(env: NodeJS.ProcessEnv, p: Paths, db: Db | null, now: number): Check[] {
   const checks: Check[] = [];
   const installed = SHELLS.filter((sh) => {
     const rc = rcFile(sh, env);
@@ -26,7 +25,8 @@ export function shellChecks(env: NodeJS.ProcessEnv, db: Db | null, now: number):
       : 'not installed: run `mem init --install zsh` (or bash); non-interactive shells (IDEs, agents) are never recorded',
   });
   try {
-    accessSync(p.dataDir, constants.W_OK);
+    // Not created yet is fine: the first command that records something creates it.
+    if (existsSync(p.dataDir)) accessSync(p.dataDir, constants.W_OK);
     if (existsSync(p.spool)) accessSync(p.spool, constants.W_OK);
   } catch (err) {
     checks.push({ name: 'data directory', status: 'fail', detail: `${p.dataDir} is not writable (${(err as NodeJS.ErrnoException).code}): commands cannot be spooled or ingested` });
@@ -39,7 +39,7 @@ export function shellChecks(env: NodeJS.ProcessEnv, db: Db | null, now: number):
     status: backlog.bytes > 1 << 20 ? 'warn' : 'ok',
     detail: `${backlog.bytes} bytes in ${backlog.files} file(s) waiting${backlog.bytes ? ` in ${p.spool}` : ''}`,
   });
-  const owner = lockOwner(p.lock);
+  const owner = lockOwner(p.ingestLock);
   checks.push({
     name: 'ingester',
     status: owner && !owner.alive ? 'warn' : 'ok',
@@ -60,11 +60,11 @@ function spoolBacklog(dir: string, db: Db | null): { bytes: number; files: numbe
   if (!existsSync(dir)) return { bytes: 0, files: 0 };
   let bytes = 0;
   let files = 0;
-  const get = db?.prepare('SELECT inode, offset FROM spool_progress WHERE file = ?');
+  const store = db && new ShellStore(db);
   for (const f of readdirSync(dir)) {
     if (!f.endsWith(SPOOL_SUFFIX) && !f.endsWith(DONE_SUFFIX)) continue;
     const st = statSync(join(dir, f));
-    const pr = get?.get(f) as { inode: number; offset: number } | undefined;
+    const pr = store?.spoolProgress(f);
     const pending = st.size - (pr && pr.inode === st.ino ? pr.offset : 0);
     if (pending > 0) {
       bytes += pending;

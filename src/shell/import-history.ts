@@ -2,10 +2,11 @@
 // file twice adds nothing and a longer version of it adds only the new tail. Filters and secret
 // redaction apply as to captured commands. One transaction per batch.
 import type { Db } from '../db/open.js';
+import { writeTx } from '../db/tx.js';
 import { redactString } from '../redact/index.js';
 import type { HistoryFilter } from './filters.js';
 import { entryKey, parseHistory, withOccurrences } from './import/index.js';
-import { ShellStore, type CommandRecord } from './store.js';
+import { ShellStore, type CommandRecord } from './store/commands.js';
 
 const BATCH = 10_000;
 
@@ -56,11 +57,11 @@ export function importHistory(o: ImportHistoryOptions): ImportHistoryReport {
         source: `import:${shell}`,
       });
     }
-    o.db.transaction(() => {
+    writeTx(o.db, () => {
       const added = store.insert(records);
       report.added += added.length;
       report.already_present += records.length - added.length;
-    })();
+    });
     o.onProgress?.(Math.min(i + BATCH, keyed.length), keyed.length);
   }
   return report;

@@ -6,11 +6,12 @@ import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, 
 import { join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { describeSqliteError } from '../db/open.js';
+import { writeTx } from '../db/tx.js';
 import { redactString } from '../redact/index.js';
 import type { HistoryFilter } from './filters.js';
 import { gitRootFinder } from './gitroot.js';
 import { DONE_SUFFIX, parseSpoolLine, SPOOL_SUFFIX } from './spool.js';
-import { ShellStore, type CommandRecord } from './store.js';
+import { ShellStore, type CommandRecord } from './store/commands.js';
 
 const CHUNK = 4 << 20;
 /** A fully ingested spool file untouched this long is retired (its shell is idle or gone). */
@@ -33,20 +34,10 @@ export interface IngestReport {
   retired: number;
 }
 
-interface Progress {
-  inode: number;
-  offset: number;
-}
-
 export function ingestSpool(o: IngestOptions): IngestReport {
   const report: IngestReport = { files: 0, read: 0, added: 0, filtered: {}, malformed: 0, retired: 0 };
   if (!existsSync(o.spoolDir)) return report;
   const store = new ShellStore(o.db);
-  const getProgress = o.db.prepare('SELECT inode, offset FROM spool_progress WHERE file = ?');
-  const setProgress = o.db.prepare(
-    'INSERT INTO spool_progress (file, inode, offset, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (file) DO UPDATE SET inode = excluded.inode, offset = excluded.offset, updated_at = excluded.updated_at',
-  );
-  const dropProgress = o.db.prepare('DELETE FROM spool_progress WHERE file = ?');
   const gitRoot = gitRootFinder();
 
   const names = readdirSync(o.spoolDir).filter((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith(DONE_SUFFIX)).sort();
@@ -61,7 +52,7 @@ export function ingestSpool(o: IngestOptions): IngestReport {
     try {
       report.files++;
       const st = fstatSync(fd);
-      const saved = getProgress.get(name) as Progress | undefined;
+      const saved = store.spoolProgress(name);
       let offset = saved && saved.inode === st.ino ? saved.offset : 0;
       while (offset < st.size) {
         const buf = Buffer.alloc(Math.min(CHUNK, st.size - offset));
@@ -88,17 +79,17 @@ export function ingestSpool(o: IngestOptions): IngestReport {
         }
         const next = offset + end + 1;
         try {
-          o.db.transaction(() => {
+          writeTx(o.db, () => {
             const added = store.insert(records);
             report.added += added.length;
-            setProgress.run(name, st.ino, next, o.now);
-          })();
+            store.setSpoolProgress(name, st.ino, next, o.now);
+          });
         } catch (err) {
           throw describeSqliteError(err, o.dbPath);
         }
         offset = next;
       }
-      if (offset >= st.size && o.now - st.mtimeMs > RETIRE_AFTER_MS) report.retired += retire(o, name, path, st.ino, offset, setProgress, dropProgress);
+      if (offset >= st.size && o.now - st.mtimeMs > RETIRE_AFTER_MS) report.retired += retire(o, store, name, path, st.ino, offset);
     } finally {
       closeSync(fd);
     }
@@ -111,18 +102,18 @@ export function ingestSpool(o: IngestOptions): IngestReport {
  * writes into the renamed file, and its next command creates a new spool file. Only on a later run,
  * when a `.done` file is still fully ingested, is it deleted.
  */
-function retire(o: IngestOptions, name: string, path: string, inode: number, offset: number, set: { run(...a: unknown[]): unknown }, drop: { run(...a: unknown[]): unknown }): number {
+function retire(o: IngestOptions, store: ShellStore, name: string, path: string, inode: number, offset: number): number {
   if (name.endsWith(DONE_SUFFIX)) {
     if (statSync(path).size !== offset) return 0;
     rmSync(path, { force: true });
-    drop.run(name);
+    store.dropSpoolProgress(name);
     return 1;
   }
   const doneName = `${name}.${inode}${DONE_SUFFIX}`;
-  o.db.transaction(() => {
-    set.run(doneName, inode, offset, o.now);
-    drop.run(name);
-  })();
+  writeTx(o.db, () => {
+    store.setSpoolProgress(doneName, inode, offset, o.now);
+    store.dropSpoolProgress(name);
+  });
   renameSync(path, join(o.spoolDir, doneName));
   return 0;
 }

@@ -1,10 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 
-/** Reads a named file, or stdin for '-'. A missing or unreadable file is a usage error. */
-export function readInput(file: string): string {
+/**
+ * Reads a named file, or stdin for '-'. A missing or unreadable file is a usage error. Stdin is
+ * read as a stream: a slow or non-blocking pipe (`(sleep 1; cat x) | mem ...`) is waited for,
+ * where a synchronous read of fd 0 fails with EAGAIN.
+ */
+export async function readInput(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    if (file !== '-') return readFileSync(file, 'utf8');
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    return Buffer.concat(chunks).toString('utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;

@@ -3,22 +3,18 @@
 // transformers.js is imported inside loadLocalEmbedder, only when a local model is loaded.
 import type { Config } from '../../config/config.js';
 import { UsageError } from '../../errors.js';
-import { DEFAULT_LOCAL_MODEL, loadLocalEmbedder } from './local.js';
-import { DEFAULT_OPENAI_MODEL, loadOpenAIEmbedder } from './openai.js';
-import type { Embedder, EmbeddingProvider, LoadOptions } from './types.js';
+import { loadLocalEmbedder } from './local.js';
+import { loadOpenAIEmbedder } from './openai.js';
+import { defaultModelFor, type Embedder, type LoadOptions } from './types.js';
 
 export { EmbeddingUnavailable, type Embedder, type EmbeddingProvider, type EmbedProgress, type LoadOptions } from './types.js';
 export { isOffline, locateModel, modelCacheDir, type ModelLocation } from './locate.js';
-
-export function defaultModel(provider: EmbeddingProvider): string {
-  return provider === 'local' ? DEFAULT_LOCAL_MODEL : DEFAULT_OPENAI_MODEL;
-}
 
 /** The configured embedder, or null for `embedding.provider = none`. */
 export async function loadEmbedder(config: Config, env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Promise<Embedder | null> {
   const provider = config.get<string>('embedding.provider');
   if (provider === 'none') return null;
   if (provider !== 'local' && provider !== 'openai') throw new UsageError(`config embedding.provider: unknown provider '${provider}'`, 'bad_config');
-  const model = config.get<string>('embedding.model') || defaultModel(provider);
+  const model = config.get<string>('embedding.model') || defaultModelFor(provider);
   return provider === 'local' ? loadLocalEmbedder(model, env, opts) : loadOpenAIEmbedder(model, env);
 }

@@ -7,7 +7,6 @@ import { meanPoolNormalise, type TensorLike } from './pool.js';
 import { EXIT_FAILURE, MemError } from '../../errors.js';
 import { describeError, EmbeddingUnavailable, type Embedder, type LoadOptions } from './types.js';
 
-export const DEFAULT_LOCAL_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
 /** The slice of transformers.js' feature-extraction pipeline that mem uses: its tokenizer and model. */
 interface FeatureExtractor {

@@ -3,7 +3,6 @@
 import { describeError, EmbeddingUnavailable, normalise, type Embedder } from './types.js';
 import { MemError } from '../../errors.js';
 
-export const DEFAULT_OPENAI_MODEL = 'text-embedding-3-small';
 
 /** Dimensions of OpenAI's models, so `dim` is known before the first request. */
 const KNOWN_DIMS: Record<string, number> = {

@@ -4,6 +4,14 @@ import { EXIT_FAILURE, MemError } from '../../errors.js';
 
 export type EmbeddingProvider = 'local' | 'openai';
 
+export const DEFAULT_LOCAL_MODEL = 'Xenova/all-MiniLM-L6-v2';
+export const DEFAULT_OPENAI_MODEL = 'text-embedding-3-small';
+
+/** The model a provider uses when `embedding.model` is empty. */
+export function defaultModelFor(provider: string): string {
+  return provider === 'openai' ? DEFAULT_OPENAI_MODEL : DEFAULT_LOCAL_MODEL;
+}
+
 export interface Embedder {
   readonly provider: EmbeddingProvider;
   readonly model: string;

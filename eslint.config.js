@@ -1,0 +1,68 @@
+// Type-aware lint, and the rules that keep mem's layers apart: the core (capabilities, db, config,
+// redaction, utilities) never imports a front end (the CLI, commands, rendering, and later MCP and
+// HTTP), front ends never import each other, SQL stays in store modules, and there are no cycles.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const FRONT_ENDS = ['**/cli/**', '**/cli.js', '**/commands/**', '**/render/**', '**/mcp/**', '**/serve/**'];
+const CORE = ['src/core/**', 'src/db/**', 'src/config/**', 'src/redact/**', 'src/util/**', 'src/fixes/**', 'src/shell/**', 'src/predict/**', 'src/memory/**', 'src/episodes/**', 'src/patterns/**', 'src/maintenance/**', 'src/index.ts', 'src/errors.ts'];
+// Libraries for people at a terminal: only front ends load them.
+const TERMINAL_LIBS = ['chalk', 'cli-table3', 'ora', 'commander', '@commander-js/extra-typings'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'scripts/**', 'test/fixtures/**', '*.config.*'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { typescript: true, node: true } },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: CORE,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: FRONT_ENDS, message: 'the core never imports a front end (cli, commands, render, mcp, serve)' }],
+          paths: TERMINAL_LIBS.map((name) => ({ name, message: 'terminal libraries belong to front ends' })),
+        },
+      ],
+    },
+  },
+  {
+    // SQL lives in store modules (and in db/ for opening and migrating): nowhere else prepares or runs it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/**', 'src/**/store.ts', 'src/**/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(prepare|exec|pragma|iterate)$/]",
+          message: 'SQL belongs in the capability\'s store module',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**', 'src/commands/**', 'src/render/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/mcp/**', '**/serve/**'], message: 'front ends never import each other' }] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      'no-restricted-syntax': 'off',
+    },
+  },
+);

@@ -1,0 +1,50 @@
+// The entry point: parses argv, runs the command, and turns every error into one line (or one
+// JSON object with --json) on stderr and an exit code. Only here.
+import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { EXIT_USAGE, knownError } from '../errors.js';
+import { buildProgram, invokedCommand } from './program.js';
+
+function reportError(err: unknown, json: boolean, write: (s: string) => void): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+  const known = knownError(err);
+  const code = known ? known.exitCode : 1;
+  const message = known ? known.message : `internal error: ${(err as Error)?.message ?? String(err)}${process.env.MEM_DEBUG ? '' : ' (set MEM_DEBUG=1 for details)'}`;
+  if (process.env.MEM_DEBUG && err instanceof Error && err.stack) write(err.stack + '\n');
+  if (json) write(JSON.stringify({ error: { code: known ? known.code : 'internal', message, exit_code: code, ...(known?.field ? { field: known.field } : {}) } }) + '\n');
+  else write(`mem: ${message}\n`);
+  return code;
+}
+
+function allCommands(c: CommandUnknownOpts): CommandUnknownOpts[] {
+  return c.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
+}
+
+/** Runs one command line; returns the exit code. Errors go to `writeErr`, one line each. */
+export async function runCli(argv: string[], writeErr: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
+  const json = argv.includes('--json');
+  const program = buildProgram(invokedCommand(argv) ?? null) as CommandUnknownOpts;
+  for (const c of [program, ...allCommands(program)]) {
+    c.exitOverride();
+    c.configureOutput({
+      writeErr,
+      outputError: (str, write) => {
+        const msg = str.replace(/^error: /, '').trim();
+        write(json ? JSON.stringify({ error: { code: 'usage', message: msg, exit_code: EXIT_USAGE } }) + '\n' : `mem: ${msg}\n`);
+      },
+    });
+  }
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportError(err, json, writeErr);
+  }
+}
+
+export async function main(): Promise<void> {
+  // `mem recent | head -1`: a closed pipe is a normal way for a reader to stop listening.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  process.exitCode = await runCli(process.argv);
+}

@@ -1,0 +1,117 @@
+// Fix memory: record attempts and consult what worked before.
+import { act, pick } from '../act.js';
+import type { Program } from '../program.js';
+import { collect, type OptsOf, type Parent } from './types.js';
+
+
+const record = (fix: Parent) =>
+  fix
+    .command('record')
+    .description('record a fix attempt (flags, or --from-json with one object or JSON Lines)')
+    .option('--from-json <file>', "read attempts from a JSON file ('-' for stdin); one per line for bulk")
+    .option('--model <name>', 'model name, e.g. llama3:8b')
+    .option('--issue-type <type>', 'MODEL_NOT_AVAILABLE, TIMEOUT, UNEXPECTED_RESPONSE, NO_OUTPUT, ERROR, CUSTOM or your own')
+    .option('--description <text>', 'what went wrong')
+    .option('--test-prompt <text>', 'the prompt that showed the issue')
+    .option('--actual-response <text>', 'what the model answered')
+    .option('--fixer-type <name>', 'claude, qwen, gpt, gemini, human, or any name', 'human')
+    .option('--analysis <text>', "the fixer's analysis")
+    .option('--confidence <0..1>', "the fixer's confidence")
+    .option('--fix-command <cmd>', 'a command the fix ran (repeat for several)', collect)
+    .option('--success', 'the fix worked')
+    .option('--failure', 'the fix did not work')
+    .option('--verified', 'verification passed')
+    .option('--not-verified', 'verification failed')
+    .option('--execution-time <seconds>', 'how long the fix took')
+    .option('--system-info <json>', 'JSON object: os, ram, gpu, versions...')
+    .option('--notes <text>', 'free-form notes')
+    .option('--timestamp <when>', 'when it happened (ISO 8601 or epoch seconds; default now)');
+export type FixRecordOpts = OptsOf<typeof record>;
+
+const issueQuery = (c: Parent) =>
+  c
+    .option('--model <name>', 'model name, e.g. llama3:8b')
+    .option('--issue-type <type>', 'MODEL_NOT_AVAILABLE, TIMEOUT, UNEXPECTED_RESPONSE, NO_OUTPUT, ERROR, CUSTOM or your own')
+    .option('--test-prompt <text>', 'the prompt that showed the issue')
+    .option('--actual-response <text>', 'what the model answered')
+    .option('--description <text>', 'what went wrong')
+    .option('--from-json <file>', "read the issue from a JSON file ('-' for stdin)");
+const similar = (fix: Parent) => issueQuery(fix.command('similar').description('past attempts at the same or similar issues')).option('--limit <n>', 'at most this many per list', '10');
+const context = (fix: Parent) => issueQuery(fix.command('context').description('the history block an AI fixer pastes into its prompt')).option('--limit <n>', 'at most this many entries per section', '5');
+export type IssueOpts = OptsOf<typeof similar>;
+
+const model = (p: Program) =>
+  p
+    .command('model <name>')
+    .description("a model's insights and recent history")
+    .option('--limit <n>', 'recent attempts to show', '10')
+    .option('--set-notes <text>', 'store notes about this model');
+export type ModelOpts = OptsOf<typeof model>;
+
+const recent = (p: Program) => p.command('recent [days]').description('recent fix attempts (default: the last 7 days)').option('--limit <n>', 'at most this many', '50');
+export type RecentOpts = OptsOf<typeof recent>;
+
+const successful = (p: Program) =>
+  p
+    .command('successful')
+    .description('the most effective fix strategies by issue type')
+    .option('--issue-type <type>', 'only this issue type')
+    .option('--limit <n>', 'strategies per issue type', '3');
+export type SuccessfulOpts = OptsOf<typeof successful>;
+
+export function registerFixes(program: Program): void {
+  const fix = program.command('fix').description('record fix attempts and consult what worked before');
+  record(fix).action(act(() => import('../../commands/fix-record.js')));
+  similar(fix).action(act(() => import('../../commands/fix-similar.js')));
+  context(fix).action(act(() => import('../../commands/fix-context.js')));
+  model(program).action(act(() => import('../../commands/model.js')));
+  recent(program).action(act(() => import('../../commands/recent.js')));
+  successful(program).action(act(() => import('../../commands/successful.js')));
+  registerPatterns(program);
+}
+
+const fixPatterns = (p: Program) =>
+  p
+    .command('patterns')
+    .description('recurring issues, their success rates and confidence (subcommands: learned patterns over task memories)')
+    .option('--issue-type <type>', 'only this issue type')
+    .option('--min-attempts <n>', 'only patterns seen at least this often', '1')
+    .option('--limit <n>', 'at most this many', '20');
+export type FixPatternsOpts = OptsOf<typeof fixPatterns>;
+
+const SCOPE = ['--scope <scope>', 'project namespace (default: $MEM_SCOPE, else the git root of the cwd, else default)'] as const;
+const extract = (p: Parent) =>
+  p
+    .command('extract')
+    .description('learn what separates successful from failed task memories whose title or content matches a regex')
+    .requiredOption('--match <regex>', 'JavaScript regular expression, case-insensitive (guarded against catastrophic backtracking)')
+    .requiredOption('--type <type>', 'success, failure or optimization')
+    .option('--min-samples <n>', 'fewest matching tasks with a known outcome', '3')
+    .option(...SCOPE);
+export type PatternsExtractOpts = OptsOf<typeof extract>;
+const learned = (p: Parent) =>
+  p
+    .command('learned')
+    .description('learned patterns, most confident first')
+    .option('--type <type>', 'only success, failure or optimization')
+    .option('--scope <scope>', 'only this scope (default: every scope)')
+    .option('--limit <n>', 'at most this many', '20');
+export type PatternsLearnedOpts = OptsOf<typeof learned>;
+const feedback = (p: Parent) =>
+  p
+    .command('feedback <id>')
+    .description('say whether a learned pattern helped: moves its confidence (0..1) and counts the verdict')
+    .option('--helpful', 'it helped: raise confidence')
+    .option('--not-helpful', 'it did not: lower confidence')
+    .option('--adjust <x>', 'how far to move confidence', '0.1');
+export type PatternsFeedbackOpts = OptsOf<typeof feedback>;
+
+/** `mem patterns` lists fix-attempt patterns; its subcommands are learned patterns over task memories. */
+export function registerPatterns(program: Program): void {
+  const patterns = fixPatterns(program);
+  patterns.action(act(() => import('../../commands/patterns.js')));
+  const lp = () => import('../../commands/learned-patterns.js');
+  extract(patterns).action(act(pick(lp, 'extract')));
+  learned(patterns).action(act(pick(lp, 'learned')));
+  feedback(patterns).action(act(pick(lp, 'feedback')));
+}

@@ -1,0 +1,156 @@
+// Semantic memory: memories, search, embedding, task context, the knowledge base, episodes and
+// learned patterns.
+import { act, pick } from '../act.js';
+import type { Program } from '../program.js';
+import { collect, type OptsOf, type Parent } from './types.js';
+
+const SCOPE = ['--scope <scope>', 'project namespace (default: $MEM_SCOPE, else the git root of the cwd, else default)'] as const;
+const withScope = (c: Parent) => c.option(...SCOPE);
+export type ScopeOpts = OptsOf<typeof withScope>;
+
+const add = (p: Program) =>
+  p
+    .command('add [text]')
+    .description("remember something (TEXT, or '-' / piped stdin); returns at once, embedding happens in the background")
+    .option(...SCOPE)
+    .option('--kind <kind>', 'note, meeting_note, task, insight, decision, solution, error, code_pattern, experience, contact, file, custom', 'note')
+    .option('--title <title>', 'a short title')
+    .option('--tags <a,b>', 'comma-separated tags')
+    .option('--meta <key=value>', 'metadata (repeatable)', collect)
+    .option('--source <source>', 'manual, chat, file, integration, ai_extracted, shell, fix')
+    .option('--source-id <id>', 'id of the item in its source')
+    .option('--success', 'the task or experience succeeded')
+    .option('--failure', 'the task or experience failed')
+    .option('--task-id <id>', 'the task this belongs to')
+    .option('--language <lang>', 'programming or natural language')
+    .option('--bulk <file>', 'add many from JSON Lines (one memory object per line, up to 10,000)');
+export type AddOpts = OptsOf<typeof add>;
+
+const list = (p: Program) =>
+  p
+    .command('list')
+    .description('memories, newest first, with filters and pagination')
+    .option(...SCOPE)
+    .option('--kind <kind>', 'only this kind')
+    .option('--tag <tag>', 'only with this tag')
+    .option('--source <source>', 'only from this source')
+    .option('--all-scopes', 'every scope, not just the current one')
+    .option('--status <status>', 'embedding status: pending, processing, completed, failed')
+    .option('--after <when>', 'created at or after (ISO, epoch, or an age such as 7d)')
+    .option('--before <when>', 'created before')
+    .option('--sort <field>', 'created, updated or accessed', 'created')
+    .option('--asc', 'oldest first')
+    .option('--page <n>', 'page number', '1')
+    .option('--per-page <n>', 'memories per page (at most 100)', '20')
+    .option('--cursor <cursor>', 'continue after a previous page (its meta.next_cursor)');
+export type ListOpts = OptsOf<typeof list>;
+
+const edit = (p: Program) =>
+  p
+    .command('edit <id>')
+    .description('change only what is given; new content is embedded again')
+    .option('--content <text>', "new content ('-' for stdin)")
+    .option('--title <title>', 'new title')
+    .option('--tags <a,b>', 'replace the tags')
+    .option('--meta <key=value>', 'replace the metadata (repeatable)', collect);
+export type EditOpts = OptsOf<typeof edit>;
+
+const rm = (p: Program) => p.command('rm <id>').description('delete a memory (kept in the audit trail)').option('--purge', 'delete for good');
+export type RmOpts = OptsOf<typeof rm>;
+
+const searchOptions = <A extends unknown[]>(c: Parent<A>) =>
+  c
+    .option(...SCOPE)
+    .option('--all-scopes', 'search every scope')
+    .option('--kind <kind>', 'only this kind')
+    .option('--tag <tag>', 'only with this tag')
+    .option('--top-k <n>', 'how many results', '5')
+    .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25')
+    .option('--success-only', 'only memories of successful tasks or experiences');
+export type SearchOpts = OptsOf<typeof searchOptions>;
+
+const embed = (p: Program) =>
+  p
+    .command('embed')
+    .description('embed pending memories now, with progress (normally a background worker does it)')
+    .option('--status', 'count memories by embedding status')
+    .option('--retry-failed', 'give failed memories another three attempts')
+    .option('--reembed', 'embed everything again (after switching models)')
+    .option('--worker', 'run quietly as the background worker');
+export type EmbedOpts = OptsOf<typeof embed>;
+
+const context = (p: Program) =>
+  p
+    .command('context <task>')
+    .description('similar past tasks, matching patterns and recommendations for a task')
+    .option(...SCOPE)
+    .option('--all-scopes', 'look in every scope')
+    .option('--top-k <n>', 'similar tasks to show', '3');
+export type ContextOpts = OptsOf<typeof context>;
+
+const episodeStart = (e: Parent) => e.command('start <task>').description('start an episode; prints its id').option('--context <json>', 'JSON object: what the task starts from').option(...SCOPE);
+export type EpisodeStartOpts = OptsOf<typeof episodeStart>;
+const episodeEvent = (e: Parent) =>
+  e
+    .command('event <id>')
+    .description('append an event to an open episode')
+    .requiredOption('--type <type>', 'what happened: plan, tool_call, test, deploy, error...')
+    .option('--role <role>', 'who did it: agent, user, tool...')
+    .option('--data <json>', 'JSON object; an "error" key (or a type containing "error") marks an error');
+export type EpisodeEventOpts = OptsOf<typeof episodeEvent>;
+const episodeEnd = (e: Parent) =>
+  e
+    .command('end <id>')
+    .description('end an episode; it is remembered as an experience memory')
+    .option('--success', 'the task succeeded')
+    .option('--failure', 'the task failed')
+    .option('--metrics <json>', 'JSON object: duration, tokens, cost...');
+export type EpisodeEndOpts = OptsOf<typeof episodeEnd>;
+const episodeSimilar = (e: Parent) =>
+  e
+    .command('similar <description>')
+    .description('past episodes like this task, with similarity and outcome')
+    .option(...SCOPE)
+    .option('--all-scopes', 'every scope')
+    .option('--success-only', 'only episodes that succeeded')
+    .option('--top-k <n>', 'how many', '5')
+    .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25');
+export type EpisodeSimilarOpts = OptsOf<typeof episodeSimilar>;
+const episodeFailures = (e: Parent) =>
+  e
+    .command('failures')
+    .description('what failed episodes have in common: event types, errors, last steps')
+    .option(...SCOPE)
+    .option('--all-scopes', 'every scope')
+    .option('--limit <n>', 'rows per table', '10');
+export type EpisodeFailuresOpts = OptsOf<typeof episodeFailures>;
+
+export function registerMemory(program: Program): void {
+  const manage = () => import('../../commands/memory-manage.js');
+  add(program).action(act(() => import('../../commands/memory-add.js')));
+  list(program).action(act(pick(manage, 'list')));
+  program.command('show <id>').description('one memory, in full (an id prefix of 6+ characters is enough)').action(act(pick(manage, 'show')));
+  edit(program).action(act(pick(manage, 'edit')));
+  rm(program).action(act(pick(manage, 'rm')));
+  program.command('log <id>').description("a memory's audit trail").action(act(pick(manage, 'log')));
+
+  const search = () => import('../../commands/search.js');
+  searchOptions(program.command('search <query>').description('find memories by meaning and keywords together'))
+    .option('--mode <mode>', 'hybrid, semantic or keyword', 'hybrid')
+    .action(act(pick(search, 'run')));
+  searchOptions(program.command('recall-error <message>').description('past errors like this one, and how they were resolved')).action(act(pick(search, 'recallError')));
+  embed(program).action(act(() => import('../../commands/embed.js')));
+  context(program).action(act(() => import('../../commands/context.js')));
+  withScope(program.command('kb').description('the built-in knowledge base').command('seed').description('load design patterns, best practices and common error resolutions (idempotent)')).action(
+    act(pick(() => import('../../commands/kb.js'), 'seed')),
+  );
+
+  const episode = program.command('episode').description('record a task as a sequence of events, and learn from past episodes');
+  const ep = () => import('../../commands/episode.js');
+  episodeStart(episode).action(act(pick(ep, 'start')));
+  episodeEvent(episode).action(act(pick(ep, 'event')));
+  episodeEnd(episode).action(act(pick(ep, 'end')));
+  episode.command('show <id>').description('an episode with its events in order').action(act(pick(ep, 'show')));
+  episodeSimilar(episode).action(act(pick(ep, 'similar')));
+  episodeFailures(episode).action(act(pick(ep, 'failures')));
+}

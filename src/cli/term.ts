@@ -1,0 +1,69 @@
+// The terminal a CLI command writes to: stdout for data, stderr for errors and progress, colour
+// only on a terminal and never with NO_COLOR. Only front ends hold one; the core never sees it.
+import type { Config } from '../config/config.js';
+
+export interface Progress {
+  update(done: number, total: number): void;
+  done(): void;
+}
+
+export interface Term {
+  json: boolean;
+  color: boolean;
+  /** stdout is an interactive terminal. */
+  tty: boolean;
+  stdinTty: boolean;
+  out(text: string): void;
+  outJson(value: unknown): void;
+  /** Raw bytes to stdout (scripts, bundles), nothing added. */
+  write(chunk: string): void;
+  err(text: string): void;
+  /** A notice for people, `mem: ...` on stderr (never with --json: the JSON carries it). */
+  notice(text: string | null | undefined): void;
+  /** A progress bar on stderr when it is a terminal and output is for people; otherwise nothing. */
+  progress(label: string): Progress;
+}
+
+export function createTerm(json: boolean, config: Config, proc: NodeJS.Process = process): Term {
+  const env = proc.env;
+  const tty = Boolean(proc.stdout.isTTY);
+  const setting = config.get<string>('output.color');
+  const color = setting === 'always' || (setting === 'auto' && tty && !env.NO_COLOR && env.TERM !== 'dumb');
+  const err = (text: string) => void proc.stderr.write(text.endsWith('\n') ? text : text + '\n');
+  return {
+    json,
+    color,
+    tty,
+    stdinTty: Boolean(proc.stdin.isTTY),
+    out: (text) => void proc.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+    outJson: (value) => void proc.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+    write: (chunk) => void proc.stdout.write(chunk),
+    err,
+    notice: (text) => {
+      if (text && !json) err(`mem: ${text}`);
+    },
+    progress: (label) => progressBar(!json && proc.stderr.isTTY === true, label, proc.stderr),
+  };
+}
+
+const BLOCKS = ' ▏▎▍▌▋▊▉█';
+
+function progressBar(enabled: boolean, label: string, stream: NodeJS.WriteStream): Progress {
+  if (!enabled) return { update() {}, done() {} };
+  let last = 0;
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - last < 50 && done < total) return;
+      last = now;
+      const cells = total > 0 ? Math.min(30, (done / total) * 30) : 0;
+      const full = Math.floor(cells);
+      const part = full < 30 ? (BLOCKS[Math.round((cells - full) * 8)] ?? '') : '';
+      const pct = total ? `${Math.floor((done / total) * 100)}%` : '';
+      stream.write(`\r${label} ${('█'.repeat(full) + part.trim()).padEnd(30, '░')} ${pct.padStart(4)} ${done}/${total}`);
+    },
+    done() {
+      stream.write('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The core API: one object over one store, with every capability as plain functions taking typed
+// inputs and returning data. It never sees stdout, colour, TTYs or flag names; progress is a
+// callback. The CLI, the MCP server and the HTTP server are front ends over it.
+//
+//   import { openMem } from 'mem-cli';
+//   const mem = openMem();                       // the home store; or openMem({ db: 'x.db' })
+//   mem.memories.add({ content: 'pip install fastapi fixed the import', kind: 'solution' });
+//   const { results } = await mem.memories.search('fastapi import');
+//   mem.close();
+import { episodesApi, type EpisodesApi } from '../episodes/api.js';
+import { fixesApi, type FixesApi } from '../fixes/api.js';
+import { maintenanceApi, type MaintenanceApi } from '../maintenance/api.js';
+import { taskContext, type TaskContext } from '../memory/context.js';
+import { startEmbedWorker } from '../memory/embedder.js';
+import { memoriesApi, type MemoriesApi } from '../memory/api.js';
+import { patternsApi, type PatternsApi } from '../patterns/api.js';
+import { predictApi, type PredictApi, type Workflow } from '../predict/api.js';
+import { historyApi, type HistoryApi } from '../shell/api.js';
+import type { ShellStats } from '../shell/store/stats.js';
+import type { FixStats } from '../fixes/store/stats.js';
+import { configApi, type ConfigApi } from '../config/api.js';
+import { ingestOnce, runIngester } from './ingester.js';
+import type { IngestReport } from '../shell/ingest.js';
+import { createWorld, type World, type WorldOptions } from './world.js';
+
+export type MemOptions = WorldOptions;
+
+export interface Overview extends FixStats {
+  shell: ShellStats;
+  workflows: Workflow[];
+}
+
+export interface Mem {
+  readonly world: World;
+  readonly fixes: FixesApi;
+  readonly history: HistoryApi;
+  readonly predict: PredictApi;
+  readonly memories: MemoriesApi;
+  readonly episodes: EpisodesApi;
+  readonly patterns: PatternsApi;
+  readonly maintenance: MaintenanceApi;
+  readonly config: ConfigApi;
+  /** Totals and breakdowns of everything mem remembers. */
+  stats(): Overview;
+  /** Similar past tasks with outcomes, matching patterns, related fixes and workflows, and recommendations. */
+  taskContext(task: string, opts?: { scope?: string; allScopes?: boolean; topK?: number }): Promise<TaskContext & { notice: string | null; notice_said?: boolean }>;
+  /** One ingest and learn pass in the foreground. */
+  ingestOnce(learnMax?: number): IngestReport | null;
+  /** The background ingester's loop (until idle or signalled). */
+  runIngester(): Promise<void>;
+  close(): void;
+}
+
+export function openMem(options: MemOptions = {}): Mem {
+  const world = createWorld(options);
+  const once = <T>(make: () => T) => {
+    let v: T | undefined;
+    return () => (v ??= make());
+  };
+  const fixes = once(() => fixesApi(world));
+  const history = once(() => historyApi(world));
+  const predict = once(() => predictApi(world));
+  const memories = once(() => memoriesApi(world));
+  const episodes = once(() => episodesApi(world));
+  const patterns = once(() => patternsApi(world));
+  const config = once(() => configApi(world));
+  const maintenance = once(() =>
+    maintenanceApi(world, (r) => {
+      if (r.added.memories) startEmbedWorker(world); // vectors are not exported: embed again
+    }),
+  );
+  return {
+    world,
+    get fixes() {
+      return fixes();
+    },
+    get history() {
+      return history();
+    },
+    get predict() {
+      return predict();
+    },
+    get memories() {
+      return memories();
+    },
+    get episodes() {
+      return episodes();
+    },
+    get patterns() {
+      return patterns();
+    },
+    get maintenance() {
+      return maintenance();
+    },
+    get config() {
+      return config();
+    },
+    stats() {
+      predict().freshen();
+      return { ...fixes().stats(), shell: history().stats(), workflows: predict().workflows({ minCount: 3, limit: 5 }) };
+    },
+    taskContext: (task, o = {}) =>
+      taskContext(world, task, o, {
+        matchingPatterns: (t, scope, limit) => patterns().matching(t, scope, limit),
+        relatedFixes: (t, limit) => fixes().related(t, limit),
+        workflows: () => predict().workflows({ minCount: 2, limit: 200 }),
+      }),
+    ingestOnce: (learnMax) => ingestOnce(world, learnMax),
+    runIngester: () => runIngester(world),
+    close: () => world.close(),
+  };
+}

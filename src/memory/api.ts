@@ -1,0 +1,262 @@
+// Semantic memory in the core API: notes, solutions, errors, tasks and experiences, stored at once
+// and embedded in the background, found by meaning and keywords together.
+import type { World } from '../core/world.js';
+import { InputError, intIn, UsageError } from '../errors.js';
+import { redactString } from '../redact/index.js';
+import { parseSince } from '../util/time.js';
+import { embedderOrReason, rememberUnavailable, searchWithFallback, startEmbedWorker } from './embedder.js';
+import { embedStatus } from './embed-status.js';
+import { checkKind, checkSource, memoryFromObject, type MemoryInput } from './input.js';
+import { kbMemories } from './kb.js';
+import { EMBEDDING_STATUSES, MEMORY_LIMITS, type Memory } from './model.js';
+import { resolveScope } from './scope.js';
+import type { SearchMode, SearchResult } from './search.js';
+import { EmbeddingQueue } from './store/embeddings.js';
+import { MemoryStore, type AddResult, type EditChanges, type ListResult, type SearchFilter } from './store/memories.js';
+import { errorQuery, normalizeError } from './text.js';
+import { runWorker, type WorkerReport } from './worker.js';
+import { tryLock } from '../shell/lock.js';
+import { MemError } from '../errors.js';
+
+export type { AddResult, EditChanges, ListResult, Memory, MemoryInput, SearchMode, SearchResult };
+
+/** Where a call looks: one scope (default: $MEM_SCOPE, else the git root of cwd, else `default`), or all. */
+export interface ScopeOption {
+  scope?: string;
+  allScopes?: boolean;
+}
+
+export interface SearchOptions extends ScopeOption {
+  kind?: string;
+  tag?: string;
+  topK?: number;
+  /** Minimum cosine similarity for the semantic side (0..1). */
+  threshold?: number;
+  successOnly?: boolean;
+  mode?: SearchMode;
+}
+
+export interface ListOptions extends ScopeOption {
+  kind?: string;
+  tag?: string;
+  source?: string;
+  status?: string;
+  /** Created at or after: ISO, epoch, or an age such as `7d`. */
+  after?: string;
+  before?: string;
+  sort?: 'created' | 'updated' | 'accessed';
+  order?: 'asc' | 'desc';
+  page?: number;
+  perPage?: number;
+  cursor?: string;
+}
+
+export interface BulkReport {
+  created: number;
+  duplicates: number;
+  failed: number;
+  errors: { line: number; error: string }[];
+  ids: string[];
+}
+
+export interface EmbedReport extends WorkerReport {
+  retried: number;
+  reembed: number;
+  model: string;
+  counts: Record<string, number>;
+}
+
+export interface EmbedStatusReport {
+  counts: Record<string, number>;
+  models: { model: string; count: number }[];
+  provider: string;
+  unavailable: string | null;
+}
+
+export interface MemoriesApi {
+  /** Resolves the scope a call works in: the given one, else $MEM_SCOPE, else the git root, else `default`. */
+  scope(flag?: string): string;
+  /** Stores one memory (`{content, kind, title, tags, metadata, ...}`); returns at once, embedded in the background. */
+  add(value: unknown, opts?: { scope?: string }): AddResult;
+  /** Many memories (bulk lines): valid ones stored together, invalid ones reported by line. */
+  addMany(values: readonly { line: number; value: unknown }[], defaults?: { kind?: string; source?: string; scope?: string }): BulkReport;
+  list(q?: ListOptions): ListResult;
+  /** One memory by id or a 6+ character prefix; marks it accessed. */
+  get(id: string): Memory;
+  edit(id: string, changes: { content?: string; title?: string; tags?: unknown; metadata?: Record<string, unknown> }): Memory;
+  remove(id: string, opts?: { purge?: boolean }): Memory;
+  log(id: string): { at: string; action: string; changes: Record<string, unknown> }[];
+  search(query: string, opts?: SearchOptions): Promise<SearchResult>;
+  /** Past errors like this message and how they were resolved (errors and solutions ranked together). */
+  recallError(message: string, opts?: SearchOptions): Promise<SearchResult>;
+  /** Embeds pending memories now (the background worker's work, in the foreground). */
+  embed(opts?: { retryFailed?: boolean; reembed?: boolean; onProgress?: (done: number, total: number) => void }): Promise<EmbedReport>;
+  /** The background worker's run: quiet, single-instance, gives up silently when no model exists. */
+  embedInBackground(): Promise<void>;
+  embedStatus(): EmbedStatusReport;
+  /** Loads the starter knowledge base into a scope (idempotent). */
+  seedKb(opts?: { scope?: string }): { scope: string; added: number; already_present: number };
+}
+
+export function memoriesApi(world: World): MemoriesApi {
+  const store = () => new MemoryStore(world.db());
+  const reader = () => new MemoryStore(world.readDb());
+  const scope = (flag?: string) => redactString(resolveScope(flag, world.env, world.cwd));
+  const filterOf = (o: SearchOptions): SearchFilter => {
+    if (o.scope !== undefined && o.allScopes) throw new UsageError('give either a scope or all scopes, not both');
+    return {
+      scope: o.allScopes ? undefined : scope(o.scope),
+      kind: o.kind === undefined ? undefined : checkKind(o.kind),
+      tag: o.tag,
+      successOnly: Boolean(o.successOnly),
+    };
+  };
+  const threshold = (v: number | undefined) => {
+    if (v === undefined) return 0.25;
+    if (!(v >= 0 && v <= 1)) throw new InputError(`must be between 0 and 1, got ${String(v)}`, undefined, 'threshold');
+    return v;
+  };
+  const reused = async (r: Promise<SearchResult>) => {
+    const result = await r;
+    if (!result.results.length) return result;
+    const s = new MemoryStore(world.db());
+    s.markReused(result.results.map((h) => s.resolve(h.id).n), world.now());
+    return result;
+  };
+  const api: MemoriesApi = {
+    scope,
+    add(value, o = {}) {
+      const input = memoryFromObject(value);
+      const [r] = store().add([{ ...input, scope: input.scope ?? scope(o.scope) }], world.now());
+      if (r!.created) startEmbedWorker(world);
+      return r!;
+    },
+    addMany(values, d = {}) {
+      if (values.length > MEMORY_LIMITS.bulkLines) throw new UsageError(`bulk takes at most ${MEMORY_LIMITS.bulkLines} memories, got ${values.length}`);
+      const defaults = { kind: d.kind === undefined ? undefined : checkKind(d.kind), source: d.source === undefined ? undefined : checkSource(d.source) };
+      const fallback = scope(d.scope);
+      const good: (MemoryInput & { scope: string })[] = [];
+      const errors: { line: number; error: string }[] = [];
+      for (const { line, value } of values) {
+        try {
+          // Spreading a non-object (an array, a string, null) would hide it as "content is required".
+          const withDefaults = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...defaults, ...value } : value;
+          const m = memoryFromObject(withDefaults, line);
+          good.push({ ...m, scope: m.scope ?? fallback });
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          errors.push({ line, error: err.message });
+        }
+      }
+      const results = good.length ? store().add(good, world.now()) : [];
+      const created = results.filter((r) => r.created).length;
+      if (created) startEmbedWorker(world);
+      return { created, duplicates: results.length - created, failed: errors.length, errors, ids: results.map((r) => r.memory.id) };
+    },
+    list(q = {}) {
+      const sort = q.sort ?? 'created';
+      if (!['created', 'updated', 'accessed'].includes(sort)) throw new InputError(`must be created, updated or accessed, got '${String(sort)}'`, undefined, 'sort');
+      if (q.status !== undefined && !(EMBEDDING_STATUSES as readonly string[]).includes(q.status)) throw new InputError(`must be one of ${EMBEDDING_STATUSES.join(', ')}`, undefined, 'status');
+      if (q.scope !== undefined && q.allScopes) throw new UsageError('give either a scope or all scopes, not both');
+      const now = world.now();
+      return reader().list({
+        kind: q.kind === undefined ? undefined : checkKind(q.kind),
+        tag: q.tag,
+        source: q.source === undefined ? undefined : checkSource(q.source),
+        scope: q.allScopes ? undefined : scope(q.scope),
+        status: q.status,
+        createdAfter: q.after === undefined ? undefined : parseSince(q.after, now),
+        createdBefore: q.before === undefined ? undefined : parseSince(q.before, now),
+        sort,
+        order: q.order === 'asc' ? 'asc' : 'desc',
+        page: q.page === undefined ? 1 : intIn(q.page, 'page', 1, Number.MAX_SAFE_INTEGER),
+        perPage: q.perPage === undefined ? 20 : intIn(q.perPage, 'per_page', 1, 100),
+        cursor: q.cursor,
+      });
+    },
+    get: (id) => (world.storeExists() ? store().show(id, world.now()) : reader().show(id, world.now())),
+    edit(id, c) {
+      const changes: EditChanges = {};
+      // Validated and redacted through the same path as `add`.
+      const probe = memoryFromObject({ content: c.content ?? 'x', title: c.title, tags: c.tags, metadata: c.metadata });
+      if (c.content !== undefined) changes.content = probe.content;
+      if (c.title !== undefined) changes.title = probe.title;
+      if (c.tags !== undefined) changes.tags = probe.tags;
+      if (c.metadata !== undefined) changes.metadata = probe.metadata;
+      if (!Object.keys(changes).length) throw new UsageError('nothing to change: give content, title, tags or metadata');
+      const m = store().edit(id, changes, world.now());
+      if (changes.content !== undefined && m.embedding_status === 'pending') startEmbedWorker(world);
+      return m;
+    },
+    remove: (id, o = {}) => store().remove(id, world.now(), Boolean(o.purge)),
+    log: (id) => reader().log(id),
+    search(query, o = {}) {
+      if (!query.trim()) throw new InputError('an empty query finds nothing: give some words', undefined, 'query');
+      const mode = o.mode ?? 'hybrid';
+      if (!['hybrid', 'semantic', 'keyword'].includes(mode)) throw new InputError(`must be hybrid, semantic or keyword, got '${String(mode)}'`, undefined, 'mode');
+      return reused(searchWithFallback(world, reader(), { query, filter: filterOf(o), topK: topK(o.topK, 5), threshold: threshold(o.threshold), mode }));
+    },
+    recallError(message, o = {}) {
+      if (!message.trim()) throw new InputError('give the error message to look up', undefined, 'message');
+      const filter = filterOf(o);
+      // Errors and their resolutions are stored as `error` or `solution` memories. One search over
+      // both, so their scores are normalised together (two searches each put their best at 1.0).
+      return reused(
+        searchWithFallback(world, reader(), {
+          query: normalizeError(message),
+          match: errorQuery(message),
+          filter: { ...filter, kind: undefined, kinds: filter.kind ? [filter.kind] : ['error', 'solution'] },
+          topK: topK(o.topK, 5),
+          threshold: threshold(o.threshold),
+          mode: 'hybrid',
+        }),
+      );
+    },
+    async embed(o = {}) {
+      const db = world.db();
+      const lock = tryLock(world.paths.embedLock);
+      if (!lock) throw new MemError('another embedding worker is running; `mem embed --status` shows its progress', 1, 'busy');
+      try {
+        const q = new EmbeddingQueue(db);
+        const queued = { retried: o.retryFailed ? q.retryFailed() : 0, reembed: 0 };
+        const { embedder, reason } = await embedderOrReason(world, { retry: true });
+        if (!embedder) throw new MemError(`cannot embed: ${reason}`, 1, 'embedding_unavailable');
+        if (o.reembed) queued.reembed = q.queueReembed(null);
+        const report = await runWorker(db, embedder, { batchSize: world.config.get<number>('embedding.batch_size'), now: world.now, onProgress: o.onProgress });
+        rememberUnavailable(world, report.unavailable ?? null);
+        if (report.unavailable) throw new MemError(`cannot embed: ${report.unavailable}`, 1, 'embedding_unavailable');
+        return { ...queued, ...report, model: embedder.model, counts: new MemoryStore(db).statusCounts() };
+      } finally {
+        lock.release();
+      }
+    },
+    async embedInBackground() {
+      const lock = tryLock(world.paths.embedLock);
+      if (!lock) return;
+      try {
+        const db = world.db();
+        const { embedder } = await embedderOrReason(world, { retry: true });
+        if (!embedder) return;
+        const report = await runWorker(db, embedder, { batchSize: world.config.get<number>('embedding.batch_size'), now: world.now });
+        rememberUnavailable(world, report.unavailable ?? null);
+      } finally {
+        lock.release();
+      }
+    },
+    embedStatus() {
+      const db = world.readDb();
+      const st = embedStatus(world.paths.embedStatus);
+      return { counts: new MemoryStore(db).statusCounts(), models: new EmbeddingQueue(db).models(), provider: world.config.get<string>('embedding.provider'), unavailable: st?.unavailable ?? null };
+    },
+    seedKb(o = {}) {
+      const s = scope(o.scope);
+      const results = store().add(kbMemories().map((m) => ({ ...m, scope: s })), world.now());
+      const added = results.filter((r) => r.created).length;
+      if (added) startEmbedWorker(world);
+      return { scope: s, added, already_present: results.length - added };
+    },
+  };
+  return api;
+}
+
+const topK = (v: number | undefined, dflt: number) => (v === undefined ? dflt : intIn(v, 'top_k', 1, 100));

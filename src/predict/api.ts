@@ -1,0 +1,151 @@
+// Next-command prediction in the core API: predictions with their evidence, the transition graph,
+// learned workflows, teaching sequences, and replay evaluation. Reads are made current first:
+// pending spool records are ingested and a live-sized backlog is learned inline.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { World } from '../core/world.js';
+import { intIn, UsageError } from '../errors.js';
+import { parseHistory } from '../shell/import/index.js';
+import { lockOwner } from '../shell/lock.js';
+import { ingestPending } from '../shell/pending.js';
+import { evaluate, type EvalResult, type Granularity } from './eval.js';
+import type { TransitionEdge } from './graph.js';
+import { learnPending, loadPredictor, pendingCount } from './learner.js';
+import { SqlStats, templateEdges } from './store/stats.js';
+import { listWorkflows, type Workflow } from './store/workflows.js';
+import { teach, type LearnReport } from './teach.js';
+import type { CommandEvent, Prediction } from './types.js';
+
+export type { EvalResult, Granularity, LearnReport, Prediction, TransitionEdge, Workflow };
+
+export interface PredictQuery {
+  /** Predict after these commands instead of the session's last ones. */
+  context?: string[];
+  /** The directory to predict for (default: the world's cwd). */
+  cwd?: string;
+  /** The shell session whose last commands are the context (default: $MEM_SESSION, else the latest). */
+  session?: string;
+  topK?: number;
+}
+
+export interface PredictResult {
+  predictions: Prediction[];
+  /** The last commands predicted after. */
+  context: string[];
+  /** Commands not learned yet (a background learner is working through an import). */
+  learning_backlog: number;
+}
+
+export type HistoryFormat = 'auto' | 'zsh' | 'bash' | 'plain';
+
+export interface PredictApi {
+  /** Ingests what the hooks spooled and learns a live-sized backlog; returns what still waits. */
+  freshen(): { remaining: number };
+  next(q?: PredictQuery): PredictResult;
+  graph(opts?: { top?: number }): TransitionEdge[];
+  workflows(opts?: { minCount?: number; cwd?: string; limit?: number }): Workflow[];
+  /** Teaches sessions `{"session_commands": [...], "session_outcome": ...}` (validated first, all or nothing). */
+  learn(sessions: readonly { line: number; value: unknown }[]): LearnReport;
+  /** Learns up to `max` waiting commands now and refreshes the suggestion files (the background ingester). */
+  learnPending(max: number): { learned: number; remaining: number; streams: string[] };
+  /** Replays history files through the predictor (in memory; the store is untouched). */
+  evaluateFiles(files: string[], opts: { format?: HistoryFormat; granularity?: Granularity; k?: number; onProgress?: (done: number, total: number) => void }): EvalResult;
+}
+
+/** A backlog this small (what was typed since the last ingest) is learned inline. */
+const INLINE = 300;
+
+export function predictApi(world: World): PredictApi {
+  const freshen = () => {
+    ingestPending(world, 0);
+    if (!world.storeExists()) return { remaining: 0 };
+    const db = world.db();
+    const pending = pendingCount(db);
+    if (pending === 0) return { remaining: 0 };
+    if (pending <= INLINE) {
+      learnPending(db, { now: world.now(), train: true });
+      return { remaining: 0 };
+    }
+    // A big backlog (after an import) goes to the background ingester: nobody waits for it.
+    if (!lockOwner(world.paths.ingestLock)?.alive) world.spawn(['__ingest', '--daemon']);
+    return { remaining: pending };
+  };
+  return {
+    freshen,
+    next(q = {}) {
+      const k = q.topK === undefined ? 3 : intIn(q.topK, 'top_k', 1, 20);
+      const { remaining } = freshen();
+      const stats = new SqlStats(world.readDb());
+      const now = world.now();
+      const cwd = q.cwd === undefined ? world.cwd : resolve(world.cwd, q.cwd);
+      let recent: CommandEvent[];
+      if (q.context?.length) recent = q.context.map((command) => ({ command, ts: now, cwd, exit_code: null, session: null }));
+      else {
+        if (q.session !== undefined && !stats.stream(q.session).length) throw new UsageError(`no commands recorded for session '${q.session}'`);
+        const session = q.session ?? world.env.MEM_SESSION;
+        recent = session && stats.stream(session).length ? stats.stream(session) : stats.stream(stats.latestStream() ?? '');
+      }
+      // Ask for a few more than shown: suggestions that cannot run here (cd to a missing place) go.
+      const predictions = loadPredictor(stats)
+        .predict({ recent, cwd, now, k: k + 3 })
+        .filter((p) => runnable(p.next_command, cwd))
+        .slice(0, k);
+      return { predictions, context: recent.slice(-3).map((e) => e.command), learning_backlog: remaining };
+    },
+    graph(o = {}) {
+      freshen();
+      return templateEdges(world.readDb(), o.top === undefined ? 30 : intIn(o.top, 'top', 1, 10_000));
+    },
+    workflows(o = {}) {
+      freshen();
+      return listWorkflows(world.readDb(), {
+        minCount: o.minCount === undefined ? 3 : intIn(o.minCount, 'min_count', 2, Number.MAX_SAFE_INTEGER),
+        cwd: o.cwd === undefined ? undefined : resolve(world.cwd, o.cwd),
+        limit: o.limit === undefined ? 20 : intIn(o.limit, 'limit', 1, 1000),
+      });
+    },
+    learn: (sessions) => teach(world, sessions),
+    learnPending(max) {
+      const db = world.db();
+      return learnPending(db, { now: world.now(), max, train: true });
+    },
+    evaluateFiles(files, o) {
+      const format = o.format ?? 'auto';
+      if (!['auto', 'zsh', 'bash', 'plain'].includes(format)) throw new UsageError(`format must be auto, zsh, bash or plain, got '${format}'`);
+      const granularity = o.granularity ?? 'full';
+      if (granularity !== 'full' && granularity !== 'name') throw new UsageError(`granularity must be full or name, got '${String(granularity)}'`);
+      const k = o.k === undefined ? 3 : intIn(o.k, 'k', 1, 20);
+      if (!files.length) throw new UsageError('give one or more history files to replay');
+      const inputs = files.map((f) => ({ name: f, events: historyEvents(resolve(world.cwd, f), format) }));
+      // Progress over all files: each file's positions start after the previous files' ones.
+      const offsets = new Map<string, number>();
+      let total = 0;
+      for (const f of inputs) (offsets.set(f.name, total), (total += f.events.length));
+      return evaluate(inputs, { k, granularity }, (file, done) => o.onProgress?.((offsets.get(file) ?? 0) + done, total));
+    },
+  };
+}
+
+/** A `cd` into a directory that no longer exists is not worth suggesting. */
+function runnable(line: string, cwd: string): boolean {
+  const m = /^cd\s+(\S+)\s*$/.exec(line);
+  if (!m || /[$`*?]/.test(m[1]!) || m[1] === '-') return true;
+  const target = m[1]!.replace(/^~(?=$|\/)/, homedir()).replace(/^['"]|['"]$/g, '');
+  return existsSync(resolve(cwd, target));
+}
+
+function historyEvents(path: string, format: HistoryFormat): CommandEvent[] {
+  let data: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw new UsageError(`${path} is a directory`);
+    data = readFileSync(path);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  if (format === 'plain') {
+    return data.toString('utf8').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim()).map((command) => ({ command, ts: null }));
+  }
+  return parseHistory(data, format, path).entries.map((e) => ({ command: e.command, ts: e.ts }));
+}
