@@ -226,6 +226,22 @@ describe('evaluate', () => {
     // markov1: a→b and b→a are predicted once each has been seen once (3 of 6); c never is.
     expect(r.files[0]!.baselines.markov1_mfu.top1).toBeCloseTo(3 / 6, 12);
     expect(r.macro.top1).toBe(r.files[0]!.top1);
+    // Nothing here is ever carried over: no first prediction is a line never run before.
+    expect(r.files[0]).toMatchObject({ novel_top1_share: 0, novel_top1_precision: null });
+    expect(r.macro).toMatchObject({ novel_top1_share: 0, novel_top1_precision: null });
+  });
+
+  it('counts first predictions that were never run before, and how often they were right', () => {
+    // `cd $1` after `mkdir` proposes `cd c`, `cd d` and `cd e` before they ever ran (3 of 9
+    // positions); `cd c` and `cd e` were right, `cd d` was not (`ls` came instead).
+    const events = ['mkdir a', 'cd a', 'mkdir b', 'cd b', 'mkdir c', 'cd c', 'mkdir d', 'ls', 'mkdir e', 'cd e'].map((c) => ev(c));
+    const r = evaluate([{ name: 'toy', events }], { k: 1, granularity: 'full' });
+    expect(r.files[0]!.novel_top1_share).toBeCloseTo(3 / 9, 12);
+    expect(r.files[0]!.novel_top1_precision).toBeCloseTo(2 / 3, 12);
+    const two = evaluate([{ name: 'toy', events }, { name: 'plain', events: ['a', 'b', 'a'].map((c) => ev(c)) }], { k: 1, granularity: 'full' });
+    // Macro: the share averages over files; precision over the files that made such a guess.
+    expect(two.macro.novel_top1_share).toBeCloseTo(3 / 9 / 2, 12);
+    expect(two.macro.novel_top1_precision).toBeCloseTo(2 / 3, 12);
   });
 });
 
