@@ -1,5 +1,6 @@
 // Replays the shared zsh histories through the predictor (test-then-train) and prints ours vs the
-// two baselines, per file and macro, full line and command name, top-1 and top-k, plus wall time.
+// two baselines, per file and macro, full line and command name, top-1 and top-k, plus wall time,
+// and how often the first prediction is a line never run before (and how often that was right).
 //   node bench/predict-eval.mjs [--k 3] [--json out.json] [files...]
 // The TypeScript sources are bundled on the fly with esbuild (no ts runner is installed).
 import { build } from 'esbuild';
@@ -66,9 +67,11 @@ for (const granularity of ['full', 'name']) {
   const secs = (performance.now() - g0) / 1000;
   results[granularity] = r;
   console.log(`\n${granularity === 'full' ? 'full line' : 'command name'}  (top-1 / top-${k}, %)   ${secs.toFixed(1)} s`);
-  console.log(`${'file'.padEnd(8)} ${'n'.padStart(6)}   ${'ours'.padEnd(13)}   ${'mfu'.padEnd(13)}   markov1_mfu`);
+  console.log(`${'file'.padEnd(8)} ${'n'.padStart(6)}   ${'ours'.padEnd(13)}   ${'mfu'.padEnd(13)}   ${'markov1_mfu'.padEnd(13)}   novel top-1 / right`);
   const row = (label, n, x) =>
-    console.log(`${label.padEnd(8)} ${String(n).padStart(6)}   ${pct(x.top1)} / ${pct(x.topk)}   ${pct(x.baselines.mfu.top1)} / ${pct(x.baselines.mfu.topk)}   ${pct(x.baselines.markov1_mfu.top1)} / ${pct(x.baselines.markov1_mfu.topk)}`);
+    console.log(
+      `${label.padEnd(8)} ${String(n).padStart(6)}   ${pct(x.top1)} / ${pct(x.topk)}   ${pct(x.baselines.mfu.top1)} / ${pct(x.baselines.mfu.topk)}   ${pct(x.baselines.markov1_mfu.top1)} / ${pct(x.baselines.markov1_mfu.topk)}   ${pct(x.novel_top1_share)} / ${x.novel_top1_precision === null ? '    -' : pct(x.novel_top1_precision)}`,
+    );
   for (const f of r.files) row(f.file, f.n, f);
   row('macro', '', r.macro);
 }

@@ -20,7 +20,7 @@ for g in full name; do
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const p = (x) => (x * 100).toFixed(1) + "%";
     const m = r.macro, b = m.baselines;
-    console.log(`eval ${r.granularity}: mem ${p(m.top1)} / ${p(m.topk)}; mfu ${p(b.mfu.top1)} / ${p(b.mfu.topk)}; markov1 ${p(b.markov1_mfu.top1)} / ${p(b.markov1_mfu.topk)} (top-1 / top-${r.k}, macro) in ${process.argv[2]} s`);
+    console.log(`eval ${r.granularity}: mem ${p(m.top1)} / ${p(m.topk)}; mfu ${p(b.mfu.top1)} / ${p(b.mfu.topk)}; markov1 ${p(b.markov1_mfu.top1)} / ${p(b.markov1_mfu.topk)} (top-1 / top-${r.k}, macro); never-run first ${p(m.novel_top1_share)}, right ${m.novel_top1_precision === null ? "-" : p(m.novel_top1_precision)}; in ${process.argv[2]} s`);
   ' "$out/eval-$g.json" "$(echo "$end - $start" | bc)"
 done
 

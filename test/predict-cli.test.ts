@@ -135,6 +135,12 @@ describe('mem eval predict', () => {
     expect(j.files[0]).toMatchObject({ file: a, n: 80, scored: 79 });
     for (const key of ['top1', 'topk']) expect(j.macro[key]).toBeGreaterThan(0.8);
     expect(Object.keys(j.macro.baselines)).toEqual(['mfu', 'markov1_mfu']);
+    // Nothing is carried over in this history: no never-run line is ever proposed first.
+    expect(j.files[0]).toMatchObject({ novel_top1_share: 0, novel_top1_precision: null });
+    const human = box.mem(['eval', 'predict', a]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/novel top-1/);
+    expect(human.stdout).toMatch(/novel right/);
     const plain = box.mem(['eval', 'predict', '--format', 'plain', '--granularity', 'name', '--k', '1', '--json', b]).json();
     expect(plain.files[0]).toMatchObject({ n: 6, scored: 5 });
     // The user's store is untouched.

@@ -1,7 +1,6 @@
 // Command templates and command names: table-driven.
 import { describe, expect, it } from 'vitest';
-import { abstractArgs, fillArgs } from '../src/predict/args.js';
-import { commandName, firstWord, normalize, shellWords } from '../src/predict/normalize.js';
+import { commandName, firstWord, normalize, shellWords, simpleCommands } from '../src/predict/normalize.js';
 
 describe('normalize', () => {
   const cases: [string, string][] = [
@@ -83,24 +82,46 @@ describe('shellWords', () => {
   });
 });
 
-describe('argument patterns', () => {
-  const cases: [string, string, string | null][] = [
-    ['mkdir golang', 'cd golang', 'cd $1'],
-    ['vim second.pl', 'perl second.pl', 'perl $1'],
-    ['git tag v1.0.0', 'git push origin v1.0.0', 'git push origin $2'],
-    ['vim make.sh', 'chmod +x make.sh', 'chmod +x $1'],
-    ['ls', 'cd src', null],
-    ['rm -rf build', 'ls -rf', null],
+describe('simpleCommands', () => {
+  // line → each simple command as [prefix, name, args]
+  const cases: [string, [string[], string | undefined, string[]][]][] = [
+    ['git commit -m "a b"', [[[], 'git', ['commit', '-m', '"a b"']]]],
+    ['sudo -u deploy ./run.sh 3', [[['sudo', '-u', 'deploy'], './run.sh', ['3']]]],
+    ['FOO=1 env BAR=2 nice -n 5 make all', [[['FOO=1', 'env', 'BAR=2', 'nice', '-n', '5'], 'make', ['all']]]],
+    ['command -v git', [[['command', '-v'], 'git', []]]],
+    [
+      'cd build && make -j4 || echo failed',
+      [
+        [[], 'cd', ['build']],
+        [[], 'make', ['-j4']],
+        [[], 'echo', ['failed']],
+      ],
+    ],
+    [
+      'cd x;ls -la | less',
+      [
+        [[], 'cd', ['x']],
+        [[], 'ls', ['-la']],
+        [[], 'less', []],
+      ],
+    ],
+    [
+      'git add .\ngit commit -m x',
+      [
+        [[], 'git', ['add', '.']],
+        [[], 'git', ['commit', '-m', 'x']],
+      ],
+    ],
+    ['make 2>&1 &>log >out', [[[], 'make', ['2>&1', '&>log', '>out']]]],
+    ['./configure \\\n  --prefix=/opt', [[[], './configure', ['--prefix=/opt']]]],
+    ["echo 'a;b' \"c|d\"", [[[], 'echo', ["'a;b'", '"c|d"']]]],
+    ['sudo', [[['sudo'], undefined, []]]],
+    ['  ', []],
   ];
-  it.each(cases)('%j then %j → %j', (prev, next, pattern) => {
-    expect(abstractArgs(prev, next)).toBe(pattern);
-    if (pattern) expect(fillArgs(pattern, prev)).toBe(next);
-  });
-
-  it('fills a pattern with another previous line', () => {
-    expect(fillArgs('cd $1', 'mkdir demo')).toBe('cd demo');
-    expect(fillArgs('git push origin $2', 'git tag v2')).toBe('git push origin v2');
-    expect(fillArgs('cd $1', 'ls')).toBeNull();
-    expect(fillArgs('cd $1', 'ls -la')).toBeNull();
+  it.each(cases)('%j', (line, expected) => {
+    const got = simpleCommands(line).map((c) => [c.prefix.map((w) => w.text), c.name?.text, c.args.map((w) => w.text)]);
+    expect(got).toEqual(expected);
+    // Every word is where it says it is.
+    for (const c of simpleCommands(line)) for (const w of [...c.prefix, ...c.args]) expect(line.slice(w.start, w.end)).toBe(w.text);
   });
 });

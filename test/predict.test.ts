@@ -140,6 +140,27 @@ describe('features', () => {
   });
 });
 
+describe('argument carry-over in the candidates', () => {
+  // history learned, previous line, lines that must be proposed, lines that must never be
+  const cases: [string[], string, string[], string[]][] = [
+    // `nano x` → `sudo nano x` must not turn into `sudo nano nano` after `sudo nano y`.
+    [['nano a.conf', 'sudo nano a.conf', 'ls', 'nano b.conf', 'sudo nano b.conf', 'ls'], 'nano c.conf', ['sudo nano c.conf'], ['sudo nano nano']],
+    [['nano a.conf', 'sudo nano a.conf', 'ls', 'nano b.conf', 'sudo nano b.conf', 'ls'], 'sudo nano c.conf', [], ['sudo nano nano']],
+    // `apt install foo` → `sudo apt purge foo`: after `sudo apt install bar`, purge bar, not sudo.
+    [['apt install foo', 'sudo apt purge foo', 'sudo apt install baz', 'sudo apt purge baz'], 'sudo apt install bar', ['sudo apt purge bar'], ['sudo apt purge sudo', 'sudo apt purge install', 'sudo apt purge apt']],
+    // A multi-line next line is proposed as typed, never joined into one line.
+    [['mkdir a', 'cd a\nls', 'mkdir b', 'cd b\nls'], 'mkdir c', ['cd c\nls'], ['cd c ls']],
+    // Words after `&&` belong to another command: `./app` is not an argument of `make`.
+    [['make && ./app 1', 'gdb ./app', 'make && ./app 2', 'gdb ./app'], 'make && ./srv 3', [], ['gdb ./srv']],
+  ];
+  it.each(cases)('after learning %j, %j', (history, prev, proposed, never) => {
+    const s = learnAll(history);
+    const lines = candidates(s, { recent: [ev(prev)], now: 0, k: 3 }).map((c) => c.command);
+    for (const line of proposed) expect(lines).toContain(line);
+    for (const line of never) expect(lines).not.toContain(line);
+  });
+});
+
 describe('ranking', () => {
   it('score is the dot product; probabilities are a softmax', () => {
     expect(score([1, 2, 3], [0.5, -1, 2])).toBe(4.5);
@@ -226,6 +247,22 @@ describe('evaluate', () => {
     // markov1: a→b and b→a are predicted once each has been seen once (3 of 6); c never is.
     expect(r.files[0]!.baselines.markov1_mfu.top1).toBeCloseTo(3 / 6, 12);
     expect(r.macro.top1).toBe(r.files[0]!.top1);
+    // Nothing here is ever carried over: no first prediction is a line never run before.
+    expect(r.files[0]).toMatchObject({ novel_top1_share: 0, novel_top1_precision: null });
+    expect(r.macro).toMatchObject({ novel_top1_share: 0, novel_top1_precision: null });
+  });
+
+  it('counts first predictions that were never run before, and how often they were right', () => {
+    // `cd $1` after `mkdir` proposes `cd c`, `cd d` and `cd e` before they ever ran (3 of 9
+    // positions); `cd c` and `cd e` were right, `cd d` was not (`ls` came instead).
+    const events = ['mkdir a', 'cd a', 'mkdir b', 'cd b', 'mkdir c', 'cd c', 'mkdir d', 'ls', 'mkdir e', 'cd e'].map((c) => ev(c));
+    const r = evaluate([{ name: 'toy', events }], { k: 1, granularity: 'full' });
+    expect(r.files[0]!.novel_top1_share).toBeCloseTo(3 / 9, 12);
+    expect(r.files[0]!.novel_top1_precision).toBeCloseTo(2 / 3, 12);
+    const two = evaluate([{ name: 'toy', events }, { name: 'plain', events: ['a', 'b', 'a'].map((c) => ev(c)) }], { k: 1, granularity: 'full' });
+    // Macro: the share averages over files; precision over the files that made such a guess.
+    expect(two.macro.novel_top1_share).toBeCloseTo(3 / 9 / 2, 12);
+    expect(two.macro.novel_top1_precision).toBeCloseTo(2 / 3, 12);
   });
 });
 

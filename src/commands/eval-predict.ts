@@ -31,8 +31,10 @@ function render(color: boolean, r: EvalResult): string {
     p(x.baselines.mfu.topk),
     p(x.baselines.markov1_mfu.top1),
     p(x.baselines.markov1_mfu.topk),
+    p(x.novel_top1_share),
+    x.novel_top1_precision === null ? '-' : p(x.novel_top1_precision),
   ];
-  const head = ['file', 'scored', 'mem top-1', `mem top-${r.k}`, 'mfu top-1', `mfu top-${r.k}`, 'markov1 top-1', `markov1 top-${r.k}`];
+  const head = ['file', 'scored', 'mem top-1', `mem top-${r.k}`, 'mfu top-1', `mfu top-${r.k}`, 'markov1 top-1', `markov1 top-${r.k}`, 'novel top-1', 'novel right'];
   const rows = [...r.files.map((f) => row(f.file, f.scored, f)), row('macro', '', r.macro)];
-  return `${s.bold(`Next-command prediction, ${r.granularity === 'full' ? 'full command line' : 'command name'}, k = ${r.k}`)}\n${table(s, head, rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'])}`;
+  return `${s.bold(`Next-command prediction, ${r.granularity === 'full' ? 'full command line' : 'command name'}, k = ${r.k}`)}\n${table(s, head, rows, ['left', ...Array<'right'>(9).fill('right')])}\n${s.dim('novel: the first prediction is a line never run before; right: how often such a guess was')}`;
 }

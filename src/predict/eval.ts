@@ -17,7 +17,17 @@ export interface Rates {
   topk: number;
 }
 
-export interface FileResult extends Rates {
+/**
+ * How often the first prediction is a line never run before in that history (so far), and how
+ * often such a guess is right (at the granularity scored; null when there was none). Only
+ * argument carry-over can propose such a line, so these two measure it.
+ */
+export interface Novelty {
+  novel_top1_share: number;
+  novel_top1_precision: number | null;
+}
+
+export interface FileResult extends Rates, Novelty {
   file: string;
   /** Commands in the file (blank lines dropped). */
   n: number;
@@ -30,7 +40,7 @@ export interface EvalResult {
   granularity: Granularity;
   k: number;
   files: FileResult[];
-  macro: Rates & { baselines: { mfu: Rates; markov1_mfu: Rates } };
+  macro: Rates & Novelty & { baselines: { mfu: Rates; markov1_mfu: Rates } };
 }
 
 export interface EvalOptions {
@@ -65,6 +75,8 @@ export function evaluateFile(name: string, events: readonly CommandEvent[], opts
   const ours = { top1: 0, topk: 0 };
   const mfu = { top1: 0, topk: 0 };
   const markov = { top1: 0, topk: 0 };
+  const novel = { top1: 0, hits: 0 };
+  const seen = new Set<string>();
   let scored = 0;
   for (let i = 0; i < evs.length; i++) {
     const ev = evs[i]!;
@@ -81,15 +93,28 @@ export function evaluateFile(name: string, events: readonly CommandEvent[], opts
         granularity: opts.granularity,
       });
       tally(preds.map((p) => key(p.next_command)), truth, ours);
+      if (preds[0] && !seen.has(preds[0].next_command.trim())) {
+        novel.top1++;
+        if (key(preds[0].next_command) === truth) novel.hits++;
+      }
       tally(base.mfu(), truth, mfu);
       tally(base.markov1(), truth, markov);
       if (onProgress && scored % 1000 === 0) onProgress(name, i, evs.length);
     }
     predictor.observe(ev);
     base.learn(truth);
+    seen.add(ev.command.trim());
   }
   const rate = (h: { top1: number; topk: number }): Rates => ({ top1: scored ? h.top1 / scored : 0, topk: scored ? h.topk / scored : 0 });
-  return { file: name, n: evs.length, scored, ...rate(ours), baselines: { mfu: rate(mfu), markov1_mfu: rate(markov) } };
+  return {
+    file: name,
+    n: evs.length,
+    scored,
+    ...rate(ours),
+    novel_top1_share: scored ? novel.top1 / scored : 0,
+    novel_top1_precision: novel.top1 ? novel.hits / novel.top1 : null,
+    baselines: { mfu: rate(mfu), markov1_mfu: rate(markov) },
+  };
 }
 
 export function evaluate(files: { name: string; events: CommandEvent[] }[], opts: EvalOptions, onProgress?: Progress): EvalResult {
@@ -98,10 +123,17 @@ export function evaluate(files: { name: string; events: CommandEvent[] }[], opts
     top1: results.reduce((s, r) => s + pick(r).top1, 0) / Math.max(1, results.length),
     topk: results.reduce((s, r) => s + pick(r).topk, 0) / Math.max(1, results.length),
   });
+  // Precision averages over the files that made such a guess at all.
+  const precisions = results.map((r) => r.novel_top1_precision).filter((x): x is number => x !== null);
   return {
     granularity: opts.granularity,
     k: opts.k,
     files: results,
-    macro: { ...mean((r) => r), baselines: { mfu: mean((r) => r.baselines.mfu), markov1_mfu: mean((r) => r.baselines.markov1_mfu) } },
+    macro: {
+      ...mean((r) => r),
+      novel_top1_share: results.reduce((s, r) => s + r.novel_top1_share, 0) / Math.max(1, results.length),
+      novel_top1_precision: precisions.length ? precisions.reduce((s, x) => s + x, 0) / precisions.length : null,
+      baselines: { mfu: mean((r) => r.baselines.mfu), markov1_mfu: mean((r) => r.baselines.markov1_mfu) },
+    },
   };
 }

@@ -33,8 +33,8 @@ const FILE_RE = /^[\w.@+~-]*[\w-]\.(?=[a-z0-9]*[a-z])[a-z0-9]{1,8}$|^\.[a-z_-][\
 const IDIOMS = new Set(['.', '..', '-', '~', '/', '--', '|', '||', '&&', ';', '&', '>', '>>', '<', '2>&1']);
 // Words after these begin a new command whose name must stay literal.
 const SEPARATORS = new Set(['|', '||', '&&', ';', '&', '|&']);
-// Prefixes that run the following word as the command.
-const WRAPPERS = new Set(['sudo', 'doas', 'env', 'nohup', 'time', 'exec', 'nice']);
+// Prefixes that run the following word as the command (zsh's precommand modifiers among them).
+const WRAPPERS = new Set(['sudo', 'doas', 'env', 'nohup', 'time', 'exec', 'nice', 'command', 'builtin', 'noglob', 'nocorrect']);
 // Wrapper options that take a value (`sudo -u deploy cmd`).
 const WRAPPER_VALUE_FLAGS = new Set(['-u', '-g', '-C', '-n']);
 const ASSIGN_RE = /^[A-Za-z_][A-Za-z0-9_]*=/;
@@ -112,6 +112,53 @@ function nameIndex(words: readonly string[], start: number): number {
     return i;
   }
   return words.length;
+}
+
+/** A word of a command line and where it is (`line.slice(start, end) === text`). */
+export interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * One simple command of a line: what runs it (assignments, wrappers and their options), its
+ * name, and its arguments (every word after the name, flags and redirections included).
+ */
+export interface SimpleCommand {
+  prefix: Word[];
+  name: Word | undefined;
+  args: Word[];
+}
+
+// A word (quotes and escapes kept inside; `2>&1` and `&>` are words, not separators), a control
+// operator (`;` `&` `|` runs, even glued to a word: `cd x;ls`), or an escaped newline.
+const TOKEN_RE = /(\\\r?\n)|((?:\\[\s\S]?|&>>?|[<>]&|[^\s'"\\;&|<>]+|[<>]+|'[^']*'?|"(?:\\.|[^"\\])*"?)+)|([;&|]+)/g;
+
+/**
+ * The simple commands of a line, in order: split at control operators and at newlines (each line
+ * of a multi-line entry is its own command). An escaped newline continues the command.
+ */
+export function simpleCommands(line: string): SimpleCommand[] {
+  const parts: Word[][] = [[]];
+  let last = 0;
+  for (const m of line.matchAll(TOKEN_RE)) {
+    const start = m.index;
+    if (line.slice(last, start).includes('\n') && parts[parts.length - 1]!.length) parts.push([]);
+    last = start + m[0].length;
+    if (m[1] !== undefined) continue;
+    if (m[3] !== undefined) {
+      if (parts[parts.length - 1]!.length) parts.push([]);
+      continue;
+    }
+    parts[parts.length - 1]!.push({ text: m[0], start, end: last });
+  }
+  return parts
+    .filter((words) => words.length > 0)
+    .map((words) => {
+      const i = nameIndex(words.map((w) => w.text), 0);
+      return { prefix: words.slice(0, i), name: words[i], args: words.slice(i + 1) };
+    });
 }
 
 /** The command name (skipping `sudo`-like wrappers and `FOO=1` assignments) and the word after it. */
