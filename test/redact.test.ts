@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { redact, redactString, redactDeep, redactionMask, secretKeyKind, SECRET_PATTERNS } from '../src/redact/index.js';
+import { buildKeywordIndex, matchingPatterns } from '../src/redact/keywords.js';
 
 // Fake, correctly shaped secrets, built at run time so no secret-looking literal sits in the repo.
 const rep = (s: string, n: number): string => s.repeat(n);
@@ -266,6 +267,51 @@ describe('redact: behaviour', () => {
       expect(p.regex.global).toBe(true);
       expect(p.description.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('keyword prefilter', () => {
+  const lists = [['ghp_', 'gho_'], undefined, ['private key'], ['-p', 'pass'], ['='], ['sk'], ['hvs.', 'hvb.']];
+  const index = buildKeywordIndex(lists);
+  const mask = new Uint32Array(index.words);
+  const naive = (text: string): boolean[] => {
+    const lower = text.toLowerCase();
+    return lists.map((kws) => kws === undefined || kws.some((k) => lower.includes(k)));
+  };
+  const got = (text: string): boolean[] => {
+    matchingPatterns(index, text, mask);
+    return lists.map((_k, p) => (((mask[p >>> 5] ?? 0) >>> (p & 31)) & 1) === 1);
+  };
+  it.each([
+    '',
+    'ls -la',
+    'export GITHUB_TOKEN=GHP_abc',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    'PRIVATE KE',
+    'sshpass -p x',
+    'PaSs=1',
+    'vault login HVS.x and hvb',
+    'ghgho_ overlap ghp',
+    'ünïcödé ✓ 🔑 sk',
+    'a\u0000sk\u00ffhvs.',
+    'ppprivate key',
+    'ggho_',
+  ])('agrees with a plain substring search: %j', (text) => {
+    expect(got(text)).toEqual(naive(text));
+  });
+
+  it('handles more than 32 patterns (several mask words)', () => {
+    const many = Array.from({ length: 70 }, (_v, i) => [`kw${i}x`]);
+    const big = buildKeywordIndex(many);
+    const m = new Uint32Array(big.words);
+    matchingPatterns(big, 'run KW5X then kw33x and kw69x', m);
+    const on = many.map((_k, p) => (((m[p >>> 5] ?? 0) >>> (p & 31)) & 1) === 1);
+    expect(on.flatMap((v, i) => (v ? [i] : []))).toEqual([5, 33, 69]);
+  });
+
+  it('refuses keywords that are not lower-case ASCII', () => {
+    expect(() => buildKeywordIndex([['Token']])).toThrow();
+    expect(() => buildKeywordIndex([['clé']])).toThrow();
   });
 });
 
