@@ -13,6 +13,8 @@
 // Patterns are ordered most specific first: when two hits cover the same span, the
 // earlier entry names it (`GITHUB_TOKEN=ghp_…` is a github_token, not a generic secret).
 
+import { RANDOM_TOKEN, looksRandom } from './entropy.js';
+
 export interface SecretPattern {
   /** snake_case kind, used in the mask: `[REDACTED:<name>]`. */
   name: string;
@@ -41,9 +43,23 @@ const NON_SECRET_KEY_SUFFIXES = new Set([
   'source', 'usage', 'at', 'in', 'scope', 'scopes', 'stdin', 'regex', 'pattern', 'lifetime',
 ]);
 
-// Words before `key` that make it a secret: API_KEY, ACCESS_KEY, PRIVATE_KEY, …
-const SECRET_KEY_QUALIFIERS = new Set([
+// Words before `key` that make it a secret: API_KEY, ACCESS_KEY, PRIVATE_KEY, …; also glued
+// into one word (SIGNINGKEY, LICENSEKEY). Not `storage`, `session`, `app`, `cipher`, `crypto`:
+// in code storageKey/sessionKey/appKey name a lookup key and CipherKey/CryptoKey are types. A bare
+// KEY is left to the entropy rule: `KEY=us-east` and `KEY=id_rsa` are common and not secret.
+const SECRET_KEY_QUALIFIERS = [
   'api', 'access', 'private', 'secret', 'auth', 'signing', 'encryption', 'master', 'client', 'account',
+  'license', 'hmac', 'shared', 'jwt', 'webhook', 'deploy', 'subscription',
+];
+const SECRET_KEY_QUALIFIER_SET = new Set(SECRET_KEY_QUALIFIERS);
+const GLUED_SECRET_KEY = new RegExp(`(?:${SECRET_KEY_QUALIFIERS.join('|')})key$`);
+
+// One-word names ending in `pass` that are not passwords: GIT_ASKPASS/SSH_ASKPASS hold a program,
+// NOPASSWD is a sudoers tag, the rest are ordinary words.
+const NOT_PASSWORD_WORDS = new Set([
+  'askpass', 'nopasswd', 'nopass', 'bypass', 'compass', 'encompass', 'surpass', 'trespass', 'overpass',
+  'underpass', 'multipass', 'onepass', 'singlepass', 'twopass', 'firstpass', 'highpass', 'lowpass',
+  'bandpass', 'allpass', 'subpass', 'renderpass', 'oldpwd',
 ]);
 
 function keyWords(key: string): string[] {
@@ -63,20 +79,27 @@ export function secretKeyKind(key: string): 'password' | 'secret' | undefined {
   if (typeof key !== 'string' || key.length === 0 || key.length > 200) return undefined;
   const words = keyWords(key);
   const last = words[words.length - 1];
-  if (last === undefined || NON_SECRET_KEY_SUFFIXES.has(last)) return undefined;
-  // DB_PASSWORD, PGPASSWORD, passphrase; DB_PASS and MYSQL_PWD, but not PWD/OLDPWD or GIT_ASKPASS.
-  if (words.some((w) => /password|passwd|passphrase/.test(w))) return 'password';
-  if (words.length > 1 && (last === 'pass' || last === 'pwd')) return 'password';
+  if (last === undefined) return undefined;
+  // A service-account JSON's "private_key_id" names the key; the issue counts it as part of the secret.
+  if (words.length >= 3 && last === 'id' && words[words.length - 2] === 'key' && words[words.length - 3] === 'private') return 'secret';
+  if (NON_SECRET_KEY_SUFFIXES.has(last)) return undefined;
+  // DB_PASSWORD, PGPASSWORD, passphrase, passcode; PASS, DB_PASS, SSHPASS, PW, DB_PW, MYSQL_PWD;
+  // not PWD/OLDPWD (directories), GIT_ASKPASS (a program) or NOPASSWD (a sudoers tag).
+  if (words.some((w) => /password|passwd|passphrase|passcode/.test(w) && !NOT_PASSWORD_WORDS.has(w))) return 'password';
+  if (!NOT_PASSWORD_WORDS.has(last)) {
+    if (last.endsWith('pass') || last === 'pw') return 'password';
+    if (last.endsWith('pwd') && (words.length > 1 || last !== 'pwd')) return 'password';
+  }
   for (let i = 0; i < words.length; i++) {
     const w = words[i] ?? '';
     if (w.includes('secret')) return 'secret';
     // GITHUB_TOKEN, accessToken, NODE_AUTH_TOKEN; not max_tokens, tokenizer.
     if (w.endsWith('token')) return 'secret';
-    if (/(?:apikey|accesskey|privatekey)$/.test(w)) return 'secret';
+    if (GLUED_SECRET_KEY.test(w)) return 'secret';
     if (w.startsWith('credential')) return 'secret';
     // {"Authorization": "Bearer …"} in a headers object (in text the authorization_header pattern applies).
     if (w === 'authorization') return 'secret';
-    if (w === 'key' && i > 0 && SECRET_KEY_QUALIFIERS.has(words[i - 1] ?? '')) return 'secret';
+    if (w === 'key' && i > 0 && SECRET_KEY_QUALIFIER_SET.has(words[i - 1] ?? '')) return 'secret';
   }
   return undefined;
 }
@@ -104,32 +127,26 @@ function isCommandSeparator(c: number): boolean {
   return c === 10 || c === 13 || c === 59 /* ; */ || c === 124 /* | */ || c === 38 /* & */;
 }
 
-// Context for commandHas(), computed once per (text, regex): where the command names occur,
+// Context for clientBefore(), computed once per (text, regex): where the command names occur,
 // and the start of the command the last hit was in. Hits of one pattern come in increasing
 // order, so the scan for separators only moves forward: linear in the text, whatever the
 // number of hits. There is no look-back limit on purpose: a limit would make the answer
 // depend on the length of earlier masks, and redaction would stop being idempotent.
 const MASK_BEFORE = /\[REDACTED:[a-z0-9_]+$/;
 let commandCache:
-  | { input: string; re: RegExp; starts: number[]; ends: number[]; upTo: number; commandStart: number }
+  | { input: string; re: RegExp; hits: RegExpExecArray[]; upTo: number; commandStart: number }
   | undefined;
 
 /**
- * Whether `re` (a global regex) occurs before the match in the shell command the match belongs
- * to: the text since the last newline, `;`, `|` or `&`.
+ * The last occurrence of `re` (a global regex) before the match in the shell command the match
+ * belongs to (the text since the last newline, `;`, `|` or `&`), or undefined.
  */
-function commandHas(re: RegExp, match: RegExpExecArray): boolean {
+function clientBefore(re: RegExp, match: RegExpExecArray): RegExpExecArray | undefined {
   const input = match.input;
   const end = match.index;
   let c = commandCache;
   if (c === undefined || c.re !== re || c.input !== input || end < c.upTo) {
-    const starts: number[] = [];
-    const ends: number[] = [];
-    for (const m of input.matchAll(re)) {
-      starts.push(m.index);
-      ends.push(m.index + m[0].length);
-    }
-    c = commandCache = { input, re, starts, ends, upTo: 0, commandStart: 0 };
+    c = commandCache = { input, re, hits: [...input.matchAll(re)] as RegExpExecArray[], upTo: 0, commandStart: 0 };
   }
   for (let i = c.upTo; i < end; i++) {
     const ch = input.charCodeAt(i);
@@ -140,15 +157,23 @@ function commandHas(re: RegExp, match: RegExpExecArray): boolean {
     }
   }
   c.upTo = end;
-  // First occurrence starting in this command (binary search), and it must end before the match.
+  // Last occurrence ending before the match (binary search; hits do not overlap, so ends are
+  // sorted); it must start in this command.
   let lo = 0;
-  let hi = c.starts.length;
+  let hi = c.hits.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((c.starts[mid] ?? 0) < c.commandStart) lo = mid + 1;
+    const h = c.hits[mid];
+    if (h !== undefined && h.index + h[0].length <= end) lo = mid + 1;
     else hi = mid;
   }
-  return lo < c.starts.length && (c.ends[lo] ?? Infinity) <= end;
+  const last = c.hits[lo - 1];
+  return last !== undefined && last.index >= c.commandStart ? last : undefined;
+}
+
+/** Whether `re` occurs before the match in the match's shell command. */
+function commandHas(re: RegExp, match: RegExpExecArray): boolean {
+  return clientBefore(re, match) !== undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -173,6 +198,11 @@ const MASK = String.raw`\[REDACTED:[a-z0-9_]+\]`;
 const ASSIGN_VALUE = `${OPEN_QUOTE}(${MASK}|${DQ}|${SQ}|${UNQ_ASSIGN})`;
 const FLAG_VALUE = `${OPEN_QUOTE}(${MASK}|${DQ}|${SQ}|${UNQ_FLAG})`;
 
+// .netrc words are separated by blanks, or by a literal `\n` inside printf/echo -e arguments.
+const NETRC_SEP = String.raw`(?:[ \t]|\\n)+`;
+const NETRC_WORD = String.raw`(?:[^\s\\"'\x60;|&<>()]|\\(?!n))+`;
+const NETRC_VALUE = `${OPEN_QUOTE}(${MASK}|${DQ}|${SQ}|(?<!["'])${NETRC_WORD})`;
+
 // KEY=value, KEY: value, "key": "value", key := value, -Dkey=value.
 // The lookbehind makes the key start at the beginning of its word (linear scanning); the
 // lookahead is a cheap keyword filter before the real check in secretKeyKind().
@@ -191,8 +221,66 @@ function longFlag(keywords: string): string {
 
 const CURL = /\bcurl\b/g;
 const MYSQL_CLIENT = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|mariadb(?:-dump|-admin)?)\b/g;
-// Commands where `-p X` is a password (not a port, as in docker run / ssh / mysql -P).
-const SHORT_P_PASSWORD_CLIENT = /\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo)[ \t]+login|helm[ \t]+registry[ \t]+login)\b/g;
+// Commands whose short flag takes a password: `-p X` (not a port, as in docker run / ssh /
+// redis-cli), `redis-cli -a X`, `ldapsearch -w X` (`-W` prompts), `ldappasswd -a OLD -s NEW`.
+// One regex for all, so the nearest client before a flag decides. A client is a command word:
+// not a container name (`--name mongo`), an image (`mongo:7`) or part of a longer name.
+const PASSWORD_CLIENT = new RegExp(
+  String.raw`(?<![\w:=@.-])(?<!--name[ \t=])(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|az)[ \t]+login|helm[ \t]+registry[ \t]+login|` +
+    String.raw`mongo(?:sh|dump|restore|export|import|stat|top|files)?|redis-cli|redis-benchmark|ldap(?:search|add|modify|delete|modrdn|passwd|whoami|compare|exop))(?![\w:@.-])`,
+  'g',
+);
+
+function passwordFlagLetters(client: string): string {
+  if (client.startsWith('ldappasswd')) return 'was';
+  if (client.startsWith('ldap')) return 'w';
+  if (client.startsWith('redis')) return 'a';
+  return 'p';
+}
+
+// Scan state of sshpassOptionsOnly(), so the words after one `sshpass` are read once however
+// many flags follow it (hits come in increasing order).
+let sshpassScan: { input: string; from: number; pos: number; optionsOnly: boolean; argNext: boolean } | undefined;
+
+/**
+ * Whether `sshpass <options>` (options from `from`) is still reading its own options at `to`:
+ * once a word that is not an option appears, the wrapped command has started
+ * (`sshpass -f f ssh -p 22`: that -p is ssh's port).
+ */
+function sshpassOptionsOnly(input: string, from: number, to: number): boolean {
+  let s = sshpassScan;
+  if (s === undefined || s.input !== input || s.from !== from || to < s.pos) {
+    s = sshpassScan = { input, from, pos: from, optionsOnly: true, argNext: false };
+  }
+  if (s.optionsOnly) {
+    // `to` is the start of a flag, so it never cuts a word in two.
+    for (const w of input.slice(s.pos, to).split(/[ \t]+/)) {
+      if (w.length === 0) continue;
+      if (s.argNext) {
+        s.argNext = false;
+      } else if (!w.startsWith('-')) {
+        s.optionsOnly = false;
+        break;
+      } else {
+        s.argNext = /^-[fdpP]$/.test(w); // an option whose argument is the next word
+      }
+    }
+  }
+  s.pos = to;
+  return s.optionsOnly;
+}
+
+/** Whether short flag `-<letter>` at the match is a password flag of the client it belongs to. */
+function shortPasswordFlag(letter: string, m: RegExpExecArray): boolean {
+  const client = clientBefore(PASSWORD_CLIENT, m);
+  if (client === undefined || !passwordFlagLetters(client[0]).includes(letter)) return false;
+  return client[0] !== 'sshpass' || sshpassOptionsOnly(m.input, client.index + client[0].length, m.index);
+}
+
+// `pass` alone is an English word and a common loop variable (`for (let pass = 0; …)`,
+// "validation pass: valid"): as a key in text it must be upper case (`PASS=…`) or quoted (`"pass": …`).
+const englishPass = (m: RegExpExecArray): boolean => /^-{0,2}pass[ \t]*[:=]/i.test(m[0]) && !/^-{0,2}PASS[ \t]*[:=]/.test(m[0]);
+const DIGEST_NAME = /(?:md5|sha-?(?:1|224|256|384|512)|checksum|digest|integrity)(?:sum)?$/i;
 const AUTH_SCHEMES = /^(?:bearer|basic|token|bot|digest|negotiate|ntlm|apikey|key)$/i;
 
 // ---------------------------------------------------------------------------
@@ -293,6 +381,45 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     keywords: ['sk'],
   },
   {
+    name: 'vault_token',
+    description: 'HashiCorp Vault token: hvs. (service), hvb. (batch), hvr. (recovery) + 24+ chars',
+    regex: /(?<![A-Za-z0-9_.-])hv[sbr]\.[A-Za-z0-9_-]{24,}/g,
+    keywords: ['hvs.', 'hvb.', 'hvr.'],
+  },
+  {
+    name: 'telegram_bot_token',
+    description: 'Telegram bot token: bot id (8-10 digits) : 35 chars, also inside api.telegram.org/bot<token>/',
+    regex: /(?:(?<=\/bot)|(?<![A-Za-z0-9_:-]))[0-9]{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
+    keywords: [':'],
+    // Real tokens mix cases and digits; `12345678:some-kebab-case-name-of-35-chars` is not one.
+    validate: (secret) => /[A-Z]/.test(secret) && /[a-z]/.test(secret),
+  },
+  {
+    name: 'discord_webhook',
+    description: 'Discord webhook: the token after discord.com/api/webhooks/<id>/ (the id is kept)',
+    regex: /discord(?:app)?\.com\/api\/(?:v[0-9]+\/)?webhooks\/[0-9]{15,25}\/([A-Za-z0-9_-]{20,})/g,
+    group: 1,
+    keywords: ['discord'],
+  },
+  {
+    name: 'digitalocean_token',
+    description: 'DigitalOcean token: dop_v1_ (personal), doo_v1_ (OAuth), dor_v1_ (refresh) + 64 hex',
+    regex: /(?<![A-Za-z0-9_])do[por]_v1_[a-f0-9]{64}(?![A-Za-z0-9])/g,
+    keywords: ['_v1_'],
+  },
+  {
+    name: 'sendgrid_api_key',
+    description: 'SendGrid API key: SG.<22>.<43>',
+    regex: /(?<![A-Za-z0-9_.-])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+    keywords: ['sg.'],
+  },
+  {
+    name: 'mailgun_api_key',
+    description: 'Mailgun API key: key- + 32 hex',
+    regex: /(?<![A-Za-z0-9_-])key-[0-9a-f]{32}(?![A-Za-z0-9_-])/g,
+    keywords: ['key-'],
+  },
+  {
     name: 'jwt',
     description: 'JSON Web Token: eyJ header . eyJ payload . signature (base64url)',
     // Both header and payload are base64url JSON objects, hence both start with eyJ ('{"').
@@ -350,16 +477,36 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     validate: (_secret, m) => commandHas(MYSQL_CLIENT, m),
   },
   {
-    name: 'password_flag',
-    description: 'Password given as a CLI flag: --password X, --password=X, --db-pass X, sshpass -p X, docker login -p X, openssl -pass pass:X',
+    name: 'netrc_password',
+    description: '.netrc password: `machine h login u password X` (also with literal \\n between words), or a line `password X`',
+    // Either a whole entry on one line (it needs `login`, so prose like "machine learning
+    // password reset" is left alone), or a line holding only `[login u] password X`, as in a
+    // multi-line .netrc written with a heredoc.
     regex: new RegExp(
-      `(?:${longFlag('password|passwd|passphrase|pass')}|(?<![\\w-])-pass(?:in|out)?[ \\t]+pass:|(?<!\\S)(-p)[ \\t]*)` + FLAG_VALUE,
+      String.raw`(?:(?<![\w.-])(?:machine${NETRC_SEP}${NETRC_WORD}|default)(?:${NETRC_SEP}(?:account|port|protocol)${NETRC_SEP}${NETRC_WORD})*` +
+        String.raw`${NETRC_SEP}login${NETRC_SEP}${NETRC_WORD}(?:${NETRC_SEP}(?:account|port|protocol)${NETRC_SEP}${NETRC_WORD})*${NETRC_SEP}` +
+        String.raw`|^[ \t]*(?:login[ \t]+\S+[ \t]+)?(?=password[ \t]+\S+[ \t]*$))password${NETRC_SEP}` +
+        NETRC_VALUE,
+      'gm',
+    ),
+    group: 1,
+    keywords: ['password'],
+    validate: (secret) => plausibleSecretValue(secret),
+  },
+  {
+    name: 'password_flag',
+    description:
+      'Password given as a CLI flag: --password X, --password=X, --db-pass X, sshpass -p X, docker/az login -p X, mongo -p X, redis-cli -a X, ldapsearch -w X, openssl -pass pass:X',
+    regex: new RegExp(
+      `(?:${longFlag('password|passwd|passphrase|pass')}|(?<![\\w-])-pass(?:in|out)?[ \\t]+pass:|(?<!\\S)-([pwas])[ \\t]*)` + FLAG_VALUE,
       'g',
     ),
     group: 2,
-    keywords: ['pass', '-p'],
-    // Short `-p` is a port or something else for most commands; only trust it for known clients.
-    validate: (_secret, m) => m[1] === undefined || commandHas(SHORT_P_PASSWORD_CLIENT, m),
+    // Long flags and `-pass pass:` contain `pass`; a short flag counts only after a client, and
+    // every client name contains one of the others (sshpass, docker/az/helm … login).
+    keywords: ['pass', 'login', 'mongo', 'redis', 'ldap'],
+    // Short flags are a port, a mode or something else for most commands; only trust them for known clients.
+    validate: (_secret, m) => m[1] === undefined || shortPasswordFlag(m[1], m),
   },
   {
     name: 'secret_flag',
@@ -374,11 +521,11 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
   {
     name: 'password',
-    description: 'Value assigned to a password-named key: DB_PASSWORD=…, password: …, "passwd": "…", -Ddb.password=…',
-    regex: assignment('pass|pwd'),
+    description: 'Value assigned to a password-named key: DB_PASSWORD=…, PASS=…, SSHPASS=…, PW=…, MYSQL_PWD=…, password: …, "passwd": "…", -Ddb.password=…',
+    regex: assignment('pass|pw'),
     group: 2,
-    keywords: ['pass', 'pwd'],
-    validate: (secret, m) => secretKeyKind(m[1] ?? '') === 'password' && plausibleSecretValue(secret),
+    keywords: ['pass', 'pw'],
+    validate: (secret, m) => secretKeyKind(m[1] ?? '') === 'password' && !englishPass(m) && plausibleSecretValue(secret),
   },
   {
     name: 'secret',
@@ -387,5 +534,18 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     group: 2,
     keywords: ['secret', 'token', 'key', 'credential'],
     validate: (secret, m) => secretKeyKind(m[1] ?? '') === 'secret' && plausibleSecretValue(secret),
+  },
+  {
+    name: 'high_entropy',
+    description: 'Random-looking value assigned to any variable or URL parameter: FOO=<40 hex>, SALT=<base64>, ?X-Amz-Signature=…',
+    // Last: a value that a named pattern also covers is named by that pattern.
+    regex: new RegExp(
+      String.raw`(?<![\w.$/:@%+-])([A-Za-z_][\w.-]{0,127})=(?!=)${OPEN_QUOTE}(${MASK}|(?<=["'])${RANDOM_TOKEN}(?=\\?["'])|(?<!["'])${RANDOM_TOKEN}(?![^\s"'\x60;|&<>(){},]))`,
+      'g',
+    ),
+    group: 2,
+    keywords: ['='],
+    // A name that says "checksum" (`#md5=…`, `SHA256SUM=…`, `integrity=…`) holds a public digest.
+    validate: (secret, m) => !DIGEST_NAME.test(m[1] ?? '') && looksRandom(secret),
   },
 ];

@@ -6,6 +6,7 @@
 // (`[REDACTED:…]`) is never matched or counted again, and passes repeat until one finds
 // nothing new, so redaction is idempotent: redact(redact(x).text).text === redact(x).text.
 
+import { buildKeywordIndex, matchingPatterns } from './keywords.js';
 import { SECRET_PATTERNS, plausibleSecretValue, secretKeyKind } from './patterns.js';
 import type { SecretPattern } from './patterns.js';
 
@@ -34,7 +35,6 @@ interface CompiledPattern {
   name: string;
   re: RegExp;
   group: number;
-  keywords: readonly string[] | undefined;
   validate: SecretPattern['validate'];
   priority: number;
 }
@@ -54,10 +54,12 @@ const COMPILED: readonly CompiledPattern[] = SECRET_PATTERNS.map((p, priority) =
   name: p.name,
   re: new RegExp(p.regex.source, p.regex.flags.replace(/[gdy]/g, '') + 'gd'),
   group: p.group ?? 0,
-  keywords: p.keywords?.map((k) => k.toLowerCase()),
   validate: p.validate,
   priority,
 }));
+// Which patterns can match a text: one pass over it (see keywords.ts).
+const KEYWORDS = buildKeywordIndex(SECRET_PATTERNS.map((p) => p.keywords?.map((k) => k.toLowerCase())));
+const candidates = new Uint32Array(KEYWORDS.words);
 
 /** Whether [start, end) overlaps one of `spans` (sorted, disjoint): binary search. */
 function overlapsAny(start: number, end: number, spans: readonly Span[]): boolean {
@@ -72,10 +74,11 @@ function overlapsAny(start: number, end: number, spans: readonly Span[]): boolea
   return s !== undefined && s.start < end;
 }
 
-function collect(text: string, lower: string, masks: readonly Span[]): Span[] {
+function collect(text: string, masks: readonly Span[]): Span[] {
   const found: Span[] = [];
+  matchingPatterns(KEYWORDS, text, candidates);
   for (const p of COMPILED) {
-    if (p.keywords !== undefined && !p.keywords.some((k) => lower.includes(k))) continue;
+    if ((((candidates[p.priority >>> 5] ?? 0) >>> (p.priority & 31)) & 1) === 0) continue;
     const re = p.re;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -139,7 +142,7 @@ function existingMasks(text: string): Span[] {
 
 /** One pass over the text: every hit of every pattern, merged and replaced. */
 function redactOnce(input: string): RedactResult {
-  const spans = merge(collect(input, input.toLowerCase(), existingMasks(input)));
+  const spans = merge(collect(input, existingMasks(input)));
   if (spans.length === 0) return { text: input, count: 0, kinds: [] };
   let out = '';
   let pos = 0;
