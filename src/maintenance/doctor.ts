@@ -9,6 +9,7 @@ import { FixMaintenance } from '../fixes/store/attempts.js';
 import { embedStatus } from '../memory/embed-status.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { shellChecks } from '../shell/doctor.js';
+import { FILTER_KEYS, readTimeoutNotes } from '../shell/filters.js';
 import { knownError } from '../errors.js';
 import { ago } from '../util/time.js';
 import { listBackups } from './backup.js';
@@ -24,6 +25,7 @@ export function storeChecks(world: World): Check[] {
   const path = paths.store;
   const now = world.now();
   checks.push({ name: 'config', status: 'ok', detail: `${paths.config}${existsSync(paths.config) ? '' : ' (not present: defaults)'}` });
+  checks.push(filterCheck(world));
   const dir = dirname(path);
   if (existsSync(dir)) {
     const m = mode(dir);
@@ -111,4 +113,24 @@ function embeddingCheck(world: World, db: Db): Check {
 function aggregateCheck(db: Db): string {
   const { expected, counted } = new FixMaintenance(db).accounting();
   return expected === counted ? `${counted} attempts accounted for` : fail(`aggregates count ${counted} attempts, records hold ${expected}`);
+}
+
+/**
+ * The history filters' regexes: one that cannot be used is skipped, so what the user meant to keep
+ * out is recorded (fail); one that ran out of time on some line dropped that line (warn).
+ */
+function filterCheck(world: World): Check {
+  const name = 'history filters';
+  const bad = world.config.problems().filter((p) => (FILTER_KEYS as readonly string[]).includes(p.key));
+  if (bad.length) {
+    const what = bad.map((p) => `${p.key} '${p.pattern}' (${p.origin}) ${p.why.replace(/; rewrite it without that$/, '')}`).join('; ');
+    return { name, status: 'fail', detail: `${what}; ignored, so what it should keep out is recorded: fix it with \`mem config set\` (or the variable)` };
+  }
+  const patterns = FILTER_KEYS.flatMap((key) => world.config.get<string[]>(key).map((pattern) => ({ key, pattern })));
+  const slow = readTimeoutNotes(world.paths.spool).filter((n) => patterns.some((p) => p.key === n.key && p.pattern === n.pattern));
+  if (slow.length) {
+    const what = slow.map((n) => `${n.key} '${n.pattern}' timed out on ${n.count} command(s), last ${ago(n.last_at, world.now())} (${n.why})`).join('; ');
+    return { name, status: 'warn', detail: `${what}: those commands were not recorded; simplify the pattern` };
+  }
+  return { name, status: 'ok', detail: patterns.length ? `${patterns.length} pattern(s), all usable` : 'none configured' };
 }

@@ -23,11 +23,14 @@ export function prune(world: World, dryRun: boolean): PruneReport {
   const db = world.db();
   const filter = historyFilter(world.config);
   writeTx(db, () => {
-    const shell = new ShellStore(db).rewrite((r) => {
-      const why = filter.reject(r.command, r.cwd);
-      if (why) return { drop: why };
-      const clean = redactString(r.command);
-      return clean === r.command ? null : { text: clean };
+    const shell = new ShellStore(db).rewrite((rows) => {
+      const verdicts = filter.rejectAll(rows);
+      return rows.map((r, i) => {
+        const why = verdicts[i];
+        if (why) return { drop: why };
+        const clean = redactString(r.command);
+        return clean === r.command ? null : { text: clean };
+      });
     }, dryRun);
     report.commands = { deleted: shell.deleted, redacted: shell.redacted, reasons: shell.reasons };
     report.fix_attempts.redacted = new FixMaintenance(db).rewrite((a) => ({ ...a, ...sanitize({ ...a, ts: undefined }) }), dryRun);

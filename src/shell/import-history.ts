@@ -37,8 +37,10 @@ export function importHistory(o: ImportHistoryOptions): ImportHistoryReport {
   const report: ImportHistoryReport = { file: o.file, shell, entries: entries.length, added: 0, already_present: 0, filtered: 0 };
   for (let i = 0; i < keyed.length; i += BATCH) {
     const records: CommandRecord[] = [];
-    for (const { entry, occurrence } of keyed.slice(i, i + BATCH)) {
-      if (o.filter.reject(entry.command, null)) {
+    const batch = keyed.slice(i, i + BATCH);
+    const verdicts = o.filter.rejectAll(batch.map(({ entry }) => ({ command: entry.command, cwd: null })));
+    for (const [j, { entry, occurrence }] of batch.entries()) {
+      if (verdicts[j]) {
         report.filtered++;
         continue;
       }

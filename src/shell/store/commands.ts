@@ -107,10 +107,14 @@ export class ShellStore {
   }
 
   /**
-   * Passes every stored command through `judge`: 'drop' deletes it, a string replaces its text.
-   * Rebuilds the aggregates when anything changed. Caller holds the transaction.
+   * Passes every stored command through `judge`, a page of rows at a time (filters judge in bulk):
+   * 'drop' deletes a row, a string replaces its text. Rebuilds the aggregates when anything
+   * changed. Caller holds the transaction.
    */
-  rewrite(judge: (r: { command: string; cwd: string | null }) => { drop: string } | { text: string } | null, dryRun: boolean): { deleted: number; redacted: number; reasons: Record<string, number>; ids: number[] } {
+  rewrite(
+    judge: (rows: readonly { command: string; cwd: string | null }[]) => ({ drop: string } | { text: string } | null)[],
+    dryRun: boolean,
+  ): { deleted: number; redacted: number; reasons: Record<string, number>; ids: number[] } {
     const out = { deleted: 0, redacted: 0, reasons: {} as Record<string, number>, ids: [] as number[] };
     const del = this.db.prepare('DELETE FROM commands WHERE id = ?');
     const upd = this.db.prepare('UPDATE commands SET command = ? WHERE id = ?');
@@ -119,8 +123,9 @@ export class ShellStore {
       const rows = page.all(last) as { id: number; command: string; cwd: string | null }[];
       if (!rows.length) break;
       last = rows[rows.length - 1]!.id;
-      for (const r of rows) {
-        const v = judge(r);
+      const verdicts = judge(rows);
+      for (const [i, r] of rows.entries()) {
+        const v = verdicts[i];
         if (!v) continue;
         out.ids.push(r.id);
         if ('drop' in v) {
