@@ -1,4 +1,4 @@
--- mem store schema, version 4. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 5. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
 
 CREATE TABLE command_counts (

@@ -226,13 +226,13 @@ describe('mem prune', () => {
 
     const dry = box.mem(['prune', '--dry-run', '--json'], { env: secretTool });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.json()).toEqual({ dry_run: true, commands: { deleted: 2, redacted: 0, reasons: { 'history.ignore_commands': 2 } }, fix_attempts: { redacted: 0 } });
+    expect(dry.json()).toEqual({ dry_run: true, commands: { deleted: 2, redacted: 0, reasons: { 'history.ignore_commands': 2 } }, fix_attempts: { redacted: 0 }, relearned: 0 });
     expect(history(box)).toHaveLength(5);
     expect(shellTotals().total_commands).toBe(5);
     const human = box.mem(['prune', '--dry-run'], { env: secretTool });
     expect(human.stdout).toMatch(/^dry run: commands: 2 would be removed \(2 history\.ignore_commands\)/);
 
-    expect(box.mem(['prune', '--json'], { env: secretTool }).json()).toMatchObject({ dry_run: false, commands: { deleted: 2 } });
+    expect(box.mem(['prune', '--json'], { env: secretTool }).json()).toMatchObject({ dry_run: false, commands: { deleted: 2 }, relearned: 3 });
     expect(commands(history(box))).toEqual(['git status', 'git commit -m x', 'ls']);
     const after = shellTotals();
     expect(after).toMatchObject({ total_commands: 3, unique_commands: 3, failure_rate: 0 });
@@ -257,7 +257,7 @@ describe('mem prune', () => {
     db.prepare('UPDATE fix_attempts SET description = ?, notes = ?, fix_commands = ?').run(`token ${TOKEN} expired`, `see ${TOKEN}`, JSON.stringify([`export GITHUB_TOKEN=${TOKEN}`, 'ollama pull llama3:8b']));
     db.close();
 
-    expect(box.mem(['prune', '--dry-run', '--json']).json()).toEqual({ dry_run: true, commands: { deleted: 0, redacted: 1, reasons: {} }, fix_attempts: { redacted: 1 } });
+    expect(box.mem(['prune', '--dry-run', '--json']).json()).toEqual({ dry_run: true, commands: { deleted: 0, redacted: 1, reasons: {} }, fix_attempts: { redacted: 1 }, relearned: 0 });
     const raw = new Database(box.db, { readonly: true });
     expect((raw.prepare("SELECT command FROM commands WHERE uid = 'old:1'").get() as { command: string }).command).toContain(TOKEN);
     raw.close();

@@ -396,6 +396,13 @@ CREATE TABLE workflow_dirs (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 5,
+    why: "what is deleted is gone from disk: FTS5 keeps a deleted memory's terms in its index segments (only marked deleted until a merge) unless its secure-delete option is on; with it, `mem rm --purge` and cleanup remove them at once. The connection-level PRAGMA secure_delete (src/db/open.ts) zeroes the freed pages",
+    sql: `
+INSERT INTO memories_fts (memories_fts, rank) VALUES ('secure-delete', 1);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

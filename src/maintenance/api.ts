@@ -22,7 +22,8 @@ export interface MaintenanceApi {
   importBundle(text: string, opts?: { dryRun?: boolean }): ImportReport | { dry_run: true; valid: true; counts: Record<string, number> };
   /** Removes raw records older than `olderThanMs` milliseconds (default: config cleanup.older_than). */
   cleanup(olderThanMs: number, opts?: { dryRun?: boolean }): CleanupReport;
-  prune(opts?: { dryRun?: boolean }): PruneReport;
+  /** Re-applies filters and redaction; relearning the predictions afterwards reports progress. */
+  prune(opts?: { dryRun?: boolean; onProgress?: (done: number, total: number) => void }): PruneReport;
   backup(opts?: { dir?: string; keep?: number }): Promise<BackupReport>;
   restore(file: string): Promise<RestoreReport>;
   doctor(): { ok: boolean; checks: Check[] };
@@ -43,7 +44,7 @@ export function maintenanceApi(world: World, onImported: (r: ImportReport) => vo
       return report;
     },
     cleanup: (olderThanMs, o = {}) => cleanup(world, world.now() - olderThanMs, Boolean(o.dryRun)),
-    prune: (o = {}) => prune(world, Boolean(o.dryRun)),
+    prune: (o = {}) => prune(world, Boolean(o.dryRun), o.onProgress),
     backup(o = {}) {
       const keep = o.keep === undefined ? world.config.get<number>('backup.keep') : intIn(o.keep, 'keep', 1, 10_000);
       return backup(world.readDb(), o.dir === undefined ? world.paths.backups : resolve(world.cwd, o.dir), keep, world.now());

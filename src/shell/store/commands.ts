@@ -160,6 +160,11 @@ export class ShellStore {
     return this.db.prepare('SELECT * FROM commands WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as (CommandRecord & { id: number })[];
   }
 
+  /** How many stored commands come after row `afterId` (exact, unlike maxId() - afterId). */
+  countAfter(afterId: number): number {
+    return this.db.prepare('SELECT COUNT(*) FROM commands WHERE id > ?').pluck().get(afterId) as number;
+  }
+
   maxId(): number {
     return (this.db.prepare('SELECT MAX(id) FROM commands').pluck().get() as number | null) ?? 0;
   }
