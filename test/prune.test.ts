@@ -2,12 +2,14 @@
 // `mem rm --purge` and after `mem cleanup`, the text is in no table, no derived statistic, no
 // suggestion file, and not in the bytes of the store file, its WAL or a later backup.
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/open.js';
 import { rebuildPredictions } from '../src/predict/learner.js';
-import { sandbox, type Sandbox } from './helpers.js';
+import { ShellStore } from '../src/shell/store/commands.js';
+import { BIN, sandbox, type Sandbox } from './helpers.js';
 import { ensureDir, spoolLine } from './shell-support.js';
 
 let box: Sandbox;
@@ -173,6 +175,31 @@ describe('mem prune removes a command everywhere', () => {
     }
     expect(dumpPredictTables(box.db, { withTimes: true })).toEqual(tables);
     expect(derivedViews()).toBe(before);
+  });
+});
+
+describe('relearning while another learner works', () => {
+  it('two learners at once (prune relearning while the background ingester learns) count each command once', async () => {
+    const db = openDb(box.db);
+    const n = 12_000;
+    try {
+      const words = ['git status', 'make', 'ls', 'cd /w', 'npm test', 'vim a.ts', 'git commit -m x'];
+      new ShellStore(db).insert(
+        Array.from({ length: n }, (_, i) => ({ uid: `t:${i}`, command: words[(i * 7 + (i >> 3)) % words.length]!, cwd: '/w', git_root: null, exit_code: 0, ts: NOW - (n - i) * 1000, duration_ms: 1, session: `s${i % 3}`, shell: 'bash', host: null, user: null, source: 'hook' })),
+      );
+    } finally {
+      db.close();
+    }
+    const learner = () =>
+      new Promise<number>((res) => spawn(process.execPath, [BIN, '__ingest', '--learn-all'], { env: box.env, stdio: 'ignore' }).on('exit', (c) => res(c ?? -1)));
+    expect(await Promise.all([learner(), learner(), learner()])).toEqual([0, 0, 0]);
+    const check = new Database(box.db, { readonly: true });
+    try {
+      expect(check.prepare('SELECT SUM(count) FROM predict_commands').pluck().get()).toBe(n);
+      expect(check.prepare("SELECT value FROM predict_state WHERE key = 'seq'").pluck().get()).toBe(String(n));
+    } finally {
+      check.close();
+    }
   });
 });
 
