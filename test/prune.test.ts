@@ -158,7 +158,7 @@ describe('mem prune removes a command everywhere', () => {
     expect(derivedViews()).not.toContain(TOKEN);
   });
 
-  it('rebuilding the statistics from the same commands gives the same predictions', async () => {
+  it('rebuilding the statistics from the same commands gives the same predictions', () => {
     capture(sessions(true));
     // Learned live, a few commands at a time, as the hooks feed it (the ranking weights train too).
     ok(['__ingest']);

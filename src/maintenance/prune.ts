@@ -12,7 +12,7 @@ import { FixMaintenance } from '../fixes/store/attempts.js';
 import { relearnAll, resetPredictions } from '../predict/learner.js';
 import { clearSuggestions, writeSuggestions } from '../predict/suggest.js';
 import { redactString } from '../redact/index.js';
-import { historyFilter } from '../shell/filters.js';
+import { historyFilter, noteTimeouts } from '../shell/filters.js';
 import { ingestPending } from '../shell/pending.js';
 import { ShellStore } from '../shell/store/commands.js';
 
@@ -45,6 +45,7 @@ export function prune(world: World, dryRun: boolean, onProgress?: (done: number,
     report.fix_attempts.redacted = new FixMaintenance(db).rewrite((a) => ({ ...a, ...sanitize({ ...a, ts: undefined }) }), dryRun);
     if (!dryRun && (shell.deleted || shell.redacted)) streamTimes = resetPredictions(db);
   });
+  if (world.paths.home) noteTimeouts(world.paths.spool, filter, world.now());
   if (dryRun || (!streamTimes && !report.fix_attempts.redacted)) return report;
   checkpointTruncate(db);
   if (streamTimes) {

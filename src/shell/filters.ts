@@ -22,7 +22,7 @@ export interface FilterItem {
 export interface FilterProblem {
   key: FilterKey;
   pattern: string;
-  /** unsafe or invalid: skipped; timeout: ran out of time on some line (that line was dropped). */
+  /** unsafe (could hang, or does not compile): skipped; timeout: ran out of time on some line (that line was dropped). */
   kind: 'unsafe' | 'timeout';
   why: string;
   /** timeout: how many lines ran out of time. */
@@ -143,7 +143,7 @@ function userMatcher(commands: Pattern[], dirs: Pattern[], problems: FilterProbl
     }
   };
   return (items: (FilterItem | null)[]): (string | null)[] => {
-    const raw: (number | undefined)[] = new Array(items.length);
+    const raw: (number | undefined)[] = new Array<number | undefined>(items.length);
     const ranAway = new Map<number, string>();
     st.items = items;
     st.out = raw;
