@@ -13,7 +13,7 @@ export interface World {
   readonly cwd: string;
   readonly config: Config;
   readonly paths: Paths;
-  now(): number;
+  now: () => number;
   /** The store, created and migrated on first use: for commands that write. */
   db(): Db;
   /**

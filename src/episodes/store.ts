@@ -51,7 +51,7 @@ function name(v: string, flag: string): string {
   const s = v.trim();
   if (!s) throw new UsageError(`${flag} must not be empty`);
   if (s.length > EPISODE_LIMITS.name) throw new UsageError(`${flag} is longer than ${EPISODE_LIMITS.name} characters`);
-  // eslint-disable-next-line no-control-regex
+   
   if (/[\x00-\x1f\x7f]/.test(s)) throw new UsageError(`${flag} must not contain control characters`);
   return redactString(s);
 }

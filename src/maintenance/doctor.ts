@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import type { Check } from '../core/check.js';
 import type { World } from '../core/world.js';
 import { LATEST_VERSION } from '../db/migrations.js';
-import { ensureVec, openDb, schemaVersion, type Db } from '../db/open.js';
+import { hasFts5, integrity, journalMode, probeSchema, vecVersion } from '../db/health.js';
+import { openDb, schemaVersion, type Db } from '../db/open.js';
 import { FixMaintenance } from '../fixes/store/attempts.js';
 import { embedStatus } from '../memory/embed-status.js';
 import { MemoryStore } from '../memory/store/memories.js';
@@ -39,7 +40,7 @@ export function storeChecks(world: World): Check[] {
   try {
     // Not migrated or created here: the doctor looks at the store as it is.
     db = openDb(path, { inspectOnly: true, busyTimeoutMs: world.config.get<number>('store.busy_timeout_ms') });
-    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    probeSchema(db);
   } catch (err) {
     const why = knownError(err, path)?.message ?? (err as Error).message;
     checks.push({ name: 'store', status: 'fail', detail: `${why}; \`mem restore BACKUP\` replaces it (the broken file is kept aside)` });
@@ -51,15 +52,15 @@ export function storeChecks(world: World): Check[] {
       if (version !== LATEST_VERSION) fail(`${version} (this mem: ${LATEST_VERSION})`);
       return `${version}`;
     }));
-    const integrity = tryCheck('integrity', () => {
-      const r = (db.pragma('integrity_check(20)') as { integrity_check: string }[]).map((x) => x.integrity_check);
-      return r.length === 1 && r[0] === 'ok' ? 'ok' : fail(`${r.slice(0, 3).join('; ')}${r.length > 3 ? ` (+${r.length - 3} more)` : ''}: restore a backup (\`mem restore\`)`);
+    const health = tryCheck('integrity', () => {
+      const r = integrity(db);
+      return r.length === 0 ? 'ok' : fail(`${r.slice(0, 3).join('; ')}${r.length > 3 ? ` (+${r.length - 3} more)` : ''}: restore a backup (\`mem restore\`)`);
     });
-    checks.push(integrity);
-    checks.push(tryCheck('journal mode', () => String(db.pragma('journal_mode', { simple: true }))));
-    checks.push(tryCheck('sqlite-vec', () => `loaded, ${(ensureVec(db).prepare('SELECT vec_version() AS v').get() as { v: string }).v}`));
-    checks.push(tryCheck('fts5', () => ((db.prepare("SELECT sqlite_compileoption_used('ENABLE_FTS5') AS f").get() as { f: number }).f ? 'available' : fail('not compiled in'))));
-    if (integrity.status === 'ok') {
+    checks.push(health);
+    checks.push(tryCheck('journal mode', () => journalMode(db)));
+    checks.push(tryCheck('sqlite-vec', () => `loaded, ${vecVersion(db)}`));
+    checks.push(tryCheck('fts5', () => (hasFts5(db) ? 'available' : fail('not compiled in'))));
+    if (health.status === 'ok') {
       checks.push(tryCheck('fix aggregates', () => aggregateCheck(db)));
       checks.push(embeddingCheck(world, db));
     }
@@ -70,7 +71,7 @@ export function storeChecks(world: World): Check[] {
       status: newest ? 'ok' : 'warn',
       detail: newest ? `${backups.length} in ${paths.backups}, newest ${ago(statSync(`${paths.backups}/${newest}`).mtimeMs, now)}` : `none in ${paths.backups} (run \`mem backup\`, e.g. from cron)`,
     });
-    return [...checks, ...shellChecks(world.env, paths, integrity.status === 'ok' ? db : null, now)];
+    return [...checks, ...shellChecks(world.env, paths, health.status === 'ok' ? db : null, now)];
   } finally {
     db.close();
   }

@@ -121,7 +121,10 @@ export function predictApi(world: World): PredictApi {
       // Progress over all files: each file's positions start after the previous files' ones.
       const offsets = new Map<string, number>();
       let total = 0;
-      for (const f of inputs) (offsets.set(f.name, total), (total += f.events.length));
+      for (const f of inputs) {
+        offsets.set(f.name, total);
+        total += f.events.length;
+      }
       return evaluate(inputs, { k, granularity }, (file, done) => o.onProgress?.((offsets.get(file) ?? 0) + done, total));
     },
   };

@@ -133,13 +133,34 @@ export class MemoryStore {
   list(q: ListQuery): ListResult {
     const where = ['m.deleted_at IS NULL'];
     const p: Record<string, unknown> = {};
-    if (q.kind) (where.push('m.kind = @kind'), (p.kind = q.kind));
-    if (q.source) (where.push('m.source = @source'), (p.source = q.source));
-    if (q.scope !== undefined) (where.push('m.scope = @scope'), (p.scope = q.scope));
-    if (q.status) (where.push('m.embedding_status = @status'), (p.status = q.status));
-    if (q.createdAfter !== undefined) (where.push('m.created_at >= @after'), (p.after = q.createdAfter));
-    if (q.createdBefore !== undefined) (where.push('m.created_at < @before'), (p.before = q.createdBefore));
-    if (q.tag) (where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)'), (p.tag = q.tag.toLowerCase()));
+    if (q.kind) {
+      where.push('m.kind = @kind');
+      p.kind = q.kind;
+    }
+    if (q.source) {
+      where.push('m.source = @source');
+      p.source = q.source;
+    }
+    if (q.scope !== undefined) {
+      where.push('m.scope = @scope');
+      p.scope = q.scope;
+    }
+    if (q.status) {
+      where.push('m.embedding_status = @status');
+      p.status = q.status;
+    }
+    if (q.createdAfter !== undefined) {
+      where.push('m.created_at >= @after');
+      p.after = q.createdAfter;
+    }
+    if (q.createdBefore !== undefined) {
+      where.push('m.created_at < @before');
+      p.before = q.createdBefore;
+    }
+    if (q.tag) {
+      where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)');
+      p.tag = q.tag.toLowerCase();
+    }
     const col = `COALESCE(m.${SORT_COLUMN[q.sort]}, 0)`;
     const total = (this.db.prepare(`SELECT COUNT(*) AS c FROM memories m WHERE ${where.join(' AND ')}`).get(p) as { c: number }).c;
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
@@ -230,10 +251,22 @@ export class MemoryStore {
 
   private filterSql(f: SearchFilter, p: Record<string, unknown>): string {
     const where = ['m.deleted_at IS NULL'];
-    if (f.scope !== undefined) (where.push('m.scope = @scope'), (p.scope = f.scope));
-    if (f.kind) (where.push('m.kind = @kind'), (p.kind = f.kind));
-    if (f.kinds?.length) (where.push(`m.kind IN (${f.kinds.map((_, i) => `@kind${i}`).join(', ')})`), f.kinds.forEach((k, i) => (p[`kind${i}`] = k)));
-    if (f.tag) (where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)'), (p.tag = f.tag.toLowerCase()));
+    if (f.scope !== undefined) {
+      where.push('m.scope = @scope');
+      p.scope = f.scope;
+    }
+    if (f.kind) {
+      where.push('m.kind = @kind');
+      p.kind = f.kind;
+    }
+    if (f.kinds?.length) {
+      where.push(`m.kind IN (${f.kinds.map((_, i) => `@kind${i}`).join(', ')})`);
+      f.kinds.forEach((k, i) => (p[`kind${i}`] = k));
+    }
+    if (f.tag) {
+      where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)');
+      p.tag = f.tag.toLowerCase();
+    }
     if (f.successOnly) where.push('m.success = 1');
     return where.join(' AND ');
   }
