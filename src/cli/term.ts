@@ -22,6 +22,11 @@ export interface Term {
   notice: (text: string | null | undefined) => void;
   /** A progress bar on stderr when it is a terminal and output is for people; otherwise nothing. */
   progress: (label: string) => Progress;
+  /**
+   * Runs `work` with a spinner on stderr when it is a terminal and output is for people (ora,
+   * loaded only then); otherwise just runs it.
+   */
+  spin: <T>(label: string, work: () => Promise<T>) => Promise<T>;
 }
 
 export function createTerm(json: boolean, config: Config, proc: NodeJS.Process = process): Term {
@@ -43,6 +48,16 @@ export function createTerm(json: boolean, config: Config, proc: NodeJS.Process =
       if (text && !json) err(`mem: ${text}`);
     },
     progress: (label) => progressBar(!json && proc.stderr.isTTY === true, label, proc.stderr),
+    async spin(label, work) {
+      if (json || proc.stderr.isTTY !== true) return work();
+      const { default: ora } = await import('ora');
+      const spinner = ora({ text: label, stream: proc.stderr, color: env.NO_COLOR ? false : 'cyan' }).start();
+      try {
+        return await work();
+      } finally {
+        spinner.stop();
+      }
+    },
   };
 }
 
