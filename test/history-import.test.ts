@@ -1,10 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { describe, it, expect } from 'vitest';
+import { afterEach, describe, it, expect } from 'vitest';
+import { openDb, type Db } from '../src/db/open.js';
 import { UsageError } from '../src/errors.js';
 import { FORMATS, detectFormat, entryKey, parseHistory, withOccurrences } from '../src/shell/import/index.js';
 import type { HistoryEntry } from '../src/shell/import/index.js';
+import { importHistory, type ImportHistoryReport } from '../src/shell/import-history.js';
+import { sandbox, type Sandbox } from './helpers.js';
 
 type Expected = Omit<HistoryEntry, 'index'>;
 
@@ -17,9 +22,30 @@ const ms = (s: number): number => s * 1000;
 
 /** Parses with the given shell and checks the entries, including the dense 0-based index. */
 function expectParsed(shell: 'zsh' | 'bash', data: Buffer, expected: Expected[]): void {
-  const { entries } = parseHistory(data, shell);
+  const { entries, warnings } = parseHistory(data, shell, undefined, NOW);
   expect(entries).toEqual(expected.map((x, index) => ({ ...x, index })));
+  expect(warnings).toEqual([]);
 }
+
+/** A fixed clock for parsing: 2026-01-01. Times after NOW + 1 day are implausible. */
+const NOW = Date.UTC(2026, 0, 1);
+const DAY = 86_400_000;
+
+/** A real store in a temp dir, and an import into it with a fixed clock and no filters. */
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempStore(): { db: Db; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'mem-import-'));
+  dirs.push(dir);
+  return { db: openDb(join(dir, 'mem.db')), dir };
+}
+const noFilter = { reject: (c: string) => (c.trim() === '' ? 'empty' : null) };
+function importInto(db: Db, file: string, data: Buffer, shell: 'zsh' | 'bash' | 'auto' = 'auto', over: Partial<Parameters<typeof importHistory>[0]> = {}): ImportHistoryReport {
+  return importHistory({ db, file, data, shell, filter: noFilter, fallbackTs: NOW - DAY, now: NOW, ...over });
+}
+const storedTs = (db: Db): number[] => (db.prepare('SELECT ts FROM commands ORDER BY id').all() as { ts: number }[]).map((r) => r.ts);
 
 describe('zsh history', () => {
   // Metafied UTF-8 (zsh stores bytes 0x83..0xa2 as 0x83, byte ^ 0x20):
@@ -120,11 +146,11 @@ describe('format detection', () => {
   it('parseHistory auto uses detection and reports the shell', () => {
     expect(parseHistory(ascii(`: ${T}:2;ls\n`), 'auto').shell).toBe('zsh');
     expect(parseHistory(ascii(`#${T}\nls\n`), 'auto', 'x.zsh_history').shell).toBe('bash');
-    expect(parseHistory(ascii('ls\n'), 'auto', '.zsh_history')).toEqual({ shell: 'zsh', entries: [{ command: 'ls', ts: null, duration_ms: null, index: 0 }] });
+    expect(parseHistory(ascii('ls\n'), 'auto', '.zsh_history')).toEqual({ shell: 'zsh', entries: [{ command: 'ls', ts: null, duration_ms: null, index: 0 }], warnings: [] });
   });
 
   it('rejects an unknown shell with a UsageError', () => {
-    expect(() => parseHistory(ascii('ls\n'), 'fish' as 'zsh')).toThrow(UsageError);
+    expect(() => parseHistory(ascii('ls\n'), 'tcsh' as 'zsh')).toThrow(UsageError);
   });
 });
 
@@ -215,5 +241,81 @@ describe('real zsh histories', () => {
     // Kana only come out whole when the Meta pairs are undone before UTF-8 decoding.
     expect(entries.some((x) => /[\u3040-\u30ff]/.test(x.command))).toBe(true);
     expect(entries.some((x) => x.command.includes('\u0083'))).toBe(false);
+  });
+});
+
+describe('implausible timestamps (issue 8)', () => {
+  // Accepted: 1990-01-01 .. NOW + 1 day. Seconds first; a value that only makes sense as
+  // milliseconds (13 digits, e.g. written by a tool) is read as milliseconds, with a warning.
+  // Anything else is kept as a command, takes its previous (else next) neighbour's time, and warns.
+  const tooBig = '99999999999999999999';
+  it.each<[string, 'zsh' | 'bash', string, Expected[], [number, RegExp][]]>([
+    ['bash: a 20-digit #epoch', 'bash', `#${tooBig}\nls\n#${T}\npwd\n`, [e('ls', ms(T)), e('pwd', ms(T))], [[1, /99999999999999999999/]]],
+    ['bash: #0 (1970) takes the previous time', 'bash', `#${T}\nls\n#0\npwd\n`, [e('ls', ms(T)), e('pwd', ms(T))], [[3, /not a plausible time/]]],
+    ['bash: a day and a half in the future', 'bash', `#${T}\nls\n#${(NOW + 1.5 * DAY) / 1000}\npwd\n`, [e('ls', ms(T)), e('pwd', ms(T))], [[3, /not a plausible time/]]],
+    ['bash: the only timestamp is bad: no time at all', 'bash', `#${tooBig}\nls\n`, [e('ls')], [[1, /not a plausible time/]]],
+    ['zsh: 13 digits are milliseconds', 'zsh', `: ${T}123:0;ls\n: ${T + 1}:0;pwd\n`, [e('ls', ms(T) + 123, 0), e('pwd', ms(T + 1), 0)], [[1, /milliseconds/]]],
+    ['zsh: 13 digits too far out even as milliseconds', 'zsh', `: ${T}:0;ls\n: 9999999999999:0;pwd\n`, [e('ls', ms(T), 0), e('pwd', ms(T), 0)], [[2, /not a plausible time/]]],
+    ['zsh: 11 digits (year 5138)', 'zsh', `: 99999999999:0;ls\n: ${T}:0;pwd\n`, [e('ls', ms(T), 0), e('pwd', ms(T), 0)], [[1, /not a plausible time/]]],
+    ['zsh: 20 digits, and a 20-digit duration', 'zsh', `: ${tooBig}:${tooBig};ls\n: ${T}:${tooBig};pwd\n`, [e('ls', ms(T), null), e('pwd', ms(T), null)], [[1, /not a plausible time/], [1, /duration/], [2, /duration/]]],
+  ])('%s', (_name, shell, text, expected, warned) => {
+    const { entries, warnings } = parseHistory(ascii(text), shell, undefined, NOW);
+    expect(entries).toEqual(expected.map((x, index) => ({ ...x, index })));
+    expect(warnings.map((w) => w.line)).toEqual(warned.map(([line]) => line));
+    warned.forEach(([, re], i) => expect(warnings[i]!.message).toMatch(re));
+  });
+
+  it('an import with bad timestamps completes, reports them, and stores only sane times', () => {
+    const { db, dir } = tempStore();
+    const file = join(dir, 'bash_history');
+    const text = `#${tooBig}\nls\n#${T}\npwd\n#${T}999\nmake\n`;
+    const report = importInto(db, file, ascii(text), 'bash');
+    expect(report).toMatchObject({ shell: 'bash', entries: 3, added: 3, warning_count: 2 });
+    expect(report.warnings).toEqual([
+      { line: 1, message: expect.stringMatching(/99999999999999999999/) },
+      { line: 5, message: expect.stringMatching(/milliseconds/) },
+    ]);
+    for (const ts of storedTs(db)) expect(ts >= Date.UTC(1990, 0, 1) && ts <= NOW + DAY).toBe(true);
+    // The same file again: the neighbour's time is stable, so nothing is added twice.
+    expect(importInto(db, file, ascii(text), 'bash')).toMatchObject({ added: 0, already_present: 3 });
+  });
+
+  it.each([0, NOW + 30 * DAY])('a file modified at %i (bad clock, unpacked archive): entries without a time are placed before now', (mtime) => {
+    const { db, dir } = tempStore();
+    expect(importInto(db, join(dir, 'h'), ascii('ls\npwd\n'), 'bash', { fallbackTs: mtime })).toMatchObject({ added: 2 });
+    expect(storedTs(db)).toEqual([NOW - 2, NOW - 1]);
+  });
+});
+
+describe('all or nothing', () => {
+  it('a failure part-way through a large import leaves the store untouched', () => {
+    const { db, dir } = tempStore();
+    const lines = Array.from({ length: 25_000 }, (_, i) => `: ${T + i}:0;echo ${i}`).join('\n') + '\n';
+    let seen = 0;
+    const failing = { reject: () => (++seen === 15_000 ? (() => { throw new Error('disk on fire'); })() : null) };
+    expect(() => importInto(db, join(dir, 'h'), ascii(lines), 'zsh', { filter: failing })).toThrow('disk on fire');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM commands').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM command_counts').get()).toEqual({ n: 0 });
+    expect(importInto(db, join(dir, 'h'), ascii(lines), 'zsh')).toMatchObject({ added: 25_000 });
+  });
+});
+
+describe('mem import-history with bad timestamps (CLI)', () => {
+  let box: Sandbox;
+  afterEach(() => box?.cleanup());
+  it('exits 0, warns on stderr in human mode, reports warnings in --json', () => {
+    box = sandbox();
+    const path = join(box.dir, '.bash_history');
+    writeFileSync(path, `#99999999999999999999\nls\n#${T}\npwd\n`);
+    const human = box.mem(['import-history', path]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/imported 2 new commands/);
+    expect(human.stderr).toMatch(/^mem: warning: .*bash_history:1: .*99999999999999999999/m);
+    const json = box.mem(['import-history', '--json', path]);
+    expect(json.code).toBe(0);
+    expect(json.json()).toMatchObject({ added: 0, already_present: 2, warning_count: 1, warnings: [{ line: 1 }] });
+    const hist = box.mem(['history', '--json']);
+    expect(hist.code, hist.stderr).toBe(0);
+    expect(hist.json().commands.map((c: { timestamp: string }) => c.timestamp)).toEqual([new Date(T * 1000).toISOString(), new Date(T * 1000).toISOString()]);
   });
 });

@@ -4,6 +4,7 @@ import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
 import { progressBar } from '../render/progress.js';
 import { historyFilter } from '../shell/filters.js';
+import { FORMAT_NAMES } from '../shell/import/index.js';
 import { importHistory } from '../shell/import-history.js';
 
 function defaultFile(env: NodeJS.ProcessEnv): string {
@@ -16,7 +17,7 @@ function defaultFile(env: NodeJS.ProcessEnv): string {
 
 export function run(ctx: Ctx, opts: Record<string, unknown>, file?: string): void {
   const shell = String(opts.shell);
-  if (!['zsh', 'bash', 'auto'].includes(shell)) throw new UsageError(`--shell must be zsh, bash or auto, got '${shell}'`);
+  if (![...FORMAT_NAMES, 'auto'].includes(shell)) throw new UsageError(`--shell must be ${FORMAT_NAMES.join(', ')} or auto, got '${shell}'`);
   const path = file ? resolve(ctx.cwd, file) : defaultFile(ctx.env);
   let data: Buffer;
   try {
@@ -31,12 +32,15 @@ export function run(ctx: Ctx, opts: Record<string, unknown>, file?: string): voi
     db: ctx.db(),
     file: path,
     data,
-    shell: shell as 'zsh' | 'bash' | 'auto',
+    shell: shell as (typeof FORMAT_NAMES)[number] | 'auto',
     filter: historyFilter(ctx.config),
     fallbackTs: statSync(path).mtimeMs,
+    now: ctx.now(),
     onProgress: progress.update,
   });
   progress.done();
   if (ctx.json) return ctx.outJson(report);
-  ctx.out(`imported ${report.added} new commands from ${path} (${report.shell}; ${report.entries} entries, ${report.already_present} already present, ${report.filtered} filtered)`);
+  for (const w of report.warnings.slice(0, 10)) ctx.err(`mem: warning: ${path}:${w.line}: ${w.message}`);
+  if (report.warning_count > 10) ctx.err(`mem: warning: ${report.warning_count - 10} more (--json lists up to ${report.warnings.length})`);
+  ctx.out(`imported ${report.added} new commands from ${path} (${report.shell}; ${report.entries} entries, ${report.already_present} already present, ${report.filtered} filtered${report.warning_count ? `, ${report.warning_count} repaired` : ''})`);
 }
