@@ -8,6 +8,8 @@ import { openDb, type Db } from '../src/db/open.js';
 import { UsageError } from '../src/errors.js';
 import { FORMATS, detectFormat, entryKey, parseHistory, withOccurrences } from '../src/shell/import/index.js';
 import type { HistoryEntry } from '../src/shell/import/index.js';
+import { resumeAt } from '../src/shell/import/overlap.js';
+import { TAIL } from '../src/shell/import/state.js';
 import { importHistory, type ImportHistoryReport } from '../src/shell/import-history.js';
 import { sandbox, type Sandbox } from './helpers.js';
 
@@ -25,6 +27,18 @@ function expectParsed(shell: 'zsh' | 'bash', data: Buffer, expected: Expected[])
   const { entries, warnings } = parseHistory(data, shell, undefined, NOW);
   expect(entries).toEqual(expected.map((x, index) => ({ ...x, index })));
   expect(warnings).toEqual([]);
+}
+
+/** A small seeded PRNG (mulberry32): tests that draw random data draw the same data every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** A fixed clock for parsing: 2026-01-01. Times after NOW + 1 day are implausible. */
@@ -284,6 +298,120 @@ describe('implausible timestamps (issue 8)', () => {
     const { db, dir } = tempStore();
     expect(importInto(db, join(dir, 'h'), ascii('ls\npwd\n'), 'bash', { fallbackTs: mtime })).toMatchObject({ added: 2 });
     expect(storedTs(db)).toEqual([NOW - 2, NOW - 1]);
+  });
+});
+
+describe('re-importing a history without timestamps (defect 10b)', () => {
+  // Commands repeat, as in real histories (a few dominate): keys by (text, occurrence) cannot tell
+  // old from new. Seeded, so the same lines every run.
+  const VOCAB = ['ls', 'git status', 'make', 'cd ..', 'vim notes', 'git diff', 'npm test', 'git add -p', 'git commit', 'git push', 'cd src', 'ls -la', 'docker ps', 'htop', 'cargo build', 'pytest -x', 'git log --oneline', 'cat README.md', 'grep -rn TODO .', 'kubectl get pods'];
+  const rand = seeded(10);
+  const pick = () => VOCAB[Math.floor(rand() ** 2 * VOCAB.length)]!;
+  const old = Array.from({ length: 100 }, pick);
+  const fresh = Array.from({ length: 100 }, pick);
+  const more = Array.from({ length: 60 }, pick);
+  // A strictly periodic history: every run of the old file recurs in it, the worst case for overlap.
+  const cyclic = Array.from({ length: 100 }, (_, i) => VOCAB[i % 7]!);
+  const cyclicNew = Array.from({ length: 100 }, (_, i) => VOCAB[(i * 3 + 2) % 7]!);
+  const text = (lines: string[]) => ascii(lines.map((l) => l + '\n').join(''));
+  const stored = (db: Db) => (db.prepare('SELECT command FROM commands ORDER BY ts, id').all() as { command: string }[]).map((r) => r.command);
+
+  it.each<['zsh' | 'bash', string, number, string[]]>([
+    ['bash', 'the same file again', 0, old],
+    ['bash', 'an appended file', 100, [...old, ...fresh]],
+    ['bash', 'rotated (HISTFILESIZE=150) with 100 new lines', 100, [...old.slice(50), ...fresh]],
+    ['bash', 'rotated (HISTFILESIZE=120) with 100 new lines', 100, [...old.slice(80), ...fresh]],
+    ['bash', 'rotated to its last old line', 100, [...old.slice(99), ...fresh]],
+    ['bash', 'rotated past every old line', 100, fresh],
+    ['bash', 'rewritten by another shell (histappend off): its last lines are gone', 100, [...old.slice(0, 95), ...fresh]],
+    ['bash', 'a line deleted in the middle (history -d)', 0, [...old.slice(0, 40), ...old.slice(41)]],
+    ['zsh', 'rotated, zsh without EXTENDED_HISTORY', 100, [...old.slice(50), ...fresh]],
+  ])('%s: %s adds %i', (shell, _name, added, second) => {
+    const { db, dir } = tempStore();
+    const file = join(dir, `.${shell}_history`);
+    expect(importInto(db, file, text(old), shell, { fallbackTs: NOW - 10 * DAY })).toMatchObject({ added: 100 });
+    const report = importInto(db, file, text(second), shell, { fallbackTs: NOW - DAY });
+    expect(report).toMatchObject({ entries: second.length, added, already_present: second.length - added });
+    if (added === 100) expect(stored(db)).toEqual([...old, ...fresh]);
+    if (added === 0) expect(stored(db)).toEqual(old);
+    // And again: nothing more.
+    expect(importInto(db, file, text(second), shell, { fallbackTs: NOW - DAY })).toMatchObject({ added: 0 });
+  });
+
+  it('a periodic history, rotated: the new lines that continue the old pattern are still new', () => {
+    const { db, dir } = tempStore();
+    const file = join(dir, '.bash_history');
+    importInto(db, file, text(cyclic), 'bash', { fallbackTs: NOW - 10 * DAY });
+    expect(importInto(db, file, text([...cyclic.slice(50), ...cyclicNew]), 'bash')).toMatchObject({ added: 100, already_present: 50 });
+    expect(stored(db)).toEqual([...cyclic, ...cyclicNew]);
+  });
+
+  it('a file longer than the remembered tail, rotated and grown', () => {
+    const { db, dir } = tempStore();
+    const file = join(dir, '.bash_history');
+    const rand = seeded(3);
+    const long = Array.from({ length: 3000 }, () => VOCAB[Math.floor(rand() ** 2 * VOCAB.length)]!);
+    importInto(db, file, text(long), 'bash', { fallbackTs: NOW - 10 * DAY });
+    expect(importInto(db, file, text([...long.slice(500), ...fresh]), 'bash')).toMatchObject({ added: 100, already_present: 2500 });
+    expect(importInto(db, file, text([...long.slice(2950), ...fresh, ...more]), 'bash')).toMatchObject({ added: 60, already_present: 150 });
+  });
+
+  it('rotates twice; another path is a different file', () => {
+    const { db, dir } = tempStore();
+    const file = join(dir, '.bash_history');
+    importInto(db, file, text(old), 'bash', { fallbackTs: NOW - 10 * DAY });
+    expect(importInto(db, file, text([...old.slice(50), ...fresh]), 'bash', { fallbackTs: NOW - 5 * DAY })).toMatchObject({ added: 100 });
+    expect(importInto(db, file, text([...fresh.slice(10), ...more]), 'bash', { fallbackTs: NOW - DAY })).toMatchObject({ added: 60, already_present: 90 });
+    expect(stored(db)).toEqual([...old, ...fresh, ...more]);
+    // A copy of the first version elsewhere has no import state: matched by content, nothing new.
+    expect(importInto(db, join(dir, 'copy'), text(old), 'bash')).toMatchObject({ added: 0 });
+  });
+
+  it('a store imported before import state existed: the first re-import matches by content, later ones by overlap', () => {
+    const { db, dir } = tempStore();
+    const file = join(dir, '.bash_history');
+    importInto(db, file, text(old), 'bash', { fallbackTs: NOW - 10 * DAY });
+    db.prepare('DELETE FROM history_imports').run();
+    expect(importInto(db, file, text([...old, ...fresh.slice(0, 3)]), 'bash')).toMatchObject({ added: 3 });
+    expect(importInto(db, file, text([...old.slice(50), ...fresh]), 'bash')).toMatchObject({ added: 97 });
+  });
+});
+
+describe('overlap rule (resumeAt)', () => {
+  // Tokens stand for entry digests. `u(n, tag)` makes n distinct tokens; `r` draws from a small,
+  // skewed vocabulary, so short runs recur by coincidence as they do in real histories.
+  const u = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`);
+  const rand = seeded(7);
+  const r = (n: number) => Array.from({ length: n }, () => `c${Math.floor(rand() ** 2 * 12)}`);
+  const A = r(300);
+  const N = r(120);
+  const big = r(TAIL + 500);
+  const bigTail = big.slice(-TAIL);
+  it.each<[string, string[], string[], number]>([
+    ['nothing stored', [], A, 0],
+    ['same file', A, A, 300],
+    ['appended', A, [...A, ...N], 300],
+    ['rotated, 200 old lines kept', A, [...A.slice(100), ...N], 200],
+    ['rotated, 1 old line kept', A, [...A.slice(299), ...N], 1],
+    ['rotated past every old line (distinct new lines)', u(50, 'a'), u(40, 'b'), 0],
+    ['shrunk from the front only', A, A.slice(120), 180],
+    ['a middle line deleted', A, [...A.slice(0, 150), ...A.slice(151)], 299],
+    ['a line deleted near the end, then new lines', A, [...A.slice(0, 297), ...A.slice(298), ...N], 299],
+    ['previous last lines lost (another shell rewrote the file), then new lines', A, [...A.slice(0, 290), ...N], 290],
+    ['tail full: appended to a file longer than the tail', bigTail, [...big, ...N], big.length],
+    ['tail full: rotated but more than the tail kept', bigTail, [...big.slice(300), ...N], big.length - 300],
+    ['tail full: rotated into the tail', bigTail, [...big.slice(big.length - 400), ...N], 400],
+    ['tail full: same file', bigTail, big, big.length],
+    ['tiny previous file, repeated', ['ls', 'pwd', 'make'], ['pwd', 'make', 'ls', 'pwd', 'make'], 2],
+  ])('%s', (_name, tail, current, expected) => {
+    expect(resumeAt(tail, current)).toBe(expected);
+  });
+
+  it('is linear enough: a 200,000-entry file against a full tail in well under a second', () => {
+    const current = [...r(150_000), ...bigTail, ...r(49_000)];
+    const t0 = performance.now();
+    expect(resumeAt(bigTail, current)).toBe(150_000 + TAIL);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
 

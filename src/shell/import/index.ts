@@ -66,6 +66,16 @@ export function entryKey(shell: string, e: HistoryEntry, occurrence: number): st
     .slice(0, 32);
 }
 
+/** Identity of an entry that its source identifies itself (atuin's history id). */
+export function sourceIdKey(shell: string, id: string): string {
+  return createHash('sha256').update(`${shell}\0id\0${id}`).digest('hex').slice(0, 32);
+}
+
+/** Identity of an entry without a timestamp that the overlap rule placed after a previous import. */
+export function sequenceKey(shell: string, stream: string, seq: number): string {
+  return createHash('sha256').update(`${shell}\0seq\0${stream}\0${seq}`).digest('hex').slice(0, 32);
+}
+
 /** Pairs each entry with how many earlier entries in the same file share its (ts, command). */
 export function withOccurrences(entries: HistoryEntry[]): { entry: HistoryEntry; occurrence: number }[] {
   const seen = new Map<string, number>();
