@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ const T = 1_700_000_000;
 const ms = (s: number): number => s * 1000;
 
 /** Parses with the given shell and checks the entries, including the dense 0-based index. */
-function expectParsed(shell: 'zsh' | 'bash', data: Buffer, expected: Expected[]): void {
+function expectParsed(shell: 'zsh' | 'bash' | 'fish', data: Buffer, expected: Expected[]): void {
   const { entries, warnings } = parseHistory(data, shell, undefined, NOW);
   expect(entries).toEqual(expected.map((x, index) => ({ ...x, index })));
   expect(warnings).toEqual([]);
@@ -134,8 +135,139 @@ describe('bash history', () => {
   });
 });
 
+describe('fish history', () => {
+  // fish writes `- cmd: <escaped>` then indented `when: <epoch>` and `paths:` lines; it escapes
+  // a backslash as `\\` and a newline as `\n` (src/history/yaml_backend.rs in fish-shell).
+  it.each<[string, string, Expected[]]>([
+    ['items with times and paths', `- cmd: ls -la\n  when: ${T}\n- cmd: vim /tmp/x\n  when: ${T + 5}\n  paths:\n    - /tmp/x\n`, [e('ls -la', ms(T)), e('vim /tmp/x', ms(T + 5))]],
+    ['escaped newline and backslash', `- cmd: for i in 1 2\\n  echo $i\\nend\n  when: ${T}\n- cmd: printf '\\\\n'\n  when: ${T + 1}\n`, [e('for i in 1 2\n  echo $i\nend', ms(T)), e("printf '\\n'", ms(T + 1))]],
+    ['a colon in the command', `- cmd: echo a:b  c\n  when: ${T}\n`, [e('echo a:b  c', ms(T))]],
+    ['no when: no time', '- cmd: ls\n- cmd: pwd\n', [e('ls'), e('pwd')]],
+    ['unknown keys and stray lines ignored', `%YAML 1.1\n---\n- cmd: ls\n  when: ${T}\n  foo: bar\ngarbage line\n- cmd: pwd\n  when: ${T + 1}\n...\n`, [e('ls', ms(T)), e('pwd', ms(T + 1))]],
+    ['fish 1.x leftovers: repeated "- cmd:" and a when read as a command', `- cmd: - cmd: - cmd: ls\n  when: ${T}\n- cmd:    when: ${T}\n- cmd: pwd\n  when: ${T + 1}\n`, [e('ls', ms(T)), e('pwd', ms(T + 1))]],
+    ['empty command skipped', `- cmd: \n  when: ${T}\n- cmd: ls\n  when: ${T + 1}\n`, [e('ls', ms(T + 1))]],
+    ['last item without a final newline', `- cmd: ls\n  when: ${T}`, [e('ls', ms(T))]],
+  ])('%s', (_name, text, expected) => {
+    expectParsed('fish', ascii(text), expected);
+  });
+
+  it('a bad when: warns and borrows the neighbour', () => {
+    const text = `- cmd: ls\n  when: ${T}\n- cmd: pwd\n  when: -5\n- cmd: make\n  when: 99999999999999999999\n`;
+    const { entries, warnings } = parseHistory(ascii(text), 'fish', undefined, NOW);
+    expect(entries.map((x) => x.ts)).toEqual([ms(T), ms(T), ms(T)]);
+    expect(warnings.map((w) => w.line)).toEqual([4, 6]);
+  });
+});
+
+// atuin's client database: table `history` as created by crates/atuin-client/migrations (the first
+// migration, then deleted_at), plus the `shell` column later versions add. Times and durations
+// are nanoseconds; -1 means an unknown exit or duration; hostname is `host:user`.
+interface AtuinRow {
+  id: string;
+  timestamp: number | bigint | string | null;
+  duration?: number;
+  exit?: number;
+  command: string;
+  cwd?: string;
+  session?: string;
+  hostname?: string;
+  deleted_at?: number | null;
+  shell?: string | null;
+}
+const NS = 1_000_000n;
+const ns = (msValue: number): bigint => BigInt(msValue) * NS;
+function atuinDb(path: string, rows: AtuinRow[], opts: { shellColumn?: boolean; keepOpen?: boolean } = {}): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.exec(`create table history (id text primary key, timestamp integer not null, duration integer not null, exit integer not null,
+    command text not null, cwd text not null, session text not null, hostname text not null, unique(timestamp, cwd, command));
+    create index idx_history_timestamp on history(timestamp);
+    alter table history add column deleted_at integer;`);
+  if (opts.shellColumn) db.exec('alter table history add column shell text');
+  const insert = db.prepare(
+    `insert into history (id, timestamp, duration, exit, command, cwd, session, hostname, deleted_at${opts.shellColumn ? ', shell' : ''})
+     values (@id, @timestamp, @duration, @exit, @command, @cwd, @session, @hostname, @deleted_at${opts.shellColumn ? ', @shell' : ''})`,
+  );
+  for (const r of rows) {
+    insert.run({ duration: -1, exit: -1, cwd: 'unknown', session: '0190a7d5e2b87c3b9b1e9c5e2c0d9f1a', hostname: 'box:alice', deleted_at: null, shell: null, ...r });
+  }
+  if (opts.keepOpen) return db;
+  db.close();
+  return db;
+}
+
+describe('atuin history', () => {
+  const base = { session: '0190a7d5e2b87c3b9b1e9c5e2c0d9f1a', hostname: 'box:alice' };
+  const full = (id: string, command: string, at: number, over: Partial<AtuinRow> = {}): AtuinRow => ({
+    id, command, timestamp: ns(at), duration: 1_500_000_000, exit: 0, cwd: '/home/alice/proj', ...base, ...over,
+  });
+  const got = (id: string, command: string, at: number, over: Partial<HistoryEntry> = {}) => ({
+    id, command, ts: at, duration_ms: 1500, exit_code: 0, cwd: '/home/alice/proj', session: `atuin:${base.session}`, host: 'box', user: 'alice', shell: null, ...over,
+  });
+  const t = ms(T);
+  it.each<[string, AtuinRow[], ReturnType<typeof got>[], { shellColumn?: boolean; warnings?: number[] }?]>([
+    ['exit, duration, cwd, session, host and user kept; ordered by time', [full('b', 'make test', t + 5000, { exit: 2 }), full('a', 'git status', t)], [got('a', 'git status', t), got('b', 'make test', t + 5000, { exit_code: 2 })]],
+    ['unknowns: exit and duration -1, cwd "unknown", host without user', [{ id: 'a', command: 'ls', timestamp: ns(t), hostname: 'box' }], [got('a', 'ls', t, { duration_ms: null, exit_code: null, cwd: null, user: null })]],
+    ['deleted entries and empty commands are skipped', [full('a', 'ls', t), full('b', 'rm secret', t + 1, { deleted_at: Number(ns(t + 2)) }), full('c', '   ', t + 3)], [got('a', 'ls', t)]],
+    ['multi-line command kept whole', [full('a', 'for i in 1 2\n  echo $i\nend', t)], [got('a', 'for i in 1 2\n  echo $i\nend', t)]],
+    ['the shell column of later atuin versions', [full('a', 'ls', t, { shell: 'fish' })], [got('a', 'ls', t, { shell: 'fish' })], { shellColumn: true }],
+    ['implausible time and duration: neighbour time, unknown duration, warnings', [full('a', 'ls', t), full('b', 'pwd', t + 9, { timestamp: 5, duration: -7 })], [got('b', 'pwd', t, { duration_ms: null }), got('a', 'ls', t)], { warnings: [1, 1] }],
+  ])('%s', (_name, rows, expected, opts = {}) => {
+    const { dir } = tempStore();
+    const path = join(dir, 'history.db');
+    atuinDb(path, rows, opts);
+    for (const via of [path, undefined]) {
+      const { shell, entries, warnings } = parseHistory(readFileSync(path), 'auto', via, NOW);
+      expect(shell).toBe('atuin');
+      expect(entries).toEqual(expected.map((x, index) => ({ ...x, index })));
+      expect(warnings.map((w) => w.line)).toEqual(opts.warnings ?? []);
+    }
+  });
+
+  it('reads what is still in the write-ahead log when given the path', () => {
+    const { dir } = tempStore();
+    const path = join(dir, 'history.db');
+    const live = atuinDb(path, [full('a', 'ls', t), full('b', 'pwd', t + 1)], { keepOpen: true });
+    try {
+      expect(parseHistory(readFileSync(path), 'atuin', path, NOW).entries.map((x) => x.command)).toEqual(['ls', 'pwd']);
+    } finally {
+      live.close();
+    }
+  });
+
+  it.each<[string, (path: string) => void, RegExp]>([
+    ['not a database', (p) => writeFileSync(p, 'ls\npwd\n'), /not an atuin history database/],
+    ['random bytes with an SQLite header', (p) => writeFileSync(p, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(200, 7)])), /not an atuin history database/],
+    ['no history table', (p) => new Database(p).exec('create table x (a)').close(), /no table 'history'/],
+    ['a column missing', (p) => new Database(p).exec('create table history (id text, timestamp integer)').close(), /missing column.*command/],
+  ])('%s: a UsageError', (_name, make, message) => {
+    const { dir } = tempStore();
+    const path = join(dir, 'history.db');
+    make(path);
+    for (const via of [path, undefined]) {
+      expect(() => parseHistory(readFileSync(path), 'atuin', via, NOW)).toThrow(UsageError);
+      expect(() => parseHistory(readFileSync(path), 'atuin', via, NOW)).toThrow(message);
+    }
+  });
+
+  it('imports into the store keyed by atuin id: fields kept, a re-import adds nothing', () => {
+    const { db, dir } = tempStore();
+    const path = join(dir, 'history.db');
+    atuinDb(path, [full('a', 'git status', t), full('b', 'make test', t + 5000, { exit: 2 }), full('c', 'ls', t + 9000, { exit: -1, duration: -1, cwd: 'unknown' })]);
+    expect(importInto(db, path, readFileSync(path))).toMatchObject({ shell: 'atuin', entries: 3, added: 3 });
+    const rows = db.prepare('SELECT command, cwd, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY ts').all();
+    expect(rows).toEqual([
+      { command: 'git status', cwd: '/home/alice/proj', exit_code: 0, ts: t, duration_ms: 1500, session: `atuin:${base.session}`, shell: null, host: 'box', user: 'alice', source: 'import:atuin' },
+      { command: 'make test', cwd: '/home/alice/proj', exit_code: 2, ts: t + 5000, duration_ms: 1500, session: `atuin:${base.session}`, shell: null, host: 'box', user: 'alice', source: 'import:atuin' },
+      { command: 'ls', cwd: null, exit_code: null, ts: t + 9000, duration_ms: null, session: `atuin:${base.session}`, shell: null, host: 'box', user: 'alice', source: 'import:atuin' },
+    ]);
+    expect(db.prepare('SELECT session, count FROM shell_sessions').all()).toEqual([{ session: `atuin:${base.session}`, count: 3 }]);
+    expect(importInto(db, path, readFileSync(path))).toMatchObject({ added: 0, already_present: 3 });
+  });
+});
+
 describe('format detection', () => {
-  it.each<[string, string, string | undefined, 'zsh' | 'bash']>([
+  it.each<[string, string, string | undefined, 'zsh' | 'bash' | 'fish' | 'atuin']>([
     ['extended zsh beats a bash name', `: ${T}:0;ls\n: ${T}:0;pwd\n`, '/home/u/.bash_history', 'zsh'],
     ['#epoch lines beat a zsh name', `#${T}\nls\n#${T}\npwd\n`, '/home/u/.zsh_history', 'bash'],
     ['plain + zsh name', 'ls\npwd\n', '/home/u/.zsh_history', 'zsh'],
@@ -143,12 +275,21 @@ describe('format detection', () => {
     ['plain + bash name', 'ls\npwd\n', '/home/u/.bash_history', 'bash'],
     ['plain, no hint', 'ls\npwd\n', undefined, 'bash'],
     ['empty, no hint', '', undefined, 'bash'],
+    ['fish items beat a bash name', `- cmd: ls\n  when: ${T}\n  paths:\n    - /tmp\n`, '/home/u/.bash_history', 'fish'],
+    ['empty + fish name', '', '/home/u/.local/share/fish/fish_history', 'fish'],
+    ['an SQLite header is atuin', 'SQLite format 3\u0000\u0010\u0000', '/home/u/.zsh_history', 'atuin'],
   ])('%s', (_name, sample, hint, expected) => {
     expect(detectFormat(sample, hint)).toBe(expected);
   });
 
-  it('registers both formats and scores their own content highest', () => {
-    expect(FORMATS.map((f) => f.name).sort()).toEqual(['bash', 'zsh']);
+  it('registers every format and each scores its own content highest', () => {
+    expect(FORMATS.map((f) => f.name).sort()).toEqual(['atuin', 'bash', 'fish', 'zsh']);
+    const samples: Record<string, string> = { zsh: `: ${T}:0;ls\n`, bash: `#${T}\nls\n`, fish: `- cmd: ls\n  when: ${T}\n`, atuin: 'SQLite format 3\u0000' };
+    for (const [name, sample] of Object.entries(samples)) {
+      const scores = Object.fromEntries(FORMATS.map((f) => [f.name, f.detect(sample)]));
+      expect(scores[name], name).toBe(1);
+      for (const other of FORMATS) if (other.name !== name) expect(scores[other.name], `${other.name} on ${name}`).toBeLessThan(0.5);
+    }
     const zsh = FORMATS.find((f) => f.name === 'zsh')!;
     const bash = FORMATS.find((f) => f.name === 'bash')!;
     expect(zsh.detect(`: ${T}:0;ls\n`)).toBe(1);
@@ -428,9 +569,47 @@ describe('all or nothing', () => {
   });
 });
 
-describe('mem import-history with bad timestamps (CLI)', () => {
+describe('mem import-history (CLI)', () => {
   let box: Sandbox;
   afterEach(() => box?.cleanup());
+
+  it('finds fish history by default (XDG_DATA_HOME or ~/.local/share) and detects it', () => {
+    box = sandbox();
+    const fishItems = `- cmd: ls -la\n  when: ${T}\n- cmd: echo a\\nb\n  when: ${T + 1}\n  paths:\n    - a\n`;
+    for (const [env, dir] of [[{}, join(box.dir, '.local', 'share')], [{ XDG_DATA_HOME: join(box.dir, 'xdg') }, join(box.dir, 'xdg')]] as const) {
+      const path = join(dir, 'fish', 'fish_history');
+      mkdirSync(join(dir, 'fish'), { recursive: true });
+      writeFileSync(path, fishItems);
+      const r = box.mem(['import-history', '--json'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json()).toMatchObject({ file: path, shell: 'fish', entries: 2 });
+    }
+    const hist = box.mem(['history', '--json']).json().commands;
+    expect(hist.map((c: { command: string; shell: string; source: string }) => [c.command, c.shell, c.source])).toEqual([
+      ['ls -la', 'fish', 'import:fish'],
+      ['echo a\nb', 'fish', 'import:fish'],
+    ]);
+  });
+
+  it('imports an atuin database by detection and with --shell atuin', () => {
+    box = sandbox();
+    const path = join(box.dir, 'history.db');
+    atuinDb(path, [{ id: 'x1', command: 'cargo build', timestamp: ns(T * 1000), duration: 2_000_000_000, exit: 101, cwd: '/src/mem', session: 's1', hostname: 'host:bob' }]);
+    const r = box.mem(['import-history', '--json', path]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ shell: 'atuin', entries: 1, added: 1 });
+    expect(box.mem(['import-history', '--json', '--shell', 'atuin', path]).json()).toMatchObject({ added: 0, already_present: 1 });
+    expect(box.mem(['history', '--json']).json().commands).toEqual([
+      expect.objectContaining({ command: 'cargo build', exit_code: 101, duration_ms: 2000, cwd: '/src/mem', session: 'atuin:s1', host: 'host', user: 'bob', source: 'import:atuin' }),
+    ]);
+    const bad = box.mem(['import-history', '--shell', 'atuin', join(box.dir, 'history.db-missing')]);
+    expect(bad.code).toBe(2);
+    writeFileSync(join(box.dir, 'plain'), 'ls\n');
+    const notDb = box.mem(['import-history', '--shell', 'atuin', join(box.dir, 'plain')]);
+    expect(notDb.code).toBe(2);
+    expect(notDb.stderr).toMatch(/^mem: not an atuin history database[^\n]*\n$/);
+  });
+
   it('exits 0, warns on stderr in human mode, reports warnings in --json', () => {
     box = sandbox();
     const path = join(box.dir, '.bash_history');

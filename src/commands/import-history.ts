@@ -9,7 +9,8 @@ import { importHistory } from '../shell/import-history.js';
 
 function defaultFile(env: NodeJS.ProcessEnv): string {
   const home = env.HOME ?? '';
-  const candidates = [env.HISTFILE, join(home, '.zsh_history'), join(home, '.bash_history')].filter((f): f is string => Boolean(f));
+  const fish = join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'fish', 'fish_history');
+  const candidates = [env.HISTFILE, join(home, '.zsh_history'), join(home, '.bash_history'), fish].filter((f): f is string => Boolean(f));
   const found = candidates.find((f) => existsSync(f));
   if (!found) throw new UsageError(`no history file found (tried ${candidates.join(', ')}); name one: mem import-history FILE`);
   return found;

@@ -2,22 +2,25 @@
 // identity so re-importing a file (or a grown copy of it) adds only what is new.
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../errors.js';
+import { atuinFormat } from './atuin.js';
 import { bashFormat } from './bash.js';
+import { fishFormat } from './fish.js';
 import type { HistoryEntry, HistoryFormat, HistoryFormatName, ImportWarning } from './types.js';
 import { zshFormat } from './zsh.js';
 
 export type { HistoryEntry, HistoryFormat, HistoryFormatName, ImportWarning } from './types.js';
 
 /** Every importer, in the order detection breaks ties. */
-export const FORMATS: readonly HistoryFormat[] = [zshFormat, bashFormat];
+export const FORMATS: readonly HistoryFormat[] = [atuinFormat, zshFormat, bashFormat, fishFormat];
 export const FORMAT_NAMES: readonly HistoryFormatName[] = FORMATS.map((f) => f.name);
 
 /** Detection only needs the first few hundred lines; no point scanning a 100 MB file. */
 const SAMPLE_BYTES = 64 * 1024;
 
 /**
- * Content wins when it is decisive (extended zsh headers, bash `#<epoch>` lines). Plain one-line-
- * per-command files look identical in both shells, so then the file name decides.
+ * Content wins when it is decisive (an SQLite header, extended zsh headers, bash `#<epoch>` lines,
+ * fish `- cmd:` items). Plain one-line-per-command files look identical in zsh and bash, so then
+ * the file name decides.
  */
 export function detectFormat(sample: string, pathHint?: string): HistoryFormatName {
   let best: HistoryFormat | null = null;
@@ -30,7 +33,8 @@ export function detectFormat(sample: string, pathHint?: string): HistoryFormatNa
     }
   }
   if (best) return best.name;
-  return pathHint?.toLowerCase().includes('zsh') ? 'zsh' : 'bash';
+  const hint = pathHint?.toLowerCase() ?? '';
+  return hint.includes('zsh') ? 'zsh' : hint.includes('fish') ? 'fish' : 'bash';
 }
 
 export interface ParsedHistory {
