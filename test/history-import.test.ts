@@ -12,7 +12,7 @@ import type { HistoryEntry } from '../src/shell/import/index.js';
 import { resumeAt } from '../src/shell/import/overlap.js';
 import { TAIL } from '../src/shell/import/state.js';
 import { importHistory, type ImportHistoryReport } from '../src/shell/import-history.js';
-import { sandbox, type Sandbox } from './helpers.js';
+import { sandbox, seeded, type Sandbox } from './helpers.js';
 
 type Expected = Omit<HistoryEntry, 'index'>;
 
@@ -28,18 +28,6 @@ function expectParsed(shell: 'zsh' | 'bash' | 'fish', data: Buffer, expected: Ex
   const { entries, warnings } = parseHistory(data, shell, undefined, NOW);
   expect(entries).toEqual(expected.map((x, index) => ({ ...x, index })));
   expect(warnings).toEqual([]);
-}
-
-/** A small seeded PRNG (mulberry32): tests that draw random data draw the same data every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A fixed clock for parsing: 2026-01-01. Times after NOW + 1 day are implausible. */
