@@ -485,6 +485,17 @@ describe('re-importing a history without timestamps (defect 10b)', () => {
     expect(importInto(db, file, text([...long.slice(2950), ...fresh, ...more]), 'bash')).toMatchObject({ added: 60, already_present: 150 });
   });
 
+  it('a periodic file longer than the tail: the same file again adds nothing, an append only its lines', () => {
+    const { db, dir } = tempStore();
+    const file = join(dir, '.bash_history');
+    const rand = seeded(5);
+    const period = Array.from({ length: 1500 }, () => VOCAB[Math.floor(rand() * VOCAB.length)]!);
+    const periodic = [...period, ...period, ...period];
+    expect(importInto(db, file, text(periodic), 'bash')).toMatchObject({ added: 4500 });
+    expect(importInto(db, file, text(periodic), 'bash')).toMatchObject({ added: 0 });
+    expect(importInto(db, file, text([...periodic, ...fresh]), 'bash')).toMatchObject({ added: 100 });
+  });
+
   it('rotates twice; another path is a different file', () => {
     const { db, dir } = tempStore();
     const file = join(dir, '.bash_history');
@@ -533,13 +544,25 @@ describe('overlap rule (resumeAt)', () => {
     ['tail full: same file', bigTail, big, big.length],
     ['tiny previous file, repeated', ['ls', 'pwd', 'make'], ['pwd', 'make', 'ls', 'pwd', 'make'], 2],
   ])('%s', (_name, tail, current, expected) => {
-    expect(resumeAt(tail, current)).toBe(expected);
+    expect(resumeAt(tail, current, tail === bigTail ? big.length : tail.length)).toBe(expected);
+  });
+
+  // A file whose last TAIL entries occur more than once (a replayed script, a synthetic benchmark
+  // history): the occurrence that ends where the previous version ended is the old end.
+  const period = r(TAIL + 200);
+  const periodic = [...period, ...period, ...period];
+  it.each<[string, string[], number]>([
+    ['same file', periodic, periodic.length],
+    ['appended', [...periodic, ...N], periodic.length],
+    ['appended with another period', [...periodic, ...period], periodic.length],
+  ])('a periodic file longer than the tail, %s', (_name, current, expected) => {
+    expect(resumeAt(periodic.slice(-TAIL), current, periodic.length)).toBe(expected);
   });
 
   it('is linear enough: a 200,000-entry file against a full tail in well under a second', () => {
     const current = [...r(150_000), ...bigTail, ...r(49_000)];
     const t0 = performance.now();
-    expect(resumeAt(bigTail, current)).toBe(150_000 + TAIL);
+    expect(resumeAt(bigTail, current, big.length)).toBe(150_000 + TAIL);
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 });

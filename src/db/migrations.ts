@@ -405,6 +405,7 @@ CREATE TABLE history_imports (
   format     TEXT NOT NULL,            -- zsh, bash, fish, atuin
   stream     TEXT NOT NULL,            -- random id; entries placed by overlap are keyed (stream, seq)
   next_seq   INTEGER NOT NULL,         -- entries placed by overlap so far
+  entries    INTEGER NOT NULL,         -- entries in the file at the last import
   tail       BLOB NOT NULL,            -- 8-byte digests of the file's last entries (<= 1000) at the last import
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (file, format)

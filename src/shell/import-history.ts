@@ -70,7 +70,7 @@ export function importHistory(o: ImportHistoryOptions): ImportHistoryReport {
     const untimed = entries.some((e) => e.ts === null && e.id === undefined);
     // Digests of the whole file only when the overlap rule has something to place.
     const digests = state && untimed ? entries.map(entryDigest) : null;
-    const start = state && digests ? resumeAt(state.tail, digests) : 0;
+    const start = state && digests ? resumeAt(state.tail, digests, state.entries) : 0;
 
     const key = (entry: HistoryEntry, occurrence: number): string | null => {
       if (entry.id !== undefined) return sourceIdKey(shell, entry.id);
@@ -100,7 +100,8 @@ export function importHistory(o: ImportHistoryOptions): ImportHistoryReport {
     }
 
     const tail = digests ? digests.slice(-TAIL) : entries.slice(-TAIL).map(entryDigest);
-    states.save(o.file, shell, { stream: state?.stream, next_seq: (state?.next_seq ?? 0) + (state ? entries.length - start : 0), tail }, o.now);
+    const next_seq = (state?.next_seq ?? 0) + (state ? entries.length - start : 0);
+    states.save(o.file, shell, { stream: state?.stream, next_seq, entries: entries.length, tail }, o.now);
   })();
   return report;
 

@@ -6,7 +6,8 @@
 // 1. Rotation and append (how shells grow and cut their files): the file is a suffix of the
 //    previous version followed by new lines. The old part is the longest start of the file that is
 //    an end of the stored tail; when the tail is a full TAIL long, the previous version may have
-//    been longer, and the first place the whole tail occurs also ends the old part.
+//    been longer, and a place where the whole tail occurs ends the old part: where the previous
+//    version ended, if it occurs there (same file, append), else the first.
 // 2. Rewrites (bash without histappend keeps only the last shell's view, `history -d`, zsh's
 //    HIST_IGNORE_ALL_DUPS): when the longest run of entries shared with the stored tail is long
 //    enough not to be coincidence (MIN_RUN, or half the tail when that is shorter) and clearly
@@ -23,10 +24,13 @@ export const MIN_RUN = 20;
 /** Shortest further run followed after the main one (or any run that reaches the tail's end). */
 const MIN_STEP = 3;
 
-/** Index of the first new entry of `current`, given the `tail` of the previous import (same digests). */
-export function resumeAt(tail: readonly string[], current: readonly string[]): number {
+/**
+ * Index of the first new entry of `current`, given the `tail` of the previous import (same
+ * digests) and how many entries the previous version had.
+ */
+export function resumeAt(tail: readonly string[], current: readonly string[], previousLength: number): number {
   if (!tail.length || !current.length) return 0;
-  const model = rotationCut(tail, current);
+  const model = rotationCut(tail, current, previousLength);
   const minRun = Math.max(MIN_STEP, Math.min(MIN_RUN, Math.ceil(tail.length / 2)));
   const run = longestRun(tail, current);
   // A run only a few entries longer than rule 1's match is rule 1's match continued by coincidence.
@@ -35,9 +39,14 @@ export function resumeAt(tail: readonly string[], current: readonly string[]): n
 }
 
 /** Rule 1: the end of the old part and how many entries matched the tail to say so. */
-function rotationCut(tail: readonly string[], current: readonly string[]): { end: number; matched: number } {
+function rotationCut(tail: readonly string[], current: readonly string[], previousLength: number): { end: number; matched: number } {
   const prefix = longestPrefixEndingTail(current.slice(0, tail.length), tail);
   if (tail.length === TAIL && prefix < tail.length) {
+    // A file that repeats itself holds the tail more than once; unmoved is the likeliest.
+    const unmoved = previousLength - tail.length;
+    if (unmoved >= 0 && previousLength <= current.length && tail.every((d, i) => current[unmoved + i] === d)) {
+      return { end: previousLength, matched: tail.length };
+    }
     const at = indexOfRun(current, tail);
     if (at >= 0) return { end: at + tail.length, matched: tail.length };
   }

@@ -14,6 +14,8 @@ export interface ImportState {
   stream: string;
   /** How many entries have been placed by overlap so far (the next one gets this seq). */
   next_seq: number;
+  /** How many entries the file had at the last import. */
+  entries: number;
   /** Digests of the last entries of the file as last imported, oldest first. */
   tail: string[];
 }
@@ -30,13 +32,13 @@ export class ImportStateStore {
   constructor(private readonly db: Db) {}
 
   get(file: string, format: string): ImportState | undefined {
-    const row = this.db.prepare('SELECT stream, next_seq, tail FROM history_imports WHERE file = ? AND format = ?').get(file, format) as
-      | { stream: string; next_seq: number; tail: Buffer }
+    const row = this.db.prepare('SELECT stream, next_seq, entries, tail FROM history_imports WHERE file = ? AND format = ?').get(file, format) as
+      | { stream: string; next_seq: number; entries: number; tail: Buffer }
       | undefined;
     if (!row) return undefined;
     const tail: string[] = [];
     for (let i = 0; i + DIGEST_BYTES <= row.tail.length; i += DIGEST_BYTES) tail.push(row.tail.toString('hex', i, i + DIGEST_BYTES));
-    return { stream: row.stream, next_seq: row.next_seq, tail };
+    return { stream: row.stream, next_seq: row.next_seq, entries: row.entries, tail };
   }
 
   /** Records the file as imported now. Caller holds the transaction that inserted its entries. */
@@ -44,9 +46,10 @@ export class ImportStateStore {
     const tail = Buffer.from(state.tail.slice(-TAIL).join(''), 'hex');
     this.db
       .prepare(
-        `INSERT INTO history_imports (file, format, stream, next_seq, tail, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (file, format) DO UPDATE SET next_seq = excluded.next_seq, tail = excluded.tail, updated_at = excluded.updated_at`,
+        `INSERT INTO history_imports (file, format, stream, next_seq, entries, tail, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (file, format) DO UPDATE SET next_seq = excluded.next_seq, entries = excluded.entries, tail = excluded.tail,
+           updated_at = excluded.updated_at`,
       )
-      .run(file, format, state.stream ?? randomUUID(), state.next_seq, tail, now);
+      .run(file, format, state.stream ?? randomUUID(), state.next_seq, state.entries, tail, now);
   }
 }
