@@ -396,6 +396,22 @@ CREATE TABLE workflow_dirs (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 5,
+    why: 'history import state per file: a history without timestamps is matched by position, which shifts when the shell drops its oldest lines (HISTFILESIZE); remembering the tail of the previous import lets a re-import add exactly what follows it',
+    sql: `
+CREATE TABLE history_imports (
+  file       TEXT NOT NULL,            -- absolute path as imported
+  format     TEXT NOT NULL,            -- zsh, bash, fish, atuin
+  stream     TEXT NOT NULL,            -- random id; entries placed by overlap are keyed (stream, seq)
+  next_seq   INTEGER NOT NULL,         -- entries placed by overlap so far
+  entries    INTEGER NOT NULL,         -- entries in the file at the last import
+  tail       BLOB NOT NULL,            -- 8-byte digests of the file's last entries (<= 1000) at the last import
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (file, format)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
