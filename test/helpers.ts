@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export const BIN = join(ROOT, 'bin', 'mem');
+/** The CLI under test; MEM_TEST_BIN runs the same tests against another build (an older commit's worktree). */
+export const BIN = process.env.MEM_TEST_BIN ? resolve(process.env.MEM_TEST_BIN) : join(ROOT, 'bin', 'mem');
 
 export interface Result {
   code: number;

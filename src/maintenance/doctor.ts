@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Check } from '../core/check.js';
-import type { World } from '../core/world.js';
+import { noStore, type World } from '../core/world.js';
 import { LATEST_VERSION } from '../db/migrations.js';
 import { hasFts5, integrity, journalMode, probeSchema, vecVersion } from '../db/health.js';
 import { openDb, schemaVersion, type Db } from '../db/open.js';
@@ -10,7 +10,7 @@ import { FixMaintenance } from '../fixes/store/attempts.js';
 import { embedStatus } from '../memory/embed-status.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { shellChecks } from '../shell/doctor.js';
-import { knownError } from '../errors.js';
+import { knownError, MemError } from '../errors.js';
 import { ago } from '../util/time.js';
 import { listBackups } from './backup.js';
 
@@ -31,6 +31,8 @@ export function storeChecks(world: World): Check[] {
     checks.push({ name: 'store directory', status: m & 0o077 ? 'warn' : 'ok', detail: `${dir} (${octal(m)}${m & 0o077 ? ', readable by others: chmod 700' : ''})` });
   }
   if (!existsSync(path)) {
+    // A store named with --db or MEM_DB that is not there is a mistake to report, like any reader does.
+    if (paths.named) throw noStore(path);
     checks.push({ name: 'store', status: 'warn', detail: `${path} does not exist yet (created by the first command that records something)` });
     return [...checks, ...shellChecks(world.env, paths, null, now)];
   }
@@ -42,8 +44,7 @@ export function storeChecks(world: World): Check[] {
     db = openDb(path, { inspectOnly: true, busyTimeoutMs: world.config.get<number>('store.busy_timeout_ms') });
     probeSchema(db);
   } catch (err) {
-    const why = knownError(err, path)?.message ?? (err as Error).message;
-    checks.push({ name: 'store', status: 'fail', detail: `${why}; \`mem restore BACKUP\` replaces it (the broken file is kept aside)` });
+    checks.push({ name: 'store', status: 'fail', detail: `${unreadable(err, path)}; \`mem restore BACKUP\` replaces it (the broken file is kept aside)` });
     return [...checks, ...shellChecks(world.env, paths, null, now)];
   }
   try {
@@ -53,8 +54,10 @@ export function storeChecks(world: World): Check[] {
       return `${version}`;
     }));
     const health = tryCheck('integrity', () => {
-      const r = integrity(db);
-      return r.length === 0 ? 'ok' : fail(`${r.slice(0, 3).join('; ')}${r.length > 3 ? ` (+${r.length - 3} more)` : ''}: restore a backup (\`mem restore\`)`);
+      const found = integrityProblems(db);
+      if (!found.length) return 'ok';
+      const more = found.length > 3 ? ` (+${found.length - 3} more)` : '';
+      return fail(`the store is corrupt: ${found.slice(0, 3).join('; ')}${more}; restore a backup (\`mem restore BACKUP\`)`);
     });
     checks.push(health);
     checks.push(tryCheck('journal mode', () => journalMode(db)));
@@ -74,6 +77,22 @@ export function storeChecks(world: World): Check[] {
     return [...checks, ...shellChecks(world.env, paths, health.status === 'ok' ? db : null, now)];
   } finally {
     db.close();
+  }
+}
+
+/** Why the store cannot be opened, without the advice to run the doctor (this is the doctor). */
+function unreadable(err: unknown, path: string): string {
+  const known = knownError(err, path);
+  if (known?.code !== 'store_corrupt') return known?.message ?? (err as Error).message;
+  return `the store at ${path} is corrupt${err instanceof MemError ? '' : ` (${(err as Error).message})`}`;
+}
+
+/** The integrity check's findings; a check that cannot even run (a page it needs is unreadable) is itself one. */
+function integrityProblems(db: Db): string[] {
+  try {
+    return integrity(db);
+  } catch (err) {
+    return [(err as Error).message];
   }
 }
 

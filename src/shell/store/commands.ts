@@ -3,6 +3,7 @@
 import type { Db } from '../../db/open.js';
 import { isoDay } from '../../util/time.js';
 import { commandWords } from '../words.js';
+import { streamed } from '../../db/rows.js';
 
 export interface CommandRecord {
   uid: string;
@@ -180,7 +181,7 @@ export class ShellStore {
 
   /** Every command as the bundle carries it, in id order, streamed. */
   exportRows(): Iterable<CommandRecord> {
-    return this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY id').iterate() as Iterable<CommandRecord>;
+    return streamed(() => this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY id').iterate() as Iterator<CommandRecord>);
   }
 
   lastRecord(): { ts: number; source: string } | undefined {
