@@ -4,14 +4,13 @@
 // lazily. Heavy libraries that only some commands use (the embedding runtime) stay external and
 // are imported on demand.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.cjs',
+const shared = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -25,4 +24,14 @@ await build({
   // `bindings`, which it would otherwise use to find the addon, is never needed.
   external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node'],
   logLevel: 'warning',
-});
+};
+// The CLI, and the library (`import { openMem } from 'mem-cli'`): the same core in two bundles.
+await Promise.all([
+  build({ ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs' }),
+  build({ ...shared, entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs' }),
+]);
+// Type declarations for the library (`--types`: npm pack and publish; the tests do not need them).
+if (process.argv.includes('--types')) {
+  const tsc = spawnSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}

@@ -4,7 +4,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { issueSignature } from '../src/fixes/signature.js';
-import { aiAttempt, jsonl, sandbox, type Sandbox } from './helpers.js';
+import { aiAttempt, sandbox, type Sandbox } from './helpers.js';
 
 let box: Sandbox;
 beforeEach(() => (box = sandbox()));
@@ -71,7 +71,7 @@ describe('fix record', () => {
     [['fix', 'record', '--from-json', '/nonexistent/file.json'], /cannot read \/nonexistent\/file.json: no such file/],
     [['fix', 'frobnicate'], /unknown command 'frobnicate'/],
   ])('rejects bad input %j with exit 2, one line, nothing written', (args, message) => {
-    const r = box.mem(args as string[]);
+    const r = box.mem(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -21,7 +21,7 @@ const env = (): NodeJS.ProcessEnv => ({ HOME: dir, MEM_HOME: join(dir, 'data'), 
 function flags(opts: Record<string, unknown>): string[] {
   return Object.entries(opts).flatMap(([k, v]) => {
     const flag = '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    return v === true ? [flag] : v === undefined || v === false ? [] : [flag, String(v)];
+    return v === true ? [flag] : v === undefined || v === false ? [] : [flag, typeof v === 'string' ? v : JSON.stringify(v)];
   });
 }
 
@@ -38,7 +38,7 @@ async function rejection(r: Promise<InProcess>): Promise<{ exitCode: number; cod
 
 const store = () => openMem({ env: env(), cwd: dir }).world.db();
 
-async function addTasks(items: { content: string; success: boolean | null; kind?: string; title?: string; scope?: string }[]): Promise<void> {
+function addTasks(items: { content: string; success: boolean | null; kind?: string; title?: string; scope?: string }[]): void {
   new MemoryStore(store()).add(
     items.map((m) => ({ kind: m.kind ?? 'task', content: m.content, title: m.title ?? '', tags: [], metadata: {}, source: 'manual', source_id: null, scope: m.scope ?? 'proj', success: m.success, task_id: null, language: null })),
     Date.now(),
@@ -73,8 +73,8 @@ afterEach(() => {
 });
 
 describe('patterns extract', () => {
-  beforeEach(async () => {
-    await addTasks([
+  beforeEach(() => {
+    addTasks([
       ...DEPLOYS,
       { content: 'Write the docs for deploy scripts', success: null }, // no outcome: not a sample
       { content: 'Deploy notes', success: true, kind: 'note' }, // not a task
@@ -126,7 +126,7 @@ describe('patterns extract', () => {
 
 describe('regex guard', () => {
   it('answers within seconds on a catastrophic pattern against a long string of a', async () => {
-    await addTasks([{ content: 'a'.repeat(30_000) + '!', success: true }, ...DEPLOYS]);
+    addTasks([{ content: 'a'.repeat(30_000) + '!', success: true }, ...DEPLOYS]);
     const t0 = Date.now();
     const e = await rejection(run(['patterns', 'extract', ...flags({ match: '(a+)+$', type: 'success' })]));
     expect(e.code).toBe('unsafe_regex');
@@ -171,7 +171,7 @@ describe('regex guard', () => {
 describe('patterns learned and feedback', () => {
   let id: string;
   beforeEach(async () => {
-    await addTasks(DEPLOYS);
+    addTasks(DEPLOYS);
     id = (await run(['patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })])).json().id;
     await run(['patterns', 'extract', ...flags({ match: 'service', type: 'failure' })]);
   });

@@ -551,7 +551,7 @@ describe('embedding lifecycle (generated MiniLM stand-in)', () => {
     const file = join(b.dir, 'm.jsonl');
     writeFileSync(file, jsonl(Array.from({ length: 6 }, (_, i) => ({ content: `note ${i} about the release checklist item ${i * 7}` }))));
     ok(b.mem(['add', '--bulk', file]));
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited: its pid is free
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid; // exited: its pid is free
     withDb(b, (db) => db.prepare("UPDATE memories SET embedding_status = 'processing', embedding_claim = ? WHERE n IN (SELECT n FROM memories ORDER BY n LIMIT 4)").run(`pid:${dead}`));
     expect(list(b, ['--status', 'processing']).meta.total).toBe(4);
     const r = ok(b.mem(['embed', '--json'])).json<{ released: number; embedded: number; counts: Record<string, number> }>();

@@ -152,7 +152,7 @@ describe('mem eval predict', () => {
     [['eval', 'predict', '/no/such/file'], /cannot read \/no\/such\/file: no such file/],
     [['eval', 'predict', '--granularity', 'word', 'x'], /--granularity must be/],
   ])('%j exits 2 with a one-line error', (args, msg) => {
-    const r = box.mem(args as string[]);
+    const r = box.mem(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
   });

@@ -72,7 +72,7 @@ describe.skipIf(missing.length > 0)('many shells at once', () => {
     const BATCH = 50;
     const rc = writeRcFiles(box);
     tmux = new Tmux();
-    const kinds = Array.from({ length: SHELLS }, (_, k) => (k % 2 ? 'zsh' : 'bash') as 'bash' | 'zsh');
+    const kinds = Array.from({ length: SHELLS }, (_, k) => (k % 2 ? 'zsh' : 'bash'));
     const windows = kinds.map((kind) => tmux!.start(shellCommand(kind, rc), shellEnv(box), box.dir));
     for (const w of windows) await prompt(tmux, w);
     // Pasted in batches (each line ends in a newline = Enter), every shell typing at once.

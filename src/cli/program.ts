@@ -47,7 +47,7 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
       if (nameAndArgs.split(' ')[0] !== only) return STUB;
       found = true;
       return declare(nameAndArgs, ...rest);
-    }) as typeof program.command;
+    });
   }
   registerFixes(program);
   registerShell(program);

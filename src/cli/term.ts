@@ -3,8 +3,8 @@
 import type { Config } from '../config/config.js';
 
 export interface Progress {
-  update(done: number, total: number): void;
-  done(): void;
+  update: (done: number, total: number) => void;
+  done: () => void;
 }
 
 export interface Term {
@@ -13,15 +13,20 @@ export interface Term {
   /** stdout is an interactive terminal. */
   tty: boolean;
   stdinTty: boolean;
-  out(text: string): void;
-  outJson(value: unknown): void;
+  out: (text: string) => void;
+  outJson: (value: unknown) => void;
   /** Raw bytes to stdout (scripts, bundles), nothing added. */
-  write(chunk: string): void;
-  err(text: string): void;
+  write: (chunk: string) => void;
+  err: (text: string) => void;
   /** A notice for people, `mem: ...` on stderr (never with --json: the JSON carries it). */
-  notice(text: string | null | undefined): void;
+  notice: (text: string | null | undefined) => void;
   /** A progress bar on stderr when it is a terminal and output is for people; otherwise nothing. */
-  progress(label: string): Progress;
+  progress: (label: string) => Progress;
+  /**
+   * Runs `work` with a spinner on stderr when it is a terminal and output is for people (ora,
+   * loaded only then); otherwise just runs it.
+   */
+  spin: <T>(label: string, work: () => Promise<T>) => Promise<T>;
 }
 
 export function createTerm(json: boolean, config: Config, proc: NodeJS.Process = process): Term {
@@ -43,6 +48,16 @@ export function createTerm(json: boolean, config: Config, proc: NodeJS.Process =
       if (text && !json) err(`mem: ${text}`);
     },
     progress: (label) => progressBar(!json && proc.stderr.isTTY === true, label, proc.stderr),
+    async spin(label, work) {
+      if (json || proc.stderr.isTTY !== true) return work();
+      const { default: ora } = await import('ora');
+      const spinner = ora({ text: label, stream: proc.stderr, color: env.NO_COLOR ? false : 'cyan' }).start();
+      try {
+        return await work();
+      } finally {
+        spinner.stop();
+      }
+    },
   };
 }
 

@@ -97,7 +97,7 @@ export function coerce(spec: KeySpec, raw: unknown, origin: string, problems?: C
       return list;
     }
     case 'list': {
-      if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[];
+      if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw;
       if (typeof raw === 'string') return raw.split(',').map((x) => x.trim()).filter(Boolean);
       return fail('expected a list of strings');
     }
@@ -110,7 +110,7 @@ export function coerce(spec: KeySpec, raw: unknown, origin: string, problems?: C
 function readFile(path: string): Record<string, unknown> {
   if (!existsSync(path)) return {};
   try {
-    return parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    return parse(readFileSync(path, 'utf8'));
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
     throw new UsageError(`config file ${path} is not valid TOML: ${msg}`, 'bad_config');

@@ -53,6 +53,11 @@ function ensureFile(path: string): void {
   }
 }
 
+/** An SQLite database held in memory from a file's bytes, read-only (importing another tool's database). */
+export function openImage(image: Buffer): Db {
+  return new Database(image, { readonly: true, nativeBinding: NATIVE_BINDING });
+}
+
 /** An SQLite connection to an existing file, with no pragmas or migrations but secure_delete (checks, backups). */
 export function openRaw(path: string, opts: { readonly: boolean }): Db {
   const db = new Database(path, { fileMustExist: true, readonly: opts.readonly, nativeBinding: NATIVE_BINDING });

@@ -40,7 +40,7 @@ export interface EpisodesApi {
 const object = (v: unknown, field: string): Json => {
   if (v === undefined) return {};
   if (!isObj(v)) throw new InputError('must be a JSON object, e.g. {"key": "value"}', undefined, field);
-  return v as Json;
+  return v;
 };
 
 export function episodesApi(world: World): EpisodesApi {

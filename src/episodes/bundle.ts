@@ -4,7 +4,7 @@ import { redactDeep } from '../redact/index.js';
 import { isObj } from '../util/json.js';
 import { EpisodeStore } from './store.js';
 
-interface Parsed {
+export interface EpisodesPart {
   episodes: Record<string, unknown>[];
   events: Record<string, unknown>[];
 }
@@ -14,7 +14,7 @@ const parsed = (r: Record<string, unknown>, cols: string[]) => {
   return r;
 };
 
-export const episodesBundle: BundlePart<Parsed> = {
+export const episodesBundle: BundlePart<EpisodesPart> = {
   exportSections(db) {
     const rows = new EpisodeStore(db).exportRows();
     return [

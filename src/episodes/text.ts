@@ -29,7 +29,7 @@ export function eventError(type: string, data: Json): string | null {
   const e = data.error;
   if (typeof e === 'string' && e.trim()) return e.trim();
   if (e && typeof e === 'object') return typeof (e as Json).message === 'string' ? String((e as Json).message) : JSON.stringify(e);
-  if (e !== undefined && e !== null && e !== false && e !== '') return String(e);
+  if (e !== undefined && e !== null && e !== false && e !== '') return JSON.stringify(e);
   if (!/error/i.test(type)) return null;
   const m = data.message ?? data.msg ?? data.detail;
   return typeof m === 'string' && m.trim() ? m.trim() : Object.keys(data).length ? JSON.stringify(data) : type;

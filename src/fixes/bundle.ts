@@ -14,7 +14,7 @@ function validateAttempt(a: unknown, i: number): ExportedAttempt {
   // strictly as `mem fix record --from-json` would.
   const { uid, id: _id, model_family: _f, issue_signature: _s, extra, ...flat } = a;
   try {
-    return { uid: uid as string, input: { ...attemptFromJson(flat), extra: isObj(extra) ? extra : {} } };
+    return { uid: uid, input: { ...attemptFromJson(flat), extra: isObj(extra) ? extra : {} } };
   } catch (err) {
     if (err instanceof InputError) throw new InputError(err.message, undefined, field);
     throw err;
@@ -28,7 +28,7 @@ function validateArchive(r: unknown, i: number): ArchiveRow {
   const field = `fix_archive[${i}]`;
   if (!isObj(r)) throw new InputError('must be an object', undefined, field);
   for (const k of ARCHIVE_TEXT) if (typeof r[k] !== 'string') throw new InputError('must be a string', undefined, `${field}.${k}`);
-  for (const k of ARCHIVE_NUM) if (typeof r[k] !== 'number' || !Number.isFinite(r[k]) || (r[k] as number) < 0) throw new InputError('must be a non-negative number', undefined, `${field}.${k}`);
+  for (const k of ARCHIVE_NUM) if (typeof r[k] !== 'number' || !Number.isFinite(r[k]) || (r[k]) < 0) throw new InputError('must be a non-negative number', undefined, `${field}.${k}`);
   if ((r.successes as number) > (r.attempts as number)) throw new InputError('successes exceed attempts', undefined, field);
   return r as unknown as ArchiveRow;
 }

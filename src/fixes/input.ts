@@ -50,7 +50,7 @@ class Reader {
       return '';
     }
     if (typeof v !== 'string') this.fail(field, `must be a string, got ${typeName(v)}`);
-    const s = v as string;
+    const s = v;
     if (opts.required && s.trim() === '') this.fail(field, 'must not be empty');
     const max = opts.max ?? LIMITS.text;
     if (s.length > max) this.fail(field, `is ${s.length} characters; the limit is ${max}`);
@@ -69,8 +69,8 @@ class Reader {
     if (v === undefined || v === null) return null;
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
     if (typeof n !== 'number' || !Number.isFinite(n)) this.fail(field, `must be a number, got ${JSON.stringify(v)}`);
-    if ((n as number) < min || (n as number) > max) this.fail(field, `must be between ${min} and ${max}, got ${n}`);
-    return n as number;
+    if ((n) < min || (n) > max) this.fail(field, `must be between ${min} and ${max}, got ${n}`);
+    return n;
   }
   commands(v: unknown, field: string): string[] {
     if (v === undefined || v === null) return [];
@@ -83,7 +83,7 @@ class Reader {
   object(v: unknown, field: string): Obj {
     if (v === undefined || v === null) return {};
     if (!isObj(v)) this.fail(field, `must be a JSON object, got ${typeName(v)}`);
-    return v as Obj;
+    return v;
   }
 }
 

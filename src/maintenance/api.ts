@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Check } from '../core/check.js';
 import type { World } from '../core/world.js';
 import { openDb } from '../db/open.js';
-import { intIn, UsageError } from '../errors.js';
+import { intIn, knownError, UsageError } from '../errors.js';
 import { backup, restore, type BackupReport, type RestoreReport } from './backup.js';
 import { bundleSummary, exportToFile, importBundle, parseBundle, writeBundle, type ImportReport } from './bundle.js';
 import { cleanup, type CleanupReport } from './cleanup.js';
@@ -31,10 +31,23 @@ export interface MaintenanceApi {
 
 export function maintenanceApi(world: World, onImported: (r: ImportReport) => void): MaintenanceApi {
   return {
-    exportTo: (write) => writeBundle(world.readDb(), write, world.now()),
+    exportTo(write) {
+      const db = world.readDb();
+      try {
+        return writeBundle(db, write, world.now());
+      } catch (err) {
+        throw knownError(err, world.paths.store) ?? err;
+      }
+    },
     exportFile(file) {
       const path = resolve(world.cwd, file);
-      return { path, counts: exportToFile(world.readDb(), path, world.now()) };
+      const db = world.readDb();
+      try {
+        return { path, counts: exportToFile(db, path, world.now()) };
+      } catch (err) {
+        // The store's failures name the store; the file's (a full disk) name the file.
+        throw knownError(err, String((err as { code?: unknown }).code).startsWith('SQLITE') ? world.paths.store : path) ?? err;
+      }
     },
     importBundle(text, o = {}) {
       const bundle = parseBundle(text); // the whole bundle is validated before any write

@@ -2,10 +2,10 @@
 // before they are kept, rotated to the newest N, private (0600) and without litter; and restore,
 // which checks the backup first and then copies it into the live store through the same API, so
 // shells, workers and servers that have the store open simply see the restored content.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, copyFileSync, chmodSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { checkStore, makeSelfContained } from '../db/health.js';
 import { openRaw, type Db } from '../db/open.js';
-import { LATEST_VERSION } from '../db/migrations.js';
 import { knownError, MemError, UsageError } from '../errors.js';
 
 const NAME = /^mem-(\d{8}T\d{9}Z)\.db$/;
@@ -40,12 +40,7 @@ async function copyStore(db: Db, path: string): Promise<void> {
   try {
     closeSync(openSync(path, 'w', 0o600));
     await db.backup(path);
-    const copy = openRaw(path, { readonly: false });
-    try {
-      copy.pragma('journal_mode = DELETE');
-    } finally {
-      copy.close();
-    }
+    makeSelfContained(path);
     chmodSync(path, 0o600);
   } catch (err) {
     removeWithCompanions(path);
@@ -82,40 +77,7 @@ export function listBackups(dir: string): string[] {
   return readdirSync(dir).filter((f) => NAME.test(f)).sort();
 }
 
-export interface StoreCheck {
-  ok: boolean;
-  problem?: string;
-  schema_version?: number;
-}
-
-/** Is this file a healthy mem store this mem can read? Opens it read-only; changes nothing. */
-export function checkStore(path: string): StoreCheck {
-  if (!existsSync(path)) return { ok: false, problem: 'no such file' };
-  if (statSync(path).isDirectory()) return { ok: false, problem: 'a directory, not a file' };
-  const header = Buffer.alloc(16);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, header, 0, 16, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (header.toString('latin1') !== 'SQLite format 3\0') return { ok: false, problem: 'not an SQLite database' };
-  let db: Db | undefined;
-  try {
-    db = openRaw(path, { readonly: true });
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-    if (!hasMeta || version < 1) return { ok: false, problem: 'an SQLite database, but not a mem store' };
-    if (version > LATEST_VERSION) return { ok: false, problem: `schema version ${version} is newer than this mem (${LATEST_VERSION})` };
-    const integrity = db.pragma('integrity_check', { simple: true }) as string;
-    if (integrity !== 'ok') return { ok: false, problem: `integrity check: ${integrity}` };
-    return { ok: true, schema_version: version };
-  } catch (err) {
-    return { ok: false, problem: (err as Error).message };
-  } finally {
-    db?.close();
-  }
-}
+export { checkStore, type StoreCheck } from '../db/health.js';
 
 export interface RestoreReport {
   restored_from: string;

@@ -95,8 +95,8 @@ export function parseBundle(text: string): Bundle {
   return {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
-    exported_at: String(doc.exported_at ?? ''),
-    store_id: String(doc.store_id ?? ''),
+    exported_at: typeof doc.exported_at === 'string' ? doc.exported_at : '',
+    store_id: typeof doc.store_id === 'string' ? doc.store_id : '',
     schema_version: Number(doc.schema_version ?? 0),
     parts: {
       fixes: PARTS.fixes.parse(list),
@@ -110,7 +110,7 @@ export function parseBundle(text: string): Bundle {
 
 /** What a bundle holds, without writing anything (`mem import --dry-run`). */
 export function bundleSummary(b: Bundle): Record<string, number> {
-  return Object.assign({}, ...Object.entries(PARTS).map(([k, part]) => (part as BundlePart<unknown>).count(b.parts[k as keyof Parts])));
+  return Object.assign({}, ...Object.entries(PARTS).map(([k, part]) => (part as BundlePart<unknown>).count(b.parts[k as keyof Parts]))) as Record<string, number>;
 }
 
 export interface ImportReport {

@@ -2,15 +2,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Check } from '../core/check.js';
-import type { World } from '../core/world.js';
+import { noStore, type World } from '../core/world.js';
 import { LATEST_VERSION } from '../db/migrations.js';
-import { ensureVec, openDb, schemaVersion, type Db } from '../db/open.js';
+import { hasFts5, integrity, journalMode, probeSchema, vecVersion } from '../db/health.js';
+import { openDb, schemaVersion, type Db } from '../db/open.js';
 import { FixMaintenance } from '../fixes/store/attempts.js';
 import { embedStatus } from '../memory/embed-status.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { shellChecks } from '../shell/doctor.js';
 import { FILTER_KEYS, readTimeoutNotes } from '../shell/filters.js';
-import { knownError } from '../errors.js';
+import { knownError, MemError } from '../errors.js';
 import { ago } from '../util/time.js';
 import { listBackups } from './backup.js';
 
@@ -32,6 +33,8 @@ export function storeChecks(world: World): Check[] {
     checks.push({ name: 'store directory', status: m & 0o077 ? 'warn' : 'ok', detail: `${dir} (${octal(m)}${m & 0o077 ? ', readable by others: chmod 700' : ''})` });
   }
   if (!existsSync(path)) {
+    // A store named with --db or MEM_DB that is not there is a mistake to report, like any reader does.
+    if (paths.named) throw noStore(path);
     checks.push({ name: 'store', status: 'warn', detail: `${path} does not exist yet (created by the first command that records something)` });
     return [...checks, ...shellChecks(world.env, paths, null, now)];
   }
@@ -41,10 +44,9 @@ export function storeChecks(world: World): Check[] {
   try {
     // Not migrated or created here: the doctor looks at the store as it is.
     db = openDb(path, { inspectOnly: true, busyTimeoutMs: world.config.get<number>('store.busy_timeout_ms') });
-    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    probeSchema(db);
   } catch (err) {
-    const why = knownError(err, path)?.message ?? (err as Error).message;
-    checks.push({ name: 'store', status: 'fail', detail: `${why}; \`mem restore BACKUP\` replaces it (the broken file is kept aside)` });
+    checks.push({ name: 'store', status: 'fail', detail: `${unreadable(err, path)}; \`mem restore BACKUP\` replaces it (the broken file is kept aside)` });
     return [...checks, ...shellChecks(world.env, paths, null, now)];
   }
   try {
@@ -53,15 +55,17 @@ export function storeChecks(world: World): Check[] {
       if (version !== LATEST_VERSION) fail(`${version} (this mem: ${LATEST_VERSION})`);
       return `${version}`;
     }));
-    const integrity = tryCheck('integrity', () => {
-      const r = (db.pragma('integrity_check(20)') as { integrity_check: string }[]).map((x) => x.integrity_check);
-      return r.length === 1 && r[0] === 'ok' ? 'ok' : fail(`${r.slice(0, 3).join('; ')}${r.length > 3 ? ` (+${r.length - 3} more)` : ''}: restore a backup (\`mem restore\`)`);
+    const health = tryCheck('integrity', () => {
+      const found = integrityProblems(db);
+      if (!found.length) return 'ok';
+      const more = found.length > 3 ? ` (+${found.length - 3} more)` : '';
+      return fail(`the store is corrupt: ${found.slice(0, 3).join('; ')}${more}; restore a backup (\`mem restore BACKUP\`)`);
     });
-    checks.push(integrity);
-    checks.push(tryCheck('journal mode', () => String(db.pragma('journal_mode', { simple: true }))));
-    checks.push(tryCheck('sqlite-vec', () => `loaded, ${(ensureVec(db).prepare('SELECT vec_version() AS v').get() as { v: string }).v}`));
-    checks.push(tryCheck('fts5', () => ((db.prepare("SELECT sqlite_compileoption_used('ENABLE_FTS5') AS f").get() as { f: number }).f ? 'available' : fail('not compiled in'))));
-    if (integrity.status === 'ok') {
+    checks.push(health);
+    checks.push(tryCheck('journal mode', () => journalMode(db)));
+    checks.push(tryCheck('sqlite-vec', () => `loaded, ${vecVersion(db)}`));
+    checks.push(tryCheck('fts5', () => (hasFts5(db) ? 'available' : fail('not compiled in'))));
+    if (health.status === 'ok') {
       checks.push(tryCheck('fix aggregates', () => aggregateCheck(db)));
       checks.push(embeddingCheck(world, db));
     }
@@ -72,9 +76,25 @@ export function storeChecks(world: World): Check[] {
       status: newest ? 'ok' : 'warn',
       detail: newest ? `${backups.length} in ${paths.backups}, newest ${ago(statSync(`${paths.backups}/${newest}`).mtimeMs, now)}` : `none in ${paths.backups} (run \`mem backup\`, e.g. from cron)`,
     });
-    return [...checks, ...shellChecks(world.env, paths, integrity.status === 'ok' ? db : null, now)];
+    return [...checks, ...shellChecks(world.env, paths, health.status === 'ok' ? db : null, now)];
   } finally {
     db.close();
+  }
+}
+
+/** Why the store cannot be opened, without the advice to run the doctor (this is the doctor). */
+function unreadable(err: unknown, path: string): string {
+  const known = knownError(err, path);
+  if (known?.code !== 'store_corrupt') return known?.message ?? (err as Error).message;
+  return `the store at ${path} is corrupt${err instanceof MemError ? '' : ` (${(err as Error).message})`}`;
+}
+
+/** The integrity check's findings; a check that cannot even run (a page it needs is unreadable) is itself one. */
+function integrityProblems(db: Db): string[] {
+  try {
+    return integrity(db);
+  } catch (err) {
+    return [(err as Error).message];
   }
 }
 

@@ -241,10 +241,11 @@ export function memoriesApi(world: World): MemoriesApi {
       if (!lock) return;
       try {
         const db = world.db();
-        const { embedder } = await embedderOrReason(world, { retry: true });
+        // Detached and silent: what it finds out is remembered as not yet said to anyone.
+        const { embedder } = await embedderOrReason(world, { retry: true, quiet: true });
         if (!embedder) return;
         const report = await runWorker(db, embedder, { batchSize: world.config.get<number>('embedding.batch_size'), now: world.now });
-        rememberUnavailable(world, report.unavailable ?? null);
+        rememberUnavailable(world, report.unavailable ?? null, false);
       } finally {
         lock.release();
       }

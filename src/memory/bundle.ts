@@ -7,7 +7,7 @@ import { isObj } from '../util/json.js';
 import { memoryFromObject, type MemoryInput } from './input.js';
 import { MemoryStore, type ImportedMeta } from './store/memories.js';
 
-interface Parsed {
+export interface MemoriesPart {
   memories: (MemoryInput & ImportedMeta)[];
   audit: { memory_id: string; at: number; action: string; changes: unknown }[];
 }
@@ -17,7 +17,7 @@ const json = (r: Record<string, unknown>, cols: string[]) => {
   return r;
 };
 
-export const memoryBundle: BundlePart<Parsed> = {
+export const memoryBundle: BundlePart<MemoriesPart> = {
   exportSections(db) {
     const store = new MemoryStore(db);
     return [

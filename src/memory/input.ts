@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { redactDeep, redactString } from '../redact/index.js';
 import { KINDS, MEMORY_LIMITS, SOURCES } from './model.js';
-import { isObj } from '../util/json.js';
+import { isObj, shown } from '../util/json.js';
 
 export interface MemoryInput {
   kind: string;
@@ -33,8 +33,8 @@ function fail(field: string, why: string, line?: number): never {
 function text(v: unknown, field: string, max: number, line?: number): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'string') fail(field, `must be a string, got ${Array.isArray(v) ? 'a list' : typeof v}`, line);
-  if ((v as string).length > max) fail(field, `is ${(v as string).length} characters; the limit is ${max}`, line);
-  return v as string;
+  if ((v).length > max) fail(field, `is ${(v).length} characters; the limit is ${max}`, line);
+  return v;
 }
 
 export function parseTags(v: unknown, line?: number): string[] {
@@ -49,7 +49,7 @@ export function parseTags(v: unknown, line?: number): string[] {
 
 export function checkKind(v: unknown, line?: number): string {
   const k = typeof v === 'string' ? v.trim().toLowerCase() : '';
-  if (!(KINDS as readonly string[]).includes(k)) fail('kind', `must be one of ${KINDS.join(', ')}${v === undefined ? '' : `, got '${String(v)}'`}`, line);
+  if (!(KINDS as readonly string[]).includes(k)) fail('kind', `must be one of ${KINDS.join(', ')}${v === undefined ? '' : `, got '${shown(v)}'`}`, line);
   return k;
 }
 
@@ -91,7 +91,7 @@ export function memoryFromObject(v: unknown, line?: number): MemoryInput {
     content,
     title: text(o.title, 'title', MEMORY_LIMITS.title, line),
     tags: parseTags(o.tags, line),
-    metadata: (o.metadata as Obj | undefined) ?? {},
+    metadata: (o.metadata) ?? {},
     source: checkSource(o.source, line),
     source_id: text(o.source_id, 'source_id', 1000, line) || null,
     scope,

@@ -7,7 +7,9 @@ import { writeTx } from '../db/tx.js';
 import { InputError, NotFoundError, UsageError } from '../errors.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { redactString } from '../redact/index.js';
+import { shown } from '../util/json.js';
 import type { ContextTerm, Derived, Indicator } from './derive.js';
+import { streamed } from '../db/rows.js';
 
 export const PATTERN_TYPES = ['success', 'failure', 'optimization'] as const;
 export type PatternType = (typeof PATTERN_TYPES)[number];
@@ -60,8 +62,8 @@ export interface Candidate {
 }
 
 export function checkPatternType(v: unknown, field = 'type'): PatternType {
-  const t = String(v ?? '').trim().toLowerCase();
-  if (!(PATTERN_TYPES as readonly string[]).includes(t)) throw new InputError(`must be ${PATTERN_TYPES.join(', ')}${v === undefined ? '' : `, got '${String(v)}'`}`, undefined, field);
+  const t = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  if (!(PATTERN_TYPES as readonly string[]).includes(t)) throw new InputError(`must be ${PATTERN_TYPES.join(', ')}${v === undefined ? '' : `, got '${shown(v)}'`}`, undefined, field);
   return t as PatternType;
 }
 
@@ -151,8 +153,14 @@ export class PatternStore {
   list(q: { type?: PatternType; scope?: string; limit: number }): LearnedPattern[] {
     const where: string[] = [];
     const p: Record<string, unknown> = { limit: q.limit };
-    if (q.type) (where.push('type = @type'), (p.type = q.type));
-    if (q.scope !== undefined) (where.push('scope = @scope'), (p.scope = q.scope));
+    if (q.type) {
+      where.push('type = @type');
+      p.type = q.type;
+    }
+    if (q.scope !== undefined) {
+      where.push('scope = @scope');
+      p.scope = q.scope;
+    }
     const sql = `SELECT * FROM learned_patterns ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY confidence DESC, updated_at DESC, n DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(p) as PatternRow[]).map(toPattern);
   }
@@ -173,7 +181,7 @@ export class PatternStore {
 
   /** Every learned pattern as the bundle carries it, streamed. */
   exportRows(): Iterable<Record<string, unknown>> {
-    return this.db.prepare('SELECT * FROM learned_patterns ORDER BY n').iterate() as Iterable<Record<string, unknown>>;
+    return streamed(() => this.db.prepare('SELECT * FROM learned_patterns ORDER BY n').iterate() as Iterator<Record<string, unknown>>);
   }
 
   /** Inserts patterns from a bundle, keeping their ids. Caller holds the transaction. Returns the count added. */

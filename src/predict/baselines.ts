@@ -49,7 +49,7 @@ export class Baselines {
     this.top.touch(c);
     if (this.prev !== undefined) {
       let m = this.next.get(this.prev);
-      if (!m) this.next.set(this.prev, (m = new Map()));
+      if (!m) this.next.set(this.prev, (m = new Map<string, Count>()));
       let t = m.get(key);
       if (!t) m.set(key, (t = { key, count: 0, last: -1 }));
       t.count++;

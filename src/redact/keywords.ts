@@ -27,7 +27,7 @@ export interface KeywordIndex {
 /** Builds the automaton for patterns' keyword lists (undefined: the pattern always runs). */
 export function buildKeywordIndex(keywordLists: ReadonlyArray<readonly string[] | undefined>): KeywordIndex {
   const words = Math.max(1, Math.ceil(keywordLists.length / 32));
-  const children: Array<Map<number, number>> = [new Map()];
+  const children: Array<Map<number, number>> = [new Map<number, number>()];
   const ending: number[][] = [[]];
   const always = new Uint32Array(words);
   keywordLists.forEach((keywords, p) => {

@@ -226,7 +226,7 @@ function walk(value: unknown, state: DeepState, keyKind: string | undefined): un
     return out;
   }
   if (!isPlainObject(value)) return value; // Date, Map, Buffer, class instances: not JSON-like, left as is.
-  const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
+  const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? (Object.create(null) as Record<string, unknown>) : {};
   state.seen.set(value, out);
   for (const key of Object.keys(value)) {
     // Keys are text too: a secret pasted as a key is masked like any other.

@@ -47,7 +47,7 @@ export function rateColor(style: Style, rate: number, text: string): string {
 
 /** Strips control characters so stored text cannot drive the terminal when printed. */
 export function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '');
 }
 

@@ -76,7 +76,7 @@ function spoolBacklog(dir: string, db: Db | null): { bytes: number; files: numbe
 
 function readStatus(path: string): { at: string; ok: boolean; error?: string } | null {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8')) as { at: string; ok: boolean; error?: string };
   } catch {
     return null;
   }

@@ -43,12 +43,12 @@ export function parseSpoolLine(line: string): SpoolRecord | string {
   const f = line.split('\t');
   if (f[0] !== SPOOL_VERSION) return `unknown record version '${f[0]?.slice(0, 10)}'`;
   if (f.length !== FIELDS) return `expected ${FIELDS} fields, got ${f.length}`;
-  const [, session, seq, startUs, dur, exit, shell, host, user, cwd, command] = f as string[];
+  const [, session, seq, startUs, dur, exit, shell, host, user, cwd, command] = f;
   const start = int(startUs);
   if (!session || start === null || int(seq) === null) return 'bad session, sequence or start time';
   return {
     uid: `${session}:${seq}:${startUs}`,
-    session: session!,
+    session: session,
     ts: Math.floor(start / 1000),
     duration_ms: int(dur),
     exit_code: int(exit),

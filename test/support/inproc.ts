@@ -29,10 +29,10 @@ export async function memIn(o: InProcessOptions, args: string[]): Promise<InProc
     stdin: { isTTY: false },
   } as unknown as NodeJS.Process;
   const opened: Mem[] = [];
-  setCliFactory(async (g) => {
+  setCliFactory((g) => {
     const mem = openMem({ env: o.env, cwd: o.cwd, db: g.db, now: o.now });
     opened.push(mem);
-    return { mem, term: createTerm(Boolean(g.json), mem.world.config, proc) };
+    return Promise.resolve({ mem, term: createTerm(Boolean(g.json), mem.world.config, proc) });
   });
   try {
     process.exitCode = undefined;

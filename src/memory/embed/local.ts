@@ -52,7 +52,7 @@ async function loadPipeline(model: string, env: NodeJS.ProcessEnv, loc: ModelLoc
   try {
     const pipe = await pipeline('feature-extraction', model, { quantized: loc.quantized, progress_callback });
     quiet.restore(true);
-    return pipe as unknown as FeatureExtractor;
+    return pipe;
   } catch (err) {
     // A broken model file fails on onnxruntime-node first (logged, with the real reason), then on
     // the wasm fallback with a generic "Can't create a session": report the first.

@@ -7,6 +7,7 @@ import { writeTx } from '../../db/tx.js';
 import { NotFoundError, UsageError } from '../../errors.js';
 import { contentHash, type MemoryInput } from '../input.js';
 import { toMemory, type Memory, type MemoryRow } from '../model.js';
+import { streamed } from '../../db/rows.js';
 
 export interface AddResult {
   memory: Memory;
@@ -133,13 +134,34 @@ export class MemoryStore {
   list(q: ListQuery): ListResult {
     const where = ['m.deleted_at IS NULL'];
     const p: Record<string, unknown> = {};
-    if (q.kind) (where.push('m.kind = @kind'), (p.kind = q.kind));
-    if (q.source) (where.push('m.source = @source'), (p.source = q.source));
-    if (q.scope !== undefined) (where.push('m.scope = @scope'), (p.scope = q.scope));
-    if (q.status) (where.push('m.embedding_status = @status'), (p.status = q.status));
-    if (q.createdAfter !== undefined) (where.push('m.created_at >= @after'), (p.after = q.createdAfter));
-    if (q.createdBefore !== undefined) (where.push('m.created_at < @before'), (p.before = q.createdBefore));
-    if (q.tag) (where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)'), (p.tag = q.tag.toLowerCase()));
+    if (q.kind) {
+      where.push('m.kind = @kind');
+      p.kind = q.kind;
+    }
+    if (q.source) {
+      where.push('m.source = @source');
+      p.source = q.source;
+    }
+    if (q.scope !== undefined) {
+      where.push('m.scope = @scope');
+      p.scope = q.scope;
+    }
+    if (q.status) {
+      where.push('m.embedding_status = @status');
+      p.status = q.status;
+    }
+    if (q.createdAfter !== undefined) {
+      where.push('m.created_at >= @after');
+      p.after = q.createdAfter;
+    }
+    if (q.createdBefore !== undefined) {
+      where.push('m.created_at < @before');
+      p.before = q.createdBefore;
+    }
+    if (q.tag) {
+      where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)');
+      p.tag = q.tag.toLowerCase();
+    }
     const col = `COALESCE(m.${SORT_COLUMN[q.sort]}, 0)`;
     const total = (this.db.prepare(`SELECT COUNT(*) AS c FROM memories m WHERE ${where.join(' AND ')}`).get(p) as { c: number }).c;
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
@@ -230,10 +252,22 @@ export class MemoryStore {
 
   private filterSql(f: SearchFilter, p: Record<string, unknown>): string {
     const where = ['m.deleted_at IS NULL'];
-    if (f.scope !== undefined) (where.push('m.scope = @scope'), (p.scope = f.scope));
-    if (f.kind) (where.push('m.kind = @kind'), (p.kind = f.kind));
-    if (f.kinds?.length) (where.push(`m.kind IN (${f.kinds.map((_, i) => `@kind${i}`).join(', ')})`), f.kinds.forEach((k, i) => (p[`kind${i}`] = k)));
-    if (f.tag) (where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)'), (p.tag = f.tag.toLowerCase()));
+    if (f.scope !== undefined) {
+      where.push('m.scope = @scope');
+      p.scope = f.scope;
+    }
+    if (f.kind) {
+      where.push('m.kind = @kind');
+      p.kind = f.kind;
+    }
+    if (f.kinds?.length) {
+      where.push(`m.kind IN (${f.kinds.map((_, i) => `@kind${i}`).join(', ')})`);
+      f.kinds.forEach((k, i) => (p[`kind${i}`] = k));
+    }
+    if (f.tag) {
+      where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)');
+      p.tag = f.tag.toLowerCase();
+    }
     if (f.successOnly) where.push('m.success = 1');
     return where.join(' AND ');
   }
@@ -325,15 +359,13 @@ export class MemoryStore {
 
   /** Every memory as the bundle carries it (no vectors: an import embeds again), streamed. */
   exportRows(): Iterable<Record<string, unknown>> {
-    return this.db
-      .prepare(
-        'SELECT id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, accessed_at, deleted_at, reused_count FROM memories ORDER BY n',
-      )
-      .iterate() as Iterable<Record<string, unknown>>;
+    const sql =
+      'SELECT id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, accessed_at, deleted_at, reused_count FROM memories ORDER BY n';
+    return streamed(() => this.db.prepare(sql).iterate() as Iterator<Record<string, unknown>>);
   }
 
   exportAudit(): Iterable<Record<string, unknown>> {
-    return this.db.prepare('SELECT memory_id, at, action, changes FROM memory_audit ORDER BY id').iterate() as Iterable<Record<string, unknown>>;
+    return streamed(() => this.db.prepare('SELECT memory_id, at, action, changes FROM memory_audit ORDER BY id').iterate() as Iterator<Record<string, unknown>>);
   }
 
   /**

@@ -3,6 +3,7 @@
 import type { Db } from '../../db/open.js';
 import { isoDay } from '../../util/time.js';
 import { commandWords } from '../words.js';
+import { streamed } from '../../db/rows.js';
 
 export interface CommandRecord {
   uid: string;
@@ -146,10 +147,14 @@ export class ShellStore {
   history(q: HistoryQuery): HistoryRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.session) where.push('session = ?'), params.push(q.session);
-    if (q.cwd) where.push('cwd = ?'), params.push(q.cwd);
-    if (q.failed) where.push('exit_code IS NOT NULL AND exit_code <> 0');
-    if (q.since !== undefined) where.push('ts >= ?'), params.push(q.since);
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (q.session) add('session = ?', q.session);
+    if (q.cwd) add('cwd = ?', q.cwd);
+    if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
+    if (q.since !== undefined) add('ts >= ?', q.since);
     const sql = `SELECT * FROM (SELECT * FROM commands ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ts DESC, id DESC LIMIT ?) ORDER BY ts, id`;
     const rows = this.db.prepare(sql).all(...params, q.limit) as (CommandRecord & { id: number })[];
     return rows.map(({ uid: _u, ts, ...r }) => ({ ...r, timestamp: new Date(ts).toISOString() }));
@@ -186,7 +191,7 @@ export class ShellStore {
 
   /** Every command as the bundle carries it, in id order, streamed. */
   exportRows(): Iterable<CommandRecord> {
-    return this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY id').iterate() as Iterable<CommandRecord>;
+    return streamed(() => this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY id').iterate() as Iterator<CommandRecord>);
   }
 
   lastRecord(): { ts: number; source: string } | undefined {
