@@ -206,12 +206,13 @@ describe('ingester killed mid-batch', () => {
 
 describe.skipIf(missing.length > 0)('store faults while shells run', () => {
   it('a write lock held for 10 s: prompts stay fast, the records land after it is released', async () => {
-    expect(box.mem(['history']).code).toBe(0); // creates the store
     const rc = writeRcFiles(box);
     tmux = new Tmux();
     const windows = (['bash', 'zsh'] as const).map((kind) => tmux!.start(shellCommand(kind, rc), shellEnv(box), box.dir));
     for (const w of windows) await prompt(tmux, w);
     for (const w of windows) await timed(tmux, w, "printf 'warm-%s\\n' up", 'warm-up'); // the ingester is running now
+    // The store exists (with its tables) before the locker opens it: opening a missing file would create it empty.
+    await until('the warm-up commands in the store', () => history(box).filter((r) => r.command.startsWith('printf')).length === 2, 15_000, 100);
 
     const locker = spawn(
       NODE,
