@@ -271,3 +271,24 @@ export function spooled(box: Sandbox): Spooled[] {
         }),
     );
 }
+
+/** Runs a strict interactive shell without a terminal (setsid), reading `script` from stdin. */
+export function interactive(shell: 'bash' | 'zsh', script: string, home: Sandbox) {
+  const argv =
+    shell === 'bash'
+      ? ['bash', '--norc', '--noprofile', '--noediting', '-i', '-euo', 'pipefail']
+      : ['zsh', '-f', '-i', '-eu', '-o', 'no_prompt_sp', '-o', 'no_prompt_cr'];
+  const r = spawnSync('setsid', ['-w', ...argv], {
+    encoding: 'utf8',
+    input: script,
+    cwd: home.dir,
+    env: { ...shellEnv(home), PS1: '', PS2: '' },
+    timeout: 30_000,
+  });
+  // Without a terminal bash says so once at startup, and says `exit` at the end of input.
+  const stderr = r.stderr
+    .split('\n')
+    .filter((l) => !/^bash: (cannot set terminal process group|no job control in this shell)/.test(l) && l !== 'exit')
+    .join('\n');
+  return { status: r.status, stdout: r.stdout, stderr, signal: r.signal };
+}

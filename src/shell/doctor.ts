@@ -8,8 +8,11 @@ import type { Db } from '../db/open.js';
 import { ago } from '../util/time.js';
 import { hasInitLine, rcFile, SHELLS } from './init.js';
 import { lockOwner } from './lock.js';
+import { REJECTED_LOG, rejectedPath, rejectedSummary } from './rejected.js';
 import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
 import { ShellStore } from './store/commands.js';
+
+const REJECTED_OLD = `${REJECTED_LOG}.1`;
 
 export function shellChecks(env: NodeJS.ProcessEnv, p: Paths, db: Db | null, now: number): Check[] {
   const checks: Check[] = [];
@@ -38,6 +41,14 @@ export function shellChecks(env: NodeJS.ProcessEnv, p: Paths, db: Db | null, now
     name: 'spool backlog',
     status: backlog.bytes > 1 << 20 ? 'warn' : 'ok',
     detail: `${backlog.bytes} bytes in ${backlog.files} file(s) waiting${backlog.bytes ? ` in ${p.spool}` : ''}`,
+  });
+  const rejected = rejectedSummary(p.spool);
+  checks.push({
+    name: 'rejected records',
+    status: rejected.count ? 'warn' : 'ok',
+    detail: rejected.newest
+      ? `${rejected.count} record${rejected.count === 1 ? '' : 's'} in ${rejectedPath(p.spool)}${rejected.older ? ` (${rejected.older} more in ${REJECTED_OLD})` : ''}; newest${rejected.newest.at ? ` ${ago(Date.parse(rejected.newest.at), now)}` : ''}: ${rejected.newest.why} (delete the file to clear this)`
+      : 'none',
   });
   const owner = lockOwner(p.ingestLock);
   checks.push({
