@@ -225,6 +225,7 @@ describe.skipIf(!has('tmux') || !has('bash') || !has('zsh'))('interactive shells
     tmux.type(w, `echo first-${shell}`);
     tmux.type(w, 'false');
     tmux.type(w, 'ls /nonexistent');
+    tmux.type(w, 'echo piped | cat && false || true');
     tmux.type(w, 'echo "multi');
     tmux.type(w, 'line"');
     tmux.type(w, ' echo private-command');
@@ -252,6 +253,7 @@ describe.skipIf(!has('tmux') || !has('bash') || !has('zsh'))('interactive shells
       `echo first-${shell}`,
       'false',
       'ls /nonexistent',
+      'echo piped | cat && false || true',
       'echo "multi\nline"',
       'export GITHUB_TOKEN=[REDACTED:github_token]',
       `cd '${work}'`,
