@@ -6,16 +6,21 @@ import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileS
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, sandbox, type Sandbox } from './helpers.js';
-import { ensureDir, history, interactive, missingTools, spoolLine, stopIngester } from './shell-support.js';
+import { appendFileSync, openSync, closeSync, writeSync, rmSync } from 'node:fs';
+import { ensureDir, history, interactive, missingTools, outputLines, shellCommand, shellEnv, sleep, spoolLine, stopIngester, Tmux, until, writeRcFiles } from './shell-support.js';
 
 const missing = missingTools(['bash', 'zsh', 'setsid']);
+const missingFish = missingTools(['fish', 'tmux']);
 
 let box: Sandbox;
 let mounted: string | undefined;
+let tmux: Tmux | undefined;
 beforeEach(() => {
   box = sandbox();
 });
 afterEach(async () => {
+  tmux?.kill();
+  tmux = undefined;
   if (mounted) spawnSync('umount', ['-l', mounted]);
   mounted = undefined;
   await stopIngester(box);
@@ -86,6 +91,55 @@ describe.skipIf(missing.length > 0 || !canMount)('a real full disk under the spo
     expect(report.malformed).toBe(0);
     expect(report.torn).toBeLessThanOrEqual(1);
     if (report.torn) expect(readFileSync(rejectedLog(), 'utf8')).toMatch(/\ttorn record/);
+  });
+});
+
+/** Fills the file system holding `dir` until a write fails. */
+function fillDisk(dir: string): string {
+  const file = join(dir, 'filler');
+  const fd = openSync(file, 'w');
+  try {
+    const chunk = Buffer.alloc(4096);
+    for (;;) writeSync(fd, chunk);
+  } catch {
+    // ENOSPC: full
+  } finally {
+    closeSync(fd);
+  }
+  return file;
+}
+
+describe.skipIf(missingFish.length > 0 || !canMount)('fish on a real full disk', () => {
+  it('records typed while the disk is full wait in the shell and land once space returns; fish complains at most once per try', async () => {
+    expect(mountTmpfs(spoolDir(), '64k')).toBe(true);
+    const rc = writeRcFiles(box, 'install');
+    appendFileSync(rc.fishrc, 'set -g __mem_retry_s 2\n');
+    tmux = new Tmux();
+    const w = tmux.start(shellCommand('fish', rc), shellEnv(box), box.dir);
+    await until('a prompt', () => tmux!.capture(w).includes('mt1>'), 15_000, 50);
+    const run = async (c: string, out: string) => {
+      const before = outputLines(tmux!.capture(w), out);
+      tmux!.type(w, c);
+      await until(out, () => outputLines(tmux!.capture(w), out) > before, 10_000, 20);
+    };
+    await run('echo before-1', 'before-1');
+    const filler = fillDisk(spoolDir());
+    const during = Array.from({ length: 60 }, (_, i) => `echo during-${i + 1}`);
+    tmux.typeLines(w, during);
+    await until('the last command', () => outputLines(tmux!.capture(w), 'during-60') === 1, 20_000, 50);
+    rmSync(filler);
+    await sleep(2500);
+    await run('echo after-1', 'after-1');
+    await run('echo after-2', 'after-2');
+    const rows = await until('every command in mem history', () => {
+      const h = history(box).map((r) => r.command);
+      return h.includes('echo after-2') && h.filter((c) => c.startsWith('echo during-')).length === during.length && h;
+    }, 15_000, 250);
+    expect(rows).toEqual(['echo before-1', ...during, 'echo after-1', 'echo after-2']);
+    // fish prints a failed builtin write itself (nothing can redirect it): at most once per try.
+    const complaints = tmux.capture(w).split('\n').filter((l) => l.includes('No space left on device'));
+    expect(complaints.length).toBeGreaterThan(0);
+    expect(complaints.length).toBeLessThanOrEqual(3);
   });
 });
 
