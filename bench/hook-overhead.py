@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Hook overhead: drive a real interactive shell through a pty, N commands, with and without the
-mem integration, and report the median wall time from Enter to the next prompt.
+mem integration (loaded the way `mem init --install` sets it up), and report the median wall time
+from Enter to the next prompt.
 
-usage: bench/hook-overhead.py SHELL MEM_BIN [N]
+usage: bench/hook-overhead.py SHELL MEM_BIN [N]      SHELL: bash, zsh or fish
 """
-import os, pty, select, statistics, sys, tempfile, time
+import os, pty, select, shutil, statistics, subprocess, sys, tempfile, time
 
 shell, mem_bin = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 500
@@ -14,14 +15,22 @@ MARK = b"@@PROMPT@@"
 def run(with_mem: bool) -> list:
     home = tempfile.mkdtemp(prefix="mem-hook-bench-")
     env = {"HOME": home, "PATH": os.environ["PATH"], "TERM": "dumb", "MEM_HOME": os.path.join(home, "data"), "USER": "bench",
-           "MEM_HISTORY_DAEMON_LINGER_S": "30"}
-    init = f'eval "$({mem_bin} init {shell})"\n' if with_mem else ""
+           "XDG_CONFIG_HOME": os.path.join(home, ".config"), "MEM_HISTORY_DAEMON_LINGER_S": "30"}
+    fish_dir = os.path.join(home, ".config", "fish")
+    os.makedirs(fish_dir)
+    # fish's first start would generate completions in the background: not during a benchmark.
+    os.makedirs(os.path.join(home, ".local", "share", "fish", "generated_completions"))
+    if with_mem:
+        subprocess.run([mem_bin, "init", "--install", shell], env=env, check=True, stdout=subprocess.DEVNULL)
     if shell == "zsh":
-        open(os.path.join(home, ".zshrc"), "w").write(init + "PS1='@@PROMPT@@'\nunsetopt zle\n")
+        open(os.path.join(home, ".zshrc"), "a").write("PS1='@@PROMPT@@'\nunsetopt zle\n")
         argv = ["zsh", "-i"]
+    elif shell == "fish":
+        open(os.path.join(fish_dir, "config.fish"), "a").write("set -g fish_greeting\nfunction fish_prompt; printf '@@PROMPT@@'; end\n")
+        argv = ["fish", "-i"]
     else:
-        rc = os.path.join(home, "rc")
-        open(rc, "w").write(init + "PS1='@@PROMPT@@'\n")
+        rc = os.path.join(home, ".bashrc")
+        open(rc, "a").write("PS1='@@PROMPT@@'\n")
         argv = ["bash", "--noprofile", "--rcfile", rc, "-i"]
     pid, fd = pty.fork()
     if pid == 0:
@@ -54,6 +63,8 @@ def run(with_mem: bool) -> list:
             os.kill(int(open(lock).read().strip()), 15)
         except Exception:
             pass
+    time.sleep(0.2)
+    shutil.rmtree(home, ignore_errors=True)
     return times
 
 

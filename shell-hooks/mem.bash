@@ -208,7 +208,13 @@ if [[ $- == *i* && -z "${__mem_loaded-}" ]] && (( BASH_VERSINFO[0] >= 4 )); then
     # command's $?, and __mem_ready last, so the rest of PROMPT_COMMAND is not taken for a command.
     # precmd returns the command's $? for the entries after it, inside `&& :` so that a non-zero
     # status does not end a shell running with `set -e`.
-    if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
+    # (Is it an array? `${var[@]@a}` says without a subshell; bash < 4.4 has only `declare -p`.)
+    if (( BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404 )); then
+      [[ "${PROMPT_COMMAND[*]@a}" == a* ]] && __mem_pc_array=1 || __mem_pc_array=''
+    else
+      [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]] && __mem_pc_array=1 || __mem_pc_array=''
+    fi
+    if [[ -n "$__mem_pc_array" ]]; then
       # shellcheck disable=SC2016 # expanded when PROMPT_COMMAND runs
       PROMPT_COMMAND=('__mem_precmd && :' "${PROMPT_COMMAND[@]}" '__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}')
     else

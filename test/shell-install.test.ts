@@ -185,15 +185,18 @@ describe('generated scripts stay current', () => {
 const missing = missingTools(['bash', 'zsh', 'fish', 'strace']);
 
 describe.skipIf(missing.length > 0)('a new shell starts no Node', () => {
-  it.each(['bash', 'zsh', 'fish'] as const)('%s -i -c with the installed rc loads the hooks and execs nothing but the shell', (shell) => {
+  it.each(['bash', 'zsh', 'fish'] as const)('%s -i -c with the installed rc loads the hooks, forks nothing and execs nothing but the shell', (shell) => {
     writeRcFiles(box, 'install');
     const log = join(box.dir, 'strace.log');
     const show = shell === 'fish' ? 'echo "loaded=$__mem_loaded"' : 'echo "loaded=${__mem_loaded-}"';
     const argv = shell === 'bash' ? ['bash', '--noprofile', '-i', '-c', show] : [shell, '-i', '-c', show];
-    const r = spawnSync('strace', ['-f', '-qq', '-o', log, '-e', 'trace=execve', ...argv], { encoding: 'utf8', env: shellEnv(box), cwd: box.dir });
+    const r = spawnSync('strace', ['-f', '-qq', '-o', log, '-e', 'trace=execve,clone,clone3,fork,vfork', ...argv], { encoding: 'utf8', env: shellEnv(box), cwd: box.dir });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('loaded=1\n'); // the hooks were loaded
-    const execs = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('execve(') && !l.includes('ENOENT'));
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const execs = lines.filter((l) => l.includes('execve(') && !l.includes('ENOENT'));
     expect(execs.map((l) => /execve\("([^"]+)"/.exec(l)?.[1])).toEqual([expect.stringMatching(new RegExp(`/${shell}$`))]);
+    // Not even a subshell (fish starts threads, which are not processes).
+    expect(lines.filter((l) => /\b(v?fork|clone3?)\(/.test(l) && !l.includes('CLONE_THREAD') && !l.includes('resumed>'))).toEqual([]);
   });
 });
