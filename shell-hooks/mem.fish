@@ -26,13 +26,13 @@ if status is-interactive; and not set -q __mem_loaded
     set -g __mem_clock $__mem_dir/run/fish-$fish_pid.clock
 
     # Sets __mem_s to the time in whole seconds: the mtime of the scratch file, emptied just now
-    # (it stays empty, so this never writes data to disk).
+    # (it stays empty, so this never writes data to disk). fish reports a redirection it cannot
+    # open even with stderr redirected: the file is checked first.
     function __mem_now
-        set -g __mem_s 0
-        # fish reports a redirection it cannot open even with stderr redirected: check first.
-        test -d $__mem_dir/run; or command mkdir -p -m 700 -- $__mem_dir/run 2>/dev/null
-        test -w $__mem_dir/run; or return 1
-        test -e $__mem_clock; and not test -w $__mem_clock; and return 1
+        if not test -w $__mem_clock
+            test -d $__mem_dir/run; or command mkdir -p -m 700 -- $__mem_dir/run 2>/dev/null
+            test -w $__mem_dir/run; and not test -e $__mem_clock; or return 1
+        end
         true >$__mem_clock
         set -l t (path mtime -- $__mem_clock 2>/dev/null)
         and set -g __mem_s $t
@@ -47,14 +47,18 @@ if status is-interactive; and not set -q __mem_loaded
     set -g __mem_spool $__mem_spool_dir/$MEM_SESSION.spool
     set -g __mem_seq 0
     set -g __mem_pending 0
-    set -g __mem_checked 0
     set -g __mem_start ''
     set -g __mem_cmd ''
     set -g __mem_cwd ''
 
     # Sets __mem_esc to $argv[1] with \ newline tab CR escaped, so a record is exactly one line.
-    # (Split into lines first: a command substitution would split the output on newlines anyway.)
+    # Most lines hold none of them: then no command substitution runs (each costs tens of µs). A
+    # line that does is split into lines first (a command substitution splits on newlines anyway).
     function __mem_escape
+        if not string match -qr '[\\\\\n\t\r]' -- $argv[1]
+            set -g __mem_esc $argv[1]
+            return 0
+        end
         set -l parts (string split -- \n $argv[1])
         set parts (string replace -a -- \\ \\\\ $parts)
         set parts (string replace -a -- \t \\t $parts)
@@ -87,41 +91,49 @@ if status is-interactive; and not set -q __mem_loaded
         __mem_escape $__mem_cwd
         set -l d "$__mem_esc"
         set -g __mem_seq (math $__mem_seq + 1)
-        set -a __mem_backlog (printf 'm1\t%s\t%s\t%s\t%s\t%s\tfish\t%s\t%s\t%s\t%s' "$MEM_SESSION" "$__mem_seq" "$__mem_start" "$dur" "$__mem_status" "$hostname" "$USER" "$d" "$c")
-        set -l now (math -s0 "$__mem_s + $dur / 1000")
-        __mem_write $now
-        __mem_ensure_ingester $now
+        __mem_write "$MEM_SESSION" "$__mem_seq" "$__mem_start" "$dur" "$__mem_status" "$hostname" "$USER" "$d" "$c"
+        __mem_ensure_ingester
     end
 
-    # Appends the waiting records, one write each. fish prints `write: <error>` itself when a
-    # builtin's write fails (a full disk), whatever its stderr is redirected to: so after a failure
-    # the records wait here, and the write is tried again at most every 30 s (at most one message
-    # per try). Records written before a failure are written again by the next try: the ingester
-    # keeps the first copy (each record has a unique id). Records never taken back are not lost
-    # to a torn write either: the ingester keeps the record after a torn one.
+    # Appends one record (the fields in $argv) with one write. fish prints `write: <error>` itself
+    # when a builtin's write fails (a full disk), whatever its stderr is redirected to: so after a
+    # failure the records wait here, and are written again at most every __mem_retry_s seconds
+    # (at most one message per try). Records written before a failure may be written twice: the
+    # ingester keeps one (each record has a unique id), and keeps the record after a torn one.
     set -g __mem_backlog
     set -g __mem_retry_at 0
     set -q __mem_retry_s; or set -g __mem_retry_s 30
-    function __mem_write -a now
-        test $now -ge $__mem_retry_at; or return 0
-        test -d $__mem_spool_dir; or command mkdir -p -m 700 -- $__mem_spool_dir 2>/dev/null
-        # A redirection that cannot be opened is reported by fish too: check first.
-        test -w $__mem_spool_dir; or return 0
-        test -e $__mem_spool; and not test -w $__mem_spool; and return 0
+    function __mem_write
+        set -l fmt 'm1\t%s\t%s\t%s\t%s\t%s\tfish\t%s\t%s\t%s\t%s\n'
+        if not set -q __mem_backlog[1]; and __mem_spool_ok
+            printf $fmt $argv >>$__mem_spool 2>/dev/null; and return 0
+            set -g __mem_retry_at (math $__mem_s + $__mem_retry_s)
+        end
+        set -a __mem_backlog (printf $fmt $argv)
+        set -g __mem_backlog $__mem_backlog[-1000..-1]
+        test $__mem_s -ge $__mem_retry_at; and __mem_spool_ok; or return 0
         if printf '%s\n' $__mem_backlog >>$__mem_spool 2>/dev/null
             set -g __mem_backlog
         else
-            set -g __mem_retry_at (math $now + $__mem_retry_s)
-            set -g __mem_backlog $__mem_backlog[-1000..-1]
+            set -g __mem_retry_at (math $__mem_s + $__mem_retry_s)
         end
     end
 
+    # Whether the spool file can be opened for appending (fish would report it if not).
+    function __mem_spool_ok
+        test -d $__mem_spool_dir; or command mkdir -p -m 700 -- $__mem_spool_dir 2>/dev/null
+        test -w $__mem_spool_dir; or return 1
+        test -e $__mem_spool; and not test -w $__mem_spool; and return 1
+        return 0
+    end
+
     # Starts the ingester unless one is alive (its pid is in the lock file); checked at most every
-    # __mem_check_interval seconds ($argv[1]: now). fish has no `kill` builtin: /proc tells whether
-    # the pid lives, without a fork (elsewhere `kill -0` runs, once per interval).
+    # __mem_check_interval seconds. fish has no `kill` builtin: /proc tells whether the pid lives,
+    # without a fork (elsewhere `kill -0` runs, once per interval).
+    set -g __mem_next_check 0
     function __mem_ensure_ingester
-        test (math "$argv[1] - $__mem_checked") -ge $__mem_check_interval; or return 0
-        set -g __mem_checked $argv[1]
+        test $__mem_s -ge $__mem_next_check; or return 0
+        set -g __mem_next_check (math $__mem_s + $__mem_check_interval)
         set -l pid ''
         test -r $__mem_dir/ingest.lock; and read pid <$__mem_dir/ingest.lock 2>/dev/null
         if test -n "$pid"
