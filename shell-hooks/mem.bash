@@ -1,4 +1,6 @@
 # mem shell integration for bash >= 4. Load it with:  eval "$(mem init bash)"
+# (`mem init --install bash` makes ~/.bashrc source a copy of this script that mem keeps current,
+# so starting bash never starts Node.)
 #
 # bash has no preexec: a DEBUG trap notices the first command after each prompt (and ignores
 # PROMPT_COMMAND, completion and `bind -x` keybindings), PROMPT_COMMAND runs precmd. With
@@ -215,9 +217,11 @@ if [[ $- == *i* && -z "${__mem_loaded-}" ]] && (( BASH_VERSINFO[0] >= 4 )); then
       [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]] && __mem_pc_array=1 || __mem_pc_array=''
     fi
     if [[ -n "$__mem_pc_array" ]]; then
+      unset __mem_pc_array
       # shellcheck disable=SC2016 # expanded when PROMPT_COMMAND runs
       PROMPT_COMMAND=('__mem_precmd && :' "${PROMPT_COMMAND[@]}" '__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}')
     else
+      unset __mem_pc_array
       # shellcheck disable=SC2016,SC2128,SC2178 # the string form of PROMPT_COMMAND, expanded when it runs
       PROMPT_COMMAND="__mem_precmd && :"$'\n'"${PROMPT_COMMAND:+${PROMPT_COMMAND}$'\n'}"'__mem_ready ${__mem_trap_wanted:+"$(trap -p DEBUG)"}'
     fi

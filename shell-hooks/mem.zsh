@@ -1,4 +1,6 @@
 # mem shell integration for zsh. Load it with:  eval "$(mem init zsh)"
+# (`mem init --install zsh` makes ~/.zshrc source a copy of this script that mem keeps current, so
+# starting zsh never starts Node.)
 #
 # The hooks only use builtins: preexec notes the command, its directory and start time; precmd
 # appends one line to this session's spool file. A background ingester (started here at most every

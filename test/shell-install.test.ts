@@ -95,6 +95,7 @@ describe('mem init --install', () => {
   it('fish: writes conf.d/mem.fish sourcing the generated script, and drops `mem init fish | source` from config.fish', () => {
     const fishDir = ensureDir(join(box.env.XDG_CONFIG_HOME!, 'fish'));
     writeFileSync(join(fishDir, 'config.fish'), 'set -g x 1\n# mem shell integration\nmem init fish | source\n');
+    expect(check('shell start')).toMatchObject({ status: 'warn', detail: expect.stringContaining('mem init --install fish') });
     const r = init('--install', 'fish', '--json').json();
     const conf = join(fishDir, 'conf.d', 'mem.fish');
     expect(r).toMatchObject({ file: conf, script: script('fish'), action: 'added', also: [join(fishDir, 'config.fish')] });
@@ -103,6 +104,7 @@ describe('mem init --install', () => {
     expect(backups(fishDir, 'config.fish')).toHaveLength(1);
     expect(init('--install', 'fish', '--json').json()).toMatchObject({ action: 'unchanged', also: [] });
     expect(check('shell hook')).toMatchObject({ status: 'ok', detail: expect.stringContaining('installed for fish') });
+    expect(check('shell start')).toBeUndefined();
   });
 
   it('an unknown or missing shell is a usage error (exit 2)', () => {

@@ -1,7 +1,7 @@
 // Shell-integration checks for `mem doctor`: is a hook installed, is anything arriving, is the
 // spool draining, is the ingester alive, and if not, why.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Check } from '../core/check.js';
 import type { Paths } from '../core/paths.js';
 import type { Db } from '../db/open.js';
@@ -19,8 +19,10 @@ const REJECTED_OLD = `${REJECTED_LOG}.1`;
 export function shellChecks(env: NodeJS.ProcessEnv, p: Paths, db: Db | null, now: number): Check[] {
   const checks: Check[] = [];
   const installed = SHELLS.flatMap((sh) => {
-    const rc = rcFile(sh, env);
-    const kind = existsSync(rc) ? initLineKind(readFileSync(rc, 'utf8'), sh) : null;
+    // fish: the conf.d file --install writes, or a `mem init fish | source` line in config.fish.
+    const files = sh === 'fish' ? [rcFile(sh, env), join(dirname(dirname(rcFile(sh, env))), 'config.fish')] : [rcFile(sh, env)];
+    const kinds = files.map((f) => (existsSync(f) ? initLineKind(readFileSync(f, 'utf8'), sh) : null));
+    const kind = kinds.includes('eval') ? 'eval' : kinds.includes('source') ? 'source' : null;
     return kind ? [{ sh, kind }] : [];
   });
   checks.push({

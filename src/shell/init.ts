@@ -24,9 +24,6 @@ export interface InitSettings {
   keys: { predict: string };
 }
 
-/** The config keys a script bakes in (a change to one of them regenerates the scripts). */
-export const INIT_KEYS = ['history.ignore_space', 'history.ingest_interval_s', 'keybindings.predict'] as const;
-
 export function initSettings(config: Config, bin: string, node: string): InitSettings {
   return {
     bin,

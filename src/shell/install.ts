@@ -65,10 +65,6 @@ export function initLineKind(text: string, shell: Shell): 'source' | 'eval' | nu
   return kind;
 }
 
-export function hasInitLine(text: string, shell: Shell): boolean {
-  return initLineKind(text, shell) !== null;
-}
-
 function backupOf(file: string, now: number): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   return `${file}.mem-backup-${stamp}`;
