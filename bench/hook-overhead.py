@@ -34,6 +34,7 @@ class Shell:
         if with_mem:
             subprocess.run([mem_bin, "init", "--install", shell], env=env, check=True, stdout=subprocess.DEVNULL)
             if hook_only:
+                os.makedirs(os.path.join(home, "data"), exist_ok=True)
                 self.holder = subprocess.Popen(["sleep", "3600"])
                 open(os.path.join(home, "data", "ingest.lock"), "w").write(f"{self.holder.pid}\n")
         if shell == "zsh":
