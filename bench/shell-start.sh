@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Issue #9: what mem adds to starting a shell. For bash, zsh and fish: `<shell> -i -c exit` with an
 # empty rc, with the rc `mem init --install` writes (a generated script is sourced; target: at most
-# +10 ms), and with the old eval form (`eval "$(mem init zsh)"`: Node at every start), in one
-# hyperfine run per shell so the ratios share the machine's noise.
+# +10 ms), and with the old eval form (`eval "$(mem init zsh)"`: Node at every start), one
+# hyperfine run per shell. hyperfine runs one command after the other, and on a busy machine the
+# noise between them is larger than the few ms at stake: so the installed form is also timed
+# against no mem in turns (none, installed, installed, none, ...), and the median of the
+# per-round differences is reported.
 # Needs hyperfine, bash, zsh and fish. Usage: bench/shell-start.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +35,22 @@ for sh in bash zsh fish; do
   hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/shell-start-$sh.json" \
     -n "$sh without mem" "$(cmd none)" -n "$sh with mem (installed)" "$(cmd install)" -n "$sh with mem (eval form)" "$(cmd eval)" 2>/dev/null |
     grep -E '^Benchmark|Time \(mean' | paste - - | sed -E 's/ +/ /g'
+  # In turns: the median of (installed - none) over the rounds.
+  diffs=()
+  for ((i = 0; i < runs; i++)); do
+    order=(none install)
+    ((i % 2)) && order=(install none)
+    for kind in "${order[@]}"; do
+      t0=$EPOCHREALTIME
+      env HOME="$work/$kind" XDG_CONFIG_HOME="$work/$kind/.config" MEM_HOME="$work/$kind/data" $sh $args >/dev/null 2>&1
+      t1=$EPOCHREALTIME
+      t=$(( ${t1/./} - ${t0/./} ))
+      if [ "$kind" = none ]; then t_none=$t; else t_install=$t; fi
+    done
+    diffs+=($(( t_install - t_none )))
+  done
+  paired=$(printf '%s\n' "${diffs[@]}" | sort -n | awk '{a[NR] = $1} END {m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%+.1f", m / 1000}')
+  echo "$sh: installed vs no mem, in turns ($runs rounds): median difference $paired ms"
   node -e '
     const r = require(process.argv[1]).results;
     const [none, inst, ev] = r.map((x) => x.median * 1000);

@@ -194,7 +194,9 @@ if [[ $- == *i* && -z "${__mem_loaded-}" ]] && (( BASH_VERSINFO[0] >= 4 )); then
     done < "$__mem_suggest"
     return 0
   }
-  if [[ -n "${__mem_key_predict-}" ]]; then
+  # Only when commands are read from a terminal (with line editing): `bind` would otherwise set up
+  # readline (terminfo, inputrc) for nothing, e.g. in `bash -i -c ...`.
+  if [[ -n "${__mem_key_predict-}" && -t 0 ]] && [[ -o emacs || -o vi ]]; then
     bind -x "\"${__mem_key_predict}\": __mem_insert_prediction" 2>/dev/null || :
   fi
 

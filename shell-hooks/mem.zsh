@@ -101,9 +101,11 @@ if [[ -o interactive ]] && (( ! ${+__mem_loaded} )) && zmodload zsh/datetime 2>/
     CURSOR=${#BUFFER}
   }
 
-  autoload -Uz add-zsh-hook
-  add-zsh-hook preexec __mem_preexec
-  add-zsh-hook precmd __mem_precmd
+  # What add-zsh-hook does, without autoloading it (that searches every directory of $fpath, a
+  # few ms at every shell start): each hook once, after the ones already there.
+  typeset -ga preexec_functions precmd_functions
+  (( ${preexec_functions[(Ie)__mem_preexec]} )) || preexec_functions+=(__mem_preexec)
+  (( ${precmd_functions[(Ie)__mem_precmd]} )) || precmd_functions+=(__mem_precmd)
   zle -N __mem_insert_prediction 2>/dev/null
   [[ -n ${__mem_key_predict-} ]] && bindkey "$__mem_key_predict" __mem_insert_prediction 2>/dev/null
   :
