@@ -1,4 +1,6 @@
 # mem shell integration for zsh. Load it with:  eval "$(mem init zsh)"
+# (`mem init --install zsh` makes ~/.zshrc source a copy of this script that mem keeps current, so
+# starting zsh never starts Node.)
 #
 # The hooks only use builtins: preexec notes the command, its directory and start time; precmd
 # appends one line to this session's spool file. A background ingester (started here at most every
@@ -22,29 +24,17 @@ if [[ -o interactive ]] && (( ! ${+__mem_loaded} )) && zmodload zsh/datetime 2>/
   typeset -gi __mem_seq=0 __mem_pending=0 __mem_checked=0
   typeset -g __mem_start='' __mem_cmd='' __mem_cwd=''
 
-  # Sets REPLY to the time in microseconds ($EPOCHREALTIME has nanoseconds in zsh).
-  __mem_now() {
-    local t=$EPOCHREALTIME
-    REPLY=${t%.*}${${t#*.}[1,6]}
-  }
-
-  # Sets REPLY to $1 with \ newline tab CR escaped, so a record is exactly one line.
-  __mem_escape() {
-    REPLY=${1//\\/\\\\}
-    REPLY=${REPLY//$'\n'/\\n}
-    REPLY=${REPLY//$'\t'/\\t}
-    REPLY=${REPLY//$'\r'/\\r}
-  }
-
+  # The two hooks do their work inline, without calling helper functions: every zsh function call
+  # maps and unmaps memory, which costs tens of µs (more on a busy machine).
+  # Times are in microseconds: ${t%.*}${${t#*.}[1,6]} ($EPOCHREALTIME has nanoseconds in zsh).
   __mem_preexec() {
     emulate -L zsh
     __mem_pending=0
     [[ -n ${__mem_ignore_space-} && $1 == [[:space:]]* ]] && return 0
     __mem_cmd=$1
     __mem_cwd=$PWD
-    local REPLY
-    __mem_now
-    __mem_start=$REPLY
+    local t=$EPOCHREALTIME
+    __mem_start=${t%.*}${${t#*.}[1,6]}
     __mem_pending=1
   }
 
@@ -53,22 +43,22 @@ if [[ -o interactive ]] && (( ! ${+__mem_loaded} )) && zmodload zsh/datetime 2>/
     emulate -L zsh
     if (( __mem_pending )); then
       __mem_pending=0
-      local REPLY __mem_c __mem_d __mem_end
-      __mem_now; __mem_end=$REPLY
-      __mem_escape "$__mem_cmd"; __mem_c=$REPLY
-      __mem_escape "$__mem_cwd"; __mem_d=$REPLY
+      local t=$EPOCHREALTIME __mem_c=$__mem_cmd __mem_d=$__mem_cwd
+      local __mem_end=${t%.*}${${t#*.}[1,6]}
+      # \ newline tab CR escaped, so a record is exactly one line.
+      __mem_c=${__mem_c//\\/\\\\}; __mem_c=${__mem_c//$'\n'/\\n}; __mem_c=${__mem_c//$'\t'/\\t}; __mem_c=${__mem_c//$'\r'/\\r}
+      __mem_d=${__mem_d//\\/\\\\}; __mem_d=${__mem_d//$'\n'/\\n}; __mem_d=${__mem_d//$'\t'/\\t}; __mem_d=${__mem_d//$'\r'/\\r}
       (( ++__mem_seq ))
       [[ -d $__mem_spool_dir ]] || { command mkdir -p -m 700 -- "$__mem_dir"; command mkdir -m 700 -- "$__mem_spool_dir"; } 2>/dev/null
       print -rn -- "m1"$'\t'"${MEM_SESSION}"$'\t'"${__mem_seq}"$'\t'"${__mem_start}"$'\t'"$(( (__mem_end - __mem_start) / 1000 ))"$'\t'"${__mem_status}"$'\t'"zsh"$'\t'"${HOST-}"$'\t'"${USER-}"$'\t'"${__mem_d}"$'\t'"${__mem_c}"$'\n' >>| "$__mem_spool" 2>/dev/null
-      __mem_ensure_ingester
+      (( EPOCHSECONDS - __mem_checked >= ${__mem_check_interval:-2} )) && __mem_ensure_ingester
     fi
     return $__mem_status
   }
 
-  # Starts the ingester unless one is alive (its pid is in the lock file); checked at most every
-  # __mem_check_interval seconds, so a busy prompt costs a file read now and then, not a fork.
+  # Starts the ingester unless one is alive (its pid is in the lock file); precmd calls it at most
+  # every __mem_check_interval seconds, so a busy prompt costs a file read now and then, not a fork.
   __mem_ensure_ingester() {
-    (( EPOCHSECONDS - __mem_checked >= ${__mem_check_interval:-2} )) || return 0
     __mem_checked=$EPOCHSECONDS
     local __mem_pid=''
     [[ -r ${__mem_dir}/ingest.lock ]] && { read -r __mem_pid < "${__mem_dir}/ingest.lock" } 2>/dev/null
@@ -111,9 +101,11 @@ if [[ -o interactive ]] && (( ! ${+__mem_loaded} )) && zmodload zsh/datetime 2>/
     CURSOR=${#BUFFER}
   }
 
-  autoload -Uz add-zsh-hook
-  add-zsh-hook preexec __mem_preexec
-  add-zsh-hook precmd __mem_precmd
+  # What add-zsh-hook does, without autoloading it (that searches every directory of $fpath, a
+  # few ms at every shell start): each hook once, after the ones already there.
+  typeset -ga preexec_functions precmd_functions
+  (( ${preexec_functions[(Ie)__mem_preexec]} )) || preexec_functions+=(__mem_preexec)
+  (( ${precmd_functions[(Ie)__mem_precmd]} )) || precmd_functions+=(__mem_precmd)
   zle -N __mem_insert_prediction 2>/dev/null
   [[ -n ${__mem_key_predict-} ]] && bindkey "$__mem_key_predict" __mem_insert_prediction 2>/dev/null
   :

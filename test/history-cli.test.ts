@@ -1,7 +1,7 @@
 // The history commands end to end, on spool records written in the hooks' format and on history
 // files: mem history filters and output, import-history, prune, the shell section of stats, init.
 import Database from 'better-sqlite3';
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aiAttempt, jsonl, ROOT, sandbox, type Sandbox } from './helpers.js';
@@ -310,36 +310,5 @@ describe('mem stats --json, shell section', () => {
     expect(s.activity_per_day).toHaveLength(30);
     const today = new Date().toISOString().slice(0, 10);
     expect(s.activity_per_day.at(-1).day).toBe(today);
-  });
-});
-
-describe('mem init', () => {
-  it('--install zsh twice writes the eval line once; another tool\'s init line does not count', () => {
-    const rc = join(box.dir, '.zshrc');
-    writeFileSync(rc, '# remember: starship before mem\neval "$(starship init zsh)"\n');
-    const first = box.mem(['init', '--install', 'zsh', '--json']);
-    expect(first.code, first.stderr).toBe(0);
-    expect(first.json()).toMatchObject({ file: rc, added: true });
-    const second = box.mem(['init', '--install', 'zsh']);
-    expect(second.code).toBe(0);
-    expect(second.stdout).toContain('already installed');
-    const text = readFileSync(rc, 'utf8');
-    expect(text.split('\n').filter((l) => / init zsh\)"$/.test(l) && l.includes('mem'))).toHaveLength(1);
-    expect(text.startsWith('# remember: starship before mem\neval "$(starship init zsh)"\n')).toBe(true);
-    expect(box.mem(['doctor', '--json']).json().checks.find((c: { name: string }) => c.name === 'shell hook')).toMatchObject({ status: 'ok' });
-    // bash goes to ~/.bashrc, also once
-    box.mem(['init', '--install', 'bash']);
-    box.mem(['init', '--install', 'bash']);
-    expect(readFileSync(join(box.dir, '.bashrc'), 'utf8').match(/init bash\)"/g)).toHaveLength(1);
-  });
-
-  it('an unknown or missing shell is a usage error (exit 2)', () => {
-    for (const args of [['init', 'fish'], ['init', '--install', 'fish'], ['init']]) {
-      const r = box.mem(args);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^mem: [^\n]+\n$/);
-    }
-    expect(box.mem(['init', 'fish']).stderr).toContain("unsupported shell 'fish'");
   });
 });

@@ -158,10 +158,10 @@ describe('mem eval predict', () => {
   });
 });
 
-const missing = missingTools(['tmux', 'zsh', 'bash']);
+const missing = missingTools(['tmux', 'zsh', 'bash', 'fish']);
 
 describe.skipIf(missing.length > 0)('predictions at the prompt, in real shells', () => {
-  it.each(['zsh', 'bash'] as const)('%s: typed commands update the suggestion file, and the key inserts the prediction', async (shell) => {
+  it.each(['zsh', 'bash', 'fish'] as const)('%s: typed commands update the suggestion file, and the key inserts the prediction', async (shell) => {
     const rc = writeRcFiles(box);
     const tmux = new Tmux();
     try {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, sandbox, type Sandbox } from './helpers.js';
-import { ensureDir, history, missingTools, shellCommand, shellEnv, spooled, stopIngester, Tmux, until, writeRcFiles, type HistoryRow } from './shell-support.js';
+import { ensureDir, history, interactive, missingTools, shellCommand, shellEnv, spooled, stopIngester, Tmux, until, writeRcFiles, type HistoryRow } from './shell-support.js';
 
 const missing = missingTools(['bash', 'zsh', 'tmux', 'shellcheck', 'setsid']);
 const has = (t: string) => !missing.includes(t);
@@ -59,27 +59,6 @@ describe('shellcheck', () => {
     expect(init.status).toBe(0);
   });
 });
-
-/** Runs a strict interactive shell without a terminal (setsid), reading `script` from stdin. */
-function interactive(shell: 'bash' | 'zsh', script: string, home: Sandbox) {
-  const argv =
-    shell === 'bash'
-      ? ['bash', '--norc', '--noprofile', '--noediting', '-i', '-euo', 'pipefail']
-      : ['zsh', '-f', '-i', '-eu', '-o', 'no_prompt_sp', '-o', 'no_prompt_cr'];
-  const r = spawnSync('setsid', ['-w', ...argv], {
-    encoding: 'utf8',
-    input: script,
-    cwd: home.dir,
-    env: { ...shellEnv(home), PS1: '', PS2: '' },
-    timeout: 30_000,
-  });
-  // Without a terminal bash says so once at startup, and says `exit` at the end of input.
-  const stderr = r.stderr
-    .split('\n')
-    .filter((l) => !/^bash: (cannot set terminal process group|no job control in this shell)/.test(l) && l !== 'exit')
-    .join('\n');
-  return { status: r.status, stdout: r.stdout, stderr, signal: r.signal };
-}
 
 const count = (text: string, word: string) => text.split(word).length - 1;
 
@@ -246,6 +225,7 @@ describe.skipIf(!has('tmux') || !has('bash') || !has('zsh'))('interactive shells
     tmux.type(w, `echo first-${shell}`);
     tmux.type(w, 'false');
     tmux.type(w, 'ls /nonexistent');
+    tmux.type(w, 'echo piped | cat && false || true');
     tmux.type(w, 'echo "multi');
     tmux.type(w, 'line"');
     tmux.type(w, ' echo private-command');
@@ -273,6 +253,7 @@ describe.skipIf(!has('tmux') || !has('bash') || !has('zsh'))('interactive shells
       `echo first-${shell}`,
       'false',
       'ls /nonexistent',
+      'echo piped | cat && false || true',
       'echo "multi\nline"',
       'export GITHUB_TOKEN=[REDACTED:github_token]',
       `cd '${work}'`,

@@ -72,29 +72,49 @@ export function shellEnv(box: Sandbox, extra: Record<string, string> = {}): Reco
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+export type ShellName = 'bash' | 'zsh' | 'fish';
+export interface RcFiles {
+  bashrc: string;
+  zshrc: string;
+  fishrc: string;
+}
+
 /**
- * rc files loading the hooks the way users do (eval "$(mem init ...)"). The prompt shows SHLVL,
- * so a test can tell the outer shell's prompt from a nested one's: `mt1> `, `mt2> `.
+ * rc files loading the hooks the way users do: `eval "$(mem init ...)"` (`mem init fish | source`),
+ * or with `mode: 'install'` the lines `mem init --install` writes (a generated script sourced, no
+ * Node at shell start). The prompt shows SHLVL, so a test can tell the outer shell's prompt from a
+ * nested one's: `mt1> `, `mt2> `.
  */
-export function writeRcFiles(box: Sandbox): { bashrc: string; zshrc: string } {
+export function writeRcFiles(box: Sandbox, mode: 'eval' | 'install' = 'eval'): RcFiles {
+  const bashBase = ['HISTCONTROL=ignorespace', 'HISTFILE="$HOME/.bash_history"', 'PS1="mt${SHLVL}> "'];
+  const zshBase = ['PS1="mt${SHLVL}> "'];
+  const fishBase = ['set -g fish_greeting', 'function fish_prompt; printf "mt%s> " $SHLVL; end'];
+  const fishrc = join(ensureDir(join(box.env.XDG_CONFIG_HOME!, 'fish')), 'config.fish');
+  // fish's first start generates completions from man pages in the background (python): not here.
+  ensureDir(join(box.dir, '.local', 'share', 'fish', 'generated_completions'));
+  if (mode === 'install') {
+    const bashrc = join(box.dir, '.bashrc');
+    const zshrc = join(box.dir, '.zshrc');
+    writeFileSync(bashrc, bashBase.join('\n') + '\n');
+    writeFileSync(zshrc, zshBase.join('\n') + '\n');
+    writeFileSync(fishrc, fishBase.join('\n') + '\n');
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const r = box.mem(['init', '--install', shell]);
+      if (r.code !== 0) throw new Error(`mem init --install ${shell}: ${r.stderr}`);
+    }
+    return { bashrc, zshrc, fishrc };
+  }
   const bashrc = join(box.dir, 'test.bashrc');
-  writeFileSync(
-    bashrc,
-    [
-      'HISTCONTROL=ignorespace',
-      'HISTFILE="$HOME/.bash_history"',
-      'PS1="mt${SHLVL}> "',
-      `eval "$(${q(NODE)} ${q(BIN)} init bash)"`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(bashrc, [...bashBase, `eval "$(${q(NODE)} ${q(BIN)} init bash)"`, ''].join('\n'));
   const zshrc = join(box.dir, '.zshrc');
-  writeFileSync(zshrc, ['PS1="mt${SHLVL}> "', `eval "$(${q(NODE)} ${q(BIN)} init zsh)"`, ''].join('\n'));
-  return { bashrc, zshrc };
+  writeFileSync(zshrc, [...zshBase, `eval "$(${q(NODE)} ${q(BIN)} init zsh)"`, ''].join('\n'));
+  writeFileSync(fishrc, [...fishBase, `${q(NODE)} ${q(BIN)} init fish | source`, ''].join('\n'));
+  return { bashrc, zshrc, fishrc };
 }
 
 /** The command line that starts an interactive shell loading the hooks from the files above. */
-export function shellCommand(shell: 'bash' | 'zsh', rc: { bashrc: string }): string[] {
+export function shellCommand(shell: ShellName, rc: { bashrc: string }): string[] {
+  if (shell === 'fish') return ['fish', '-i'];
   return shell === 'bash' ? ['bash', '--noprofile', '--rcfile', rc.bashrc, '-i'] : ['zsh', '-i'];
 }
 
@@ -270,4 +290,25 @@ export function spooled(box: Sandbox): Spooled[] {
           return { file, session: f[1]!, durationMs: Number(f[4]), exit: Number(f[5]), shell: f[6]!, cwd: unesc(f[9]!), command: unesc(f[10]!) };
         }),
     );
+}
+
+/** Runs a strict interactive shell without a terminal (setsid), reading `script` from stdin. */
+export function interactive(shell: 'bash' | 'zsh', script: string, home: Sandbox) {
+  const argv =
+    shell === 'bash'
+      ? ['bash', '--norc', '--noprofile', '--noediting', '-i', '-euo', 'pipefail']
+      : ['zsh', '-f', '-i', '-eu', '-o', 'no_prompt_sp', '-o', 'no_prompt_cr'];
+  const r = spawnSync('setsid', ['-w', ...argv], {
+    encoding: 'utf8',
+    input: script,
+    cwd: home.dir,
+    env: { ...shellEnv(home), PS1: '', PS2: '' },
+    timeout: 30_000,
+  });
+  // Without a terminal bash says so once at startup, and says `exit` at the end of input.
+  const stderr = r.stderr
+    .split('\n')
+    .filter((l) => !/^bash: (cannot set terminal process group|no job control in this shell)/.test(l) && l !== 'exit')
+    .join('\n');
+  return { status: r.status, stdout: r.stdout, stderr, signal: r.signal };
 }

@@ -1,6 +1,7 @@
 // Configuration in the core API: every key with its value and origin, and writes to the file.
 import type { World } from '../core/world.js';
 import { UsageError } from '../errors.js';
+import { refreshInitScriptsNow } from '../shell/upkeep.js';
 import { loadConfig, setConfigValue, type Source } from './config.js';
 import { findKey, type ConfigValue } from './schema.js';
 
@@ -32,10 +33,12 @@ export function configApi(world: World): ConfigApi {
     set(key, value) {
       const stored = setConfigValue(world.env, key, value);
       loadConfig(world.env);
+      refreshInitScriptsNow(world); // the generated shell scripts bake some settings in
       return stored;
     },
     unset(key) {
       setConfigValue(world.env, key, undefined);
+      refreshInitScriptsNow(world);
     },
   };
 }

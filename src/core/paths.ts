@@ -21,6 +21,10 @@ export interface Paths {
   dataDir: string;
   /** Where the hooks append records, one file per shell session. */
   spool: string;
+  /** The hooks' per-shell scratch files (bash reads its history line back from one, fish its clock). */
+  run: string;
+  /** The generated init scripts rc files source (`mem init --install`), and their stamp. */
+  init: string;
   /** The background ingester's single-instance lock (per store: the hooks check the home one). */
   ingestLock: string;
   /** The background embedding worker's single-instance lock (per store). */
@@ -67,6 +71,8 @@ export function resolvePaths(i: PathInputs): Paths {
     named: Boolean(i.db || i.env.MEM_DB),
     dataDir: data,
     spool: join(data, 'spool'),
+    run: join(data, 'run'),
+    init: join(data, 'init'),
     ingestLock: isHome ? join(data, 'ingest.lock') : `${store}.ingest.lock`,
     embedLock: isHome ? join(data, 'embed.lock') : `${store}.embed.lock`,
     embedStatus: join(data, 'embed.status.json'),

@@ -1,4 +1,5 @@
 // Renderers for shell memory: history lines and the shell section of stats.
+import type { InstallResult } from '../shell/install.js';
 import type { ShellStats } from '../shell/store/stats.js';
 import type { HistoryRow } from '../shell/store/commands.js';
 import { bar, pct, safe, sparkline, type Style } from './style.js';
@@ -38,4 +39,19 @@ export function renderShellStats(s: Style, st: ShellStats): string {
   chart('Top commands', st.top_commands.map((c) => ({ label: c.name, count: c.count })));
   chart('Top subcommands', st.top_subcommands.map((c) => ({ label: c.command, count: c.count })));
   return out.join('\n');
+}
+
+/** What `mem init --install` did, for people. */
+export function installMessage(r: InstallResult): string {
+  const lines =
+    r.action === 'unchanged'
+      ? [`already installed in ${r.file} (it loads ${r.script}, now up to date)`]
+      : [
+          r.action === 'migrated' ? `${r.file}: now loads ${r.script} instead of running \`mem init ${r.shell}\` at every shell start` : `${r.file}: loads ${r.script}`,
+          ...(r.backup ? [`backup: ${r.backup}`] : []),
+          'open a new shell to start recording',
+        ];
+  for (const f of r.also) lines.push(`removed the \`mem init ${r.shell} | source\` line from ${f} (the conf.d file replaces it)`);
+  for (const k of r.kept) lines.push(`left as it was (not recognised well enough to rewrite): ${k}`);
+  return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 // Shell history in the core API: what the hooks captured, imports of existing histories, and the
 // shell integration scripts. Every read first takes in what the hooks spooled (home store only).
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { World } from '../core/world.js';
 import { InputError, intIn, UsageError } from '../errors.js';
@@ -9,14 +9,16 @@ import { historyFilter } from './filters.js';
 import { FORMAT_NAMES, type HistoryFormatName } from './import/index.js';
 import { importHistory, type ImportHistoryReport } from './import-history.js';
 import type { IngestReport } from './ingest.js';
-import { initScript, install, parseShell, type Shell } from './init.js';
+import { refreshInitScripts } from './generated.js';
+import { initScript, initSettings, parseShell, type Shell } from './init.js';
+import { ensureShellDirs, install, type InstallResult } from './install.js';
 import { ingestPending } from './pending.js';
 import { ShellStore, type HistoryRow } from './store/commands.js';
 import { shellStats, type ShellStats } from './store/stats.js';
 
 export { FORMAT_NAMES };
 export type HistoryFormat = HistoryFormatName;
-export type { HistoryRow, ImportHistoryReport, IngestReport, Shell, ShellStats };
+export type { HistoryRow, ImportHistoryReport, IngestReport, InstallResult, Shell, ShellStats };
 
 export interface HistoryQuery {
   session?: string;
@@ -39,10 +41,13 @@ export interface HistoryApi {
    */
   importFile(file?: string, opts?: { shell?: HistoryFormatName | 'auto'; onProgress?: (done: number, total: number) => void }): ImportHistoryReport;
   stats(): ShellStats;
-  /** The integration script a shell evaluates (settings baked in). */
+  /** The integration script a shell evaluates (settings baked in); generated scripts are refreshed. */
   initScript(shell: string): string;
-  /** Adds the integration to the shell's rc file, once. */
-  install(shell: string): { file: string; added: boolean; line: string };
+  /**
+   * Writes the generated script for the shell and makes its rc file source it (migrating an
+   * `eval "$(mem init ...)"` line); idempotent.
+   */
+  install(shell: string): InstallResult;
 }
 
 export function historyApi(world: World): HistoryApi {
@@ -78,16 +83,14 @@ export function historyApi(world: World): HistoryApi {
       return shellStats(world.readDb(), world.now());
     },
     initScript(shell) {
-      const script = initScript(parseShell(shell), world.config, binPath(), process.execPath);
-      // The hooks write into the spool with builtins: create it (0700) now rather than in the hook.
-      try {
-        mkdirSync(world.paths.spool, { recursive: true, mode: 0o700 });
-      } catch {
-        // the hook tries again; mem doctor reports an unwritable directory
-      }
-      return script;
+      const sh = parseShell(shell);
+      const bin = binPath();
+      // The hooks write into these with builtins: create them (0700) now rather than in the hook.
+      ensureShellDirs(world.paths);
+      refreshInitScripts(world, bin, process.execPath, true);
+      return initScript(sh, initSettings(world.config, bin, process.execPath));
     },
-    install: (shell) => install(parseShell(shell), world.env, binPath()),
+    install: (shell) => install(world, parseShell(shell), binPath(), process.execPath, world.now()),
   };
 }
 

@@ -1,29 +1,49 @@
 // Shell-integration checks for `mem doctor`: is a hook installed, is anything arriving, is the
 // spool draining, is the ingester alive, and if not, why.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Check } from '../core/check.js';
 import type { Paths } from '../core/paths.js';
 import type { Db } from '../db/open.js';
 import { ago } from '../util/time.js';
-import { hasInitLine, rcFile, SHELLS } from './init.js';
+import { scriptPath } from './generated.js';
+import { SHELLS } from './init.js';
+import { initLineKind, rcFile } from './install.js';
 import { lockOwner } from './lock.js';
+import { REJECTED_LOG, rejectedPath, rejectedSummary } from './rejected.js';
 import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
 import { ShellStore } from './store/commands.js';
 
+const REJECTED_OLD = `${REJECTED_LOG}.1`;
+
 export function shellChecks(env: NodeJS.ProcessEnv, p: Paths, db: Db | null, now: number): Check[] {
   const checks: Check[] = [];
-  const installed = SHELLS.filter((sh) => {
-    const rc = rcFile(sh, env);
-    return existsSync(rc) && hasInitLine(readFileSync(rc, 'utf8'), sh);
+  const installed = SHELLS.flatMap((sh) => {
+    // fish: the conf.d file --install writes, or a `mem init fish | source` line in config.fish.
+    const files = sh === 'fish' ? [rcFile(sh, env), join(dirname(dirname(rcFile(sh, env))), 'config.fish')] : [rcFile(sh, env)];
+    const kinds = files.map((f) => (existsSync(f) ? initLineKind(readFileSync(f, 'utf8'), sh) : null));
+    const kind = kinds.includes('eval') ? 'eval' : kinds.includes('source') ? 'source' : null;
+    return kind ? [{ sh, kind }] : [];
   });
   checks.push({
     name: 'shell hook',
     status: installed.length ? 'ok' : 'warn',
     detail: installed.length
-      ? `installed for ${installed.join(', ')}${env.MEM_SESSION ? `; this shell records (session ${env.MEM_SESSION})` : '; this shell is not recording (non-interactive, or opened before the install)'}`
-      : 'not installed: run `mem init --install zsh` (or bash); non-interactive shells (IDEs, agents) are never recorded',
+      ? `installed for ${installed.map((i) => i.sh).join(', ')}${env.MEM_SESSION ? `; this shell records (session ${env.MEM_SESSION})` : '; this shell is not recording (non-interactive, or opened before the install)'}`
+      : 'not installed: run `mem init --install zsh` (or bash, fish); non-interactive shells (IDEs, agents) are never recorded',
   });
+  // The eval form starts Node in every new shell; a source line needs the generated script.
+  const slow = installed.filter((i) => i.kind === 'eval').map((i) => i.sh);
+  const missing = installed.filter((i) => i.kind === 'source' && !existsSync(scriptPath(p, i.sh))).map((i) => i.sh);
+  if (slow.length || missing.length) {
+    checks.push({
+      name: 'shell start',
+      status: missing.length ? 'fail' : 'warn',
+      detail: missing.length
+        ? `the generated script for ${missing.join(', ')} is missing (nothing is recorded): run \`mem init --install ${missing[0]}\``
+        : `${slow.join(', ')} runs \`mem init\` at every shell start (Node, ~60 ms or more): run \`mem init --install ${slow[0]}\` to load a generated script instead`,
+    });
+  }
   try {
     // Not created yet is fine: the first command that records something creates it.
     if (existsSync(p.dataDir)) accessSync(p.dataDir, constants.W_OK);
@@ -38,6 +58,14 @@ export function shellChecks(env: NodeJS.ProcessEnv, p: Paths, db: Db | null, now
     name: 'spool backlog',
     status: backlog.bytes > 1 << 20 ? 'warn' : 'ok',
     detail: `${backlog.bytes} bytes in ${backlog.files} file(s) waiting${backlog.bytes ? ` in ${p.spool}` : ''}`,
+  });
+  const rejected = rejectedSummary(p.spool);
+  checks.push({
+    name: 'rejected records',
+    status: rejected.count ? 'warn' : 'ok',
+    detail: rejected.newest
+      ? `${rejected.count} record${rejected.count === 1 ? '' : 's'} in ${rejectedPath(p.spool)}${rejected.older ? ` (${rejected.older} more in ${REJECTED_OLD})` : ''}; newest${rejected.newest.at ? ` ${ago(Date.parse(rejected.newest.at), now)}` : ''}: ${rejected.newest.why} (delete the file to clear this)`
+      : 'none',
   });
   const owner = lockOwner(p.ingestLock);
   checks.push({

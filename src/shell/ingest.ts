@@ -2,7 +2,7 @@
 // transaction as the rows read from it, and every record has a unique uid, so a crash at any
 // point neither loses nor duplicates a command. If the store is locked or the disk is full, the
 // transaction fails, nothing advances, and the records wait in the spool.
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { describeSqliteError } from '../db/open.js';
@@ -10,7 +10,8 @@ import { writeTx } from '../db/tx.js';
 import { redactString } from '../redact/index.js';
 import type { HistoryFilter } from './filters.js';
 import { gitRootFinder } from './gitroot.js';
-import { DONE_SUFFIX, parseSpoolLine, SPOOL_SUFFIX } from './spool.js';
+import { logRejected } from './rejected.js';
+import { DONE_SUFFIX, parseSpoolLine, splitTorn, SPOOL_SUFFIX, type SpoolRecord } from './spool.js';
 import { ShellStore, type CommandRecord } from './store/commands.js';
 
 const CHUNK = 4 << 20;
@@ -31,11 +32,13 @@ export interface IngestReport {
   added: number;
   filtered: Record<string, number>;
   malformed: number;
+  /** Records cut short by a failed write (the record after one is kept). */
+  torn: number;
   retired: number;
 }
 
 export function ingestSpool(o: IngestOptions): IngestReport {
-  const report: IngestReport = { files: 0, read: 0, added: 0, filtered: {}, malformed: 0, retired: 0 };
+  const report: IngestReport = { files: 0, read: 0, added: 0, filtered: {}, malformed: 0, torn: 0, retired: 0 };
   if (!existsSync(o.spoolDir)) return report;
   const store = new ShellStore(o.db);
   const gitRoot = gitRootFinder();
@@ -57,21 +60,42 @@ export function ingestSpool(o: IngestOptions): IngestReport {
       while (offset < st.size) {
         const buf = Buffer.alloc(Math.min(CHUNK, st.size - offset));
         const n = readSync(fd, buf, 0, buf.length, offset);
-        const end = buf.lastIndexOf(0x0a, n - 1);
-        if (end < 0) break; // only a partial line: its writer is not done
-        const lines = buf.subarray(0, end).toString('utf8').split('\n');
-        const records: CommandRecord[] = [];
-        const parsed = lines.map(parseSpoolLine);
-        // Judged in one go: user patterns run under a time budget, cheap per line only in bulk.
-        const verdicts = o.filter.rejectAll(parsed.map((r) => (typeof r === 'string' ? null : { command: r.command, cwd: r.cwd || null })));
-        for (const [i, line] of lines.entries()) {
-          report.read++;
-          const rec = parsed[i]!;
-          if (typeof rec === 'string') {
+        let end = buf.lastIndexOf(0x0a, n - 1);
+        // Logged once the offset past them is committed, so a failed transaction (a locked store,
+        // retried every second) does not log the same lines again.
+        const rejected: [why: string, line: string, torn: boolean][] = [];
+        const parsed: SpoolRecord[] = [];
+        if (end < 0) {
+          // Only a partial line. Its writer may not be done, unless the file has been idle long
+          // enough: then the write was cut (a full disk) and nothing will ever complete it.
+          if (offset + n < st.size || o.now - st.mtimeMs <= RETIRE_AFTER_MS) break;
+          report.torn++;
+          rejected.push(['torn record (cut short by a failed write, never completed)', buf.subarray(0, n).toString('utf8'), true]);
+          end = n - 1;
+        } else {
+          for (const line of buf.subarray(0, end).toString('utf8').split('\n')) {
+            if (!line) continue;
+            report.read++;
+            const rec = parseSpoolLine(line);
+            if (typeof rec !== 'string') {
+              parsed.push(rec);
+              continue;
+            }
+            const split = splitTorn(line);
+            if (split) {
+              report.torn++;
+              rejected.push(['torn record (cut short by a failed write; the record after it was kept)', split.torn, true]);
+              parsed.push(split.record);
+              continue;
+            }
             report.malformed++;
-            reject(o.spoolDir, name, line, rec);
-            continue;
+            rejected.push([rec, line, false]);
           }
+        }
+        // Judged in one go: user patterns run under a time budget, cheap per line only in bulk.
+        const verdicts = o.filter.rejectAll(parsed.map((r) => ({ command: r.command, cwd: r.cwd || null })));
+        const records: CommandRecord[] = [];
+        for (const [i, rec] of parsed.entries()) {
           const why = verdicts[i];
           if (why) {
             report.filtered[why] = (report.filtered[why] ?? 0) + 1;
@@ -90,6 +114,7 @@ export function ingestSpool(o: IngestOptions): IngestReport {
         } catch (err) {
           throw describeSqliteError(err, o.dbPath);
         }
+        for (const [why, line, torn] of rejected) logRejected(o.spoolDir, o.now, name, why, line, torn);
         offset = next;
       }
       if (offset >= st.size && o.now - st.mtimeMs > RETIRE_AFTER_MS) report.retired += retire(o, store, name, path, st.ino, offset);
@@ -119,14 +144,6 @@ function retire(o: IngestOptions, store: ShellStore, name: string, path: string,
   });
   renameSync(path, join(o.spoolDir, doneName));
   return 0;
-}
-
-function reject(dir: string, file: string, line: string, why: string): void {
-  try {
-    appendFileSync(join(dir, 'rejected.log'), `${file}\t${why}\t${line.slice(0, 200)}\n`, { mode: 0o600 });
-  } catch {
-    // best effort: a full disk must not stop ingestion
-  }
 }
 
 export interface IngestStatus {

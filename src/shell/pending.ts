@@ -7,6 +7,7 @@ import { historyFilter, noteTimeouts } from './filters.js';
 import { ingestSpool, writeStatus, type IngestReport } from './ingest.js';
 import { waitLock } from './lock.js';
 import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
+import { shellUpkeep } from './upkeep.js';
 
 /**
  * Ingestion is safe without the lock (offsets and uids make it exactly-once); the lock only keeps
@@ -14,7 +15,9 @@ import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
  */
 export function ingestPending(world: World, waitMs: number, opts: { throwOnError?: boolean; lockHeld?: boolean } = {}): IngestReport | null {
   const p = world.paths;
-  if (!p.home || !hasSpool(p.spool)) return null; // nothing captured for this store: no lock, no status to write
+  if (!p.home) return null; // nothing captured for this store
+  shellUpkeep(world, world.now());
+  if (!hasSpool(p.spool)) return null; // nothing captured yet: no lock, no status to write
   const lock = opts.lockHeld ? null : waitLock(p.ingestLock, waitMs);
   const filter = historyFilter(world.config);
   try {

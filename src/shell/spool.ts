@@ -5,8 +5,13 @@
 //
 //   m1 <session> <seq> <start_us> <duration_ms> <exit> <shell> <host> <user> <cwd> <command>
 //
-// A line without its final newline is still being written (or was cut by a full disk): it is
-// left for the next run, never parsed.
+// A record is written by one `printf`/`print`, so it is whole unless the write failed part-way (a
+// full disk): then a torn prefix stays at the end of the file, and the shell's next record is
+// appended to it on the same line. A record always starts with its version and a tab, and no field
+// can hold a tab, so the ingester finds where the next record starts and keeps it (see
+// `splitTorn`); only the torn prefix is lost. A line without its final newline is still being
+// written, or was cut and never followed: it is left for a later run, and given up on when its file
+// has been idle for a while.
 
 export const SPOOL_VERSION = 'm1';
 export const SPOOL_SUFFIX = '.spool';
@@ -58,4 +63,20 @@ export function parseSpoolLine(line: string): SpoolRecord | string {
     cwd: unescapeField(cwd!),
     command: unescapeField(command!),
   };
+}
+
+const RECORD_START = new RegExp(`${SPOOL_VERSION}\t`, 'g');
+
+/**
+ * A line that is a torn record followed by a whole one: the torn prefix and the record after it.
+ * The first place after the start where a version tag begins a well-formed record is the start of
+ * the appended record (a start inside the torn prefix would give the line too many fields).
+ */
+export function splitTorn(line: string): { torn: string; record: SpoolRecord } | null {
+  for (const m of line.matchAll(RECORD_START)) {
+    if (m.index === 0) continue;
+    const record = parseSpoolLine(line.slice(m.index));
+    if (typeof record !== 'string') return { torn: line.slice(0, m.index), record };
+  }
+  return null;
 }

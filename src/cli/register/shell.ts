@@ -6,8 +6,8 @@ import type { OptsOf } from './types.js';
 const init = (p: Program) =>
   p
     .command('init [shell]')
-    .description('print the shell integration script: eval "$(mem init zsh)" or eval "$(mem init bash)"')
-    .option('--install <shell>', 'add the eval line to ~/.zshrc or ~/.bashrc (once)');
+    .description('print the shell integration script (zsh, bash or fish); --install makes new shells load it without starting mem')
+    .option('--install <shell>', 'write the script into the data directory and source it from ~/.zshrc, ~/.bashrc or fish conf.d (migrates an eval line; idempotent)');
 export type InitOpts = OptsOf<typeof init>;
 
 const history = (p: Program) =>
