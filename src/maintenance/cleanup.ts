@@ -3,6 +3,7 @@
 // the cut-off are purged; one-off command sequences are forgotten. Live memories, patterns,
 // episodes and shell history stay (`mem prune` applies filters to history).
 import type { World } from '../core/world.js';
+import { writeTx } from '../db/tx.js';
 import { FixMaintenance } from '../fixes/store/attempts.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { dropOneOffWorkflows } from '../predict/store/workflows.js';
@@ -19,9 +20,14 @@ export function cleanup(world: World, cutoffMs: number, dryRun: boolean): Cleanu
   if (!world.storeExists()) return report; // nothing stored, nothing to clean (and nothing created)
   const db = world.db();
   const fixes = new FixMaintenance(db);
-  report.removed.fix_attempts = fixes.countOlderThan(cutoffMs);
-  report.removed.deleted_memories = new MemoryStore(db).purgeDeletedBefore(cutoffMs, dryRun, world.now());
-  report.removed.one_off_workflows = dropOneOffWorkflows(db, cutoffMs, dryRun);
-  if (!dryRun && report.removed.fix_attempts) report.archive_rows = fixes.archiveOlderThan(cutoffMs);
+  // One transaction: what is counted is what is removed, whoever else writes meanwhile.
+  const run = () => {
+    report.removed.fix_attempts = fixes.countOlderThan(cutoffMs);
+    report.removed.deleted_memories = new MemoryStore(db).purgeDeletedBefore(cutoffMs, dryRun, world.now());
+    report.removed.one_off_workflows = dropOneOffWorkflows(db, cutoffMs, dryRun);
+    if (!dryRun && report.removed.fix_attempts) report.archive_rows = fixes.archiveOlderThan(cutoffMs);
+  };
+  if (dryRun) run();
+  else writeTx(db, run);
   return report;
 }

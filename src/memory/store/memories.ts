@@ -309,18 +309,19 @@ export class MemoryStore {
 
   /** Memories deleted (`mem rm`) before the cut-off: counted, or purged for good with their vectors and audit. */
   purgeDeletedBefore(cutoffMs: number, dryRun: boolean, now: number): number {
-    const ns = this.db.prepare('SELECT n FROM memories WHERE deleted_at IS NOT NULL AND deleted_at < ?').pluck().all(cutoffMs) as number[];
-    if (dryRun || !ns.length) return ns.length;
-    writeTx(this.db, () => {
-      for (const n of ns) {
-        const r = this.row(n);
-        this.dropVector(n);
-        this.db.prepare('DELETE FROM memories WHERE n = ?').run(n);
+    const select = () => this.db.prepare('SELECT n, id FROM memories WHERE deleted_at IS NOT NULL AND deleted_at < ?').all(cutoffMs) as { n: number; id: string }[];
+    if (dryRun) return select().length;
+    // Selected inside the transaction: a concurrent purge may have removed some since.
+    return writeTx(this.db, () => {
+      const rows = select();
+      for (const r of rows) {
+        this.dropVector(r.n);
+        this.db.prepare('DELETE FROM memories WHERE n = ?').run(r.n);
         this.db.prepare('DELETE FROM memory_audit WHERE memory_id = ?').run(r.id);
         this.audit(r.id, now, 'purge');
       }
+      return rows.length;
     });
-    return ns.length;
   }
 
   /** Every memory as the bundle carries it (no vectors: an import embeds again), streamed. */
