@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { World } from '../core/world.js';
 import { writeTx } from '../db/tx.js';
-import { InputError } from '../errors.js';
+import { InputError, isStoreBusy } from '../errors.js';
 import { redactString } from '../redact/index.js';
 import { historyFilter } from '../shell/filters.js';
 import { ingestPending } from '../shell/pending.js';
@@ -73,6 +73,14 @@ export function teach(world: World, values: readonly { line: number; value: unkn
   ingestPending(world, 0); // keep capture order: what the shell spooled before this comes first
   const db = world.db();
   writeTx(db, () => new ShellStore(db).insert(records));
-  const learned = learnPending(db, { now, train: false });
-  return { sessions: sessions.length, commands: records.length, filtered, learned: learned.learned };
+  // Stored: from here nothing is lost, and failing now would have the caller teach them twice.
+  // Learning is derived; a store kept busy past the timeout leaves it to the next learner (the
+  // background ingester, `mem predict`), which picks up where learning stopped.
+  let learned = 0;
+  try {
+    learned = learnPending(db, { now, train: false }).learned;
+  } catch (err) {
+    if (!isStoreBusy(err)) throw err;
+  }
+  return { sessions: sessions.length, commands: records.length, filtered, learned };
 }
