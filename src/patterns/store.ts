@@ -7,6 +7,7 @@ import { writeTx } from '../db/tx.js';
 import { InputError, NotFoundError, UsageError } from '../errors.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { redactString } from '../redact/index.js';
+import { shown } from '../util/json.js';
 import type { ContextTerm, Derived, Indicator } from './derive.js';
 
 export const PATTERN_TYPES = ['success', 'failure', 'optimization'] as const;
@@ -60,8 +61,8 @@ export interface Candidate {
 }
 
 export function checkPatternType(v: unknown, field = 'type'): PatternType {
-  const t = String(v ?? '').trim().toLowerCase();
-  if (!(PATTERN_TYPES as readonly string[]).includes(t)) throw new InputError(`must be ${PATTERN_TYPES.join(', ')}${v === undefined ? '' : `, got '${String(v)}'`}`, undefined, field);
+  const t = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  if (!(PATTERN_TYPES as readonly string[]).includes(t)) throw new InputError(`must be ${PATTERN_TYPES.join(', ')}${v === undefined ? '' : `, got ${typeof v === 'string' ? `'${v.slice(0, 40)}'` : shown(v)}`}`, undefined, field);
   return t as PatternType;
 }
 

@@ -9,7 +9,7 @@ import { redactString } from '../redact/index.js';
 import { historyFilter } from '../shell/filters.js';
 import { ingestPending } from '../shell/pending.js';
 import { ShellStore, type CommandRecord } from '../shell/store/commands.js';
-import { isObj } from '../util/json.js';
+import { isObj, shown } from '../util/json.js';
 import { learnPending } from './learner.js';
 
 type Obj = Record<string, unknown>;
@@ -29,7 +29,7 @@ export function parseSession(v: unknown, line: number): Taught {
   const list = o.session_commands as unknown[];
   if (list.length > 10_000) fail('session_commands', `has ${list.length} entries; the limit is 10000`);
   const outcome = o.session_outcome ?? null;
-  if (outcome !== null && outcome !== 'success' && outcome !== 'failure') fail('session_outcome', `must be "success" or "failure", got ${JSON.stringify(outcome)}`);
+  if (outcome !== null && outcome !== 'success' && outcome !== 'failure') fail('session_outcome', `must be "success" or "failure", got ${shown(outcome)}`);
   const commands = list.map((c, i) => {
     const f = `session_commands[${i}]`;
     const e = typeof c === 'string' ? { command: c } : isObj(c) ? c : fail(f, 'must be {"command": "..."} or a string');
