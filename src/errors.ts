@@ -82,3 +82,8 @@ export function knownError(err: unknown, storePath?: string): (MemError & { fiel
   if (code === 'EDQUOT') return new MemError(`disk quota exceeded${where}`, EXIT_FAILURE, 'disk_full');
   return null;
 }
+
+/** Is this the store staying locked past the busy timeout (a failure of the moment, not of the input)? */
+export function isStoreBusy(err: unknown): boolean {
+  return knownError(err)?.code === 'store_busy';
+}

@@ -5,6 +5,7 @@ import { parseMetaPairs } from '../memory/input.js';
 import { MEMORY_LIMITS } from '../memory/model.js';
 import type { AddResult } from '../memory/api.js';
 import { readInput } from '../util/io.js';
+import { parseJson } from '../util/json.js';
 
 export async function run({ mem, term }: Cli, opts: AddOpts, text?: string): Promise<void> {
   if (opts.bulk !== undefined) return bulk({ mem, term }, opts);
@@ -40,7 +41,7 @@ async function bulk({ mem, term }: Cli, opts: AddOpts): Promise<void> {
   lines.forEach((raw, i) => {
     if (!raw.trim()) return;
     try {
-      values.push({ line: i + 1, value: JSON.parse(raw) });
+      values.push({ line: i + 1, value: parseJson(raw) });
     } catch (err) {
       malformed.push({ line: i + 1, error: new InputError(`malformed JSON: ${(err as Error).message}`, i + 1).message });
     }

@@ -24,12 +24,21 @@ const bad = (section: string, i: number, why: string): never => {
   throw new InputError(why, undefined, `${section}[${i}]`);
 };
 
+/** Epoch milliseconds a Date can hold (±100,000,000 days): beyond, every date shown would throw. */
+const MAX_TIME = 8.64e15;
+
 /** Validation helpers shared by the parts. */
 export const check = {
   bad,
   str: (v: unknown): v is string => typeof v === 'string' && v.length > 0,
   num: (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v),
   optNum: (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isFinite(v)),
+  /** A whole number from 0 up (counts). */
+  count: (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0,
+  /** An instant in epoch milliseconds. */
+  time: (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_TIME,
+  optTime: (v: unknown): v is number | null | undefined => v === null || v === undefined || (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_TIME),
+  optStr: (v: unknown): v is string | null | undefined => v === null || v === undefined || typeof v === 'string',
 };
 
 /** Maps an iterable lazily (rows stream from SQLite straight into the bundle). */

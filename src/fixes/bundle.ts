@@ -1,7 +1,7 @@
 // The fix-attempt part of the export bundle: attempts (with their stable uids), the archive of
 // attempts removed by cleanup, their tombstones, and model notes. Derived tables are rebuilt on
 // import, never exported.
-import type { BundlePart } from '../core/bundle-part.js';
+import { check, type BundlePart } from '../core/bundle-part.js';
 import { InputError } from '../errors.js';
 import { isObj } from '../util/json.js';
 import { attemptFromJson } from './input.js';
@@ -24,11 +24,25 @@ function validateAttempt(a: unknown, i: number): ExportedAttempt {
 const ARCHIVE_TEXT = ['origin', 'day', 'issue_signature', 'model_name', 'fixer_type', 'fix_key', 'issue_type', 'model_family', 'pattern_name', 'fix_commands'];
 const ARCHIVE_NUM = ['attempts', 'successes', 'exec_time_sum', 'exec_count', 'first_ts', 'last_ts'];
 
+/** The archive keeps an attempt's fix commands as JSON text, which the aggregates read back. */
+function isCommandList(text: string): boolean {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) && v.every((c) => typeof c === 'string');
+  } catch {
+    return false;
+  }
+}
+
 function validateArchive(r: unknown, i: number): ArchiveRow {
   const field = `fix_archive[${i}]`;
   if (!isObj(r)) throw new InputError('must be an object', undefined, field);
   for (const k of ARCHIVE_TEXT) if (typeof r[k] !== 'string') throw new InputError('must be a string', undefined, `${field}.${k}`);
   for (const k of ARCHIVE_NUM) if (typeof r[k] !== 'number' || !Number.isFinite(r[k]) || (r[k]) < 0) throw new InputError('must be a non-negative number', undefined, `${field}.${k}`);
+  for (const k of ['attempts', 'successes', 'exec_count']) if (!check.count(r[k])) throw new InputError('must be a whole number from 0', undefined, `${field}.${k}`);
+  for (const k of ['first_ts', 'last_ts']) if (!check.time(r[k])) throw new InputError('must be a time in epoch milliseconds', undefined, `${field}.${k}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(r.day as string)) throw new InputError('must be a day, YYYY-MM-DD', undefined, `${field}.day`);
+  if (!isCommandList(r.fix_commands as string)) throw new InputError('must be a JSON list of commands, as text', undefined, `${field}.fix_commands`);
   if ((r.successes as number) > (r.attempts as number)) throw new InputError('successes exceed attempts', undefined, field);
   return r as unknown as ArchiveRow;
 }

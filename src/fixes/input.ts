@@ -2,7 +2,7 @@
 // redacted attempt. Errors name the line and field at fault.
 import { InputError } from '../errors.js';
 import { redactDeep, redactString } from '../redact/index.js';
-import { isObj } from '../util/json.js';
+import { isObj, shown } from '../util/json.js';
 import { parseInstant } from '../util/time.js';
 import { normalizeIssueType } from './signature.js';
 
@@ -63,12 +63,12 @@ class Reader {
     }
     if (typeof v === 'boolean') return v;
     if (v === 0 || v === 1) return v === 1;
-    return this.fail(field, `must be true or false, got ${JSON.stringify(v)}`);
+    return this.fail(field, `must be true or false, got ${shown(v)}`);
   }
   num(v: unknown, field: string, min: number, max: number): number | null {
     if (v === undefined || v === null) return null;
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n)) this.fail(field, `must be a number, got ${JSON.stringify(v)}`);
+    if (typeof n !== 'number' || !Number.isFinite(n)) this.fail(field, `must be a number, got ${shown(v)}`);
     if ((n) < min || (n) > max) this.fail(field, `must be between ${min} and ${max}, got ${n}`);
     return n;
   }
@@ -123,7 +123,7 @@ export function attemptFromJson(value: unknown, line?: number): FixAttemptInput 
     try {
       ts = parseInstant(tsRaw);
     } catch {
-      r.fail('timestamp', `is not a valid time: ${JSON.stringify(tsRaw)}`);
+      r.fail('timestamp', `is not a valid time: ${shown(tsRaw)}`);
     }
   }
   const uid = top.uid;

@@ -12,7 +12,7 @@ import { fixesBundle } from '../fixes/bundle.js';
 import { memoryBundle } from '../memory/bundle.js';
 import { patternsBundle } from '../patterns/bundle.js';
 import { shellBundle } from '../shell/bundle.js';
-import { isObj } from '../util/json.js';
+import { isObj, MAX_JSON_DEPTH, tooDeep } from '../util/json.js';
 
 export const BUNDLE_FORMAT = 'mem-bundle';
 export const BUNDLE_VERSION = 1;
@@ -91,6 +91,7 @@ export function parseBundle(text: string): Bundle {
     throw new InputError(`not a mem bundle: malformed JSON (${(err as Error).message})`);
   }
   if (!isObj(doc) || doc.format !== BUNDLE_FORMAT) throw new InputError(`not a mem bundle (expected "format": "${BUNDLE_FORMAT}")`);
+  if (tooDeep(doc)) throw new InputError(`the bundle is nested more than ${MAX_JSON_DEPTH} levels deep`);
   if (doc.version !== BUNDLE_VERSION) {
     throw new InputError(`bundle version ${JSON.stringify(doc.version)} is not supported (this mem reads version ${BUNDLE_VERSION})`, undefined, 'version');
   }

@@ -4,6 +4,7 @@
 // episodes and shell history stay (`mem prune` applies filters to history).
 import type { World } from '../core/world.js';
 import { checkpointTruncate } from '../db/open.js';
+import { writeTx } from '../db/tx.js';
 import { FixMaintenance } from '../fixes/store/attempts.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { dropOneOffWorkflows } from '../predict/store/workflows.js';
@@ -20,10 +21,15 @@ export function cleanup(world: World, cutoffMs: number, dryRun: boolean): Cleanu
   if (!world.storeExists()) return report; // nothing stored, nothing to clean (and nothing created)
   const db = world.db();
   const fixes = new FixMaintenance(db);
-  report.removed.fix_attempts = fixes.countOlderThan(cutoffMs);
-  report.removed.deleted_memories = new MemoryStore(db).purgeDeletedBefore(cutoffMs, dryRun, world.now());
-  report.removed.one_off_workflows = dropOneOffWorkflows(db, cutoffMs, dryRun);
-  if (!dryRun && report.removed.fix_attempts) report.archive_rows = fixes.archiveOlderThan(cutoffMs);
+  // One transaction: what is counted is what is removed, whoever else writes meanwhile.
+  const run = () => {
+    report.removed.fix_attempts = fixes.countOlderThan(cutoffMs);
+    report.removed.deleted_memories = new MemoryStore(db).purgeDeletedBefore(cutoffMs, dryRun, world.now());
+    report.removed.one_off_workflows = dropOneOffWorkflows(db, cutoffMs, dryRun);
+    if (!dryRun && report.removed.fix_attempts) report.archive_rows = fixes.archiveOlderThan(cutoffMs);
+  };
+  if (dryRun) run();
+  else writeTx(db, run);
   // Purged is gone from disk: secure_delete zeroed the rows; the WAL's old page images go too.
   if (!dryRun && Object.values(report.removed).some(Boolean)) checkpointTruncate(db);
   return report;

@@ -27,9 +27,11 @@ export const memoryBundle: BundlePart<MemoriesPart> = {
   },
   parse(list) {
     const memories = list('memories').map((m, i) => {
-      if (!isObj(m) || !check.str(m.id) || !check.num(m.created_at) || !check.num(m.updated_at) || !check.str(m.scope)) {
-        return check.bad('memories', i, 'must be a memory with id, scope, created_at and updated_at');
+      if (!isObj(m) || !check.str(m.id) || !check.time(m.created_at) || !check.time(m.updated_at) || !check.str(m.scope)) {
+        return check.bad('memories', i, 'must be a memory with id, scope, created_at and updated_at (epoch milliseconds)');
       }
+      if (!check.optTime(m.accessed_at) || !check.optTime(m.deleted_at)) return check.bad('memories', i, 'accessed_at and deleted_at must be epoch milliseconds or null');
+      if (m.reused_count !== undefined && m.reused_count !== null && !check.count(m.reused_count)) return check.bad('memories', i, 'reused_count must be a whole number from 0');
       try {
         const input = memoryFromObject(m);
         return {
@@ -38,9 +40,9 @@ export const memoryBundle: BundlePart<MemoriesPart> = {
           scope: input.scope ?? m.scope,
           created_at: m.created_at,
           updated_at: m.updated_at,
-          accessed_at: check.num(m.accessed_at) ? m.accessed_at : null,
-          deleted_at: check.num(m.deleted_at) ? m.deleted_at : null,
-          reused_count: check.num(m.reused_count) ? m.reused_count : 0,
+          accessed_at: m.accessed_at ?? null,
+          deleted_at: m.deleted_at ?? null,
+          reused_count: m.reused_count ?? 0,
         };
       } catch (err) {
         if (err instanceof InputError) return check.bad('memories', i, err.message);
@@ -48,9 +50,9 @@ export const memoryBundle: BundlePart<MemoriesPart> = {
       }
     });
     const audit = list('memory_audit').map((a, i) =>
-      isObj(a) && check.str(a.memory_id) && check.num(a.at) && check.str(a.action)
+      isObj(a) && check.str(a.memory_id) && check.time(a.at) && check.str(a.action) && (a.changes === undefined || a.changes === null || isObj(a.changes))
         ? { memory_id: a.memory_id, at: a.at, action: a.action, changes: redactDeep(a.changes ?? {}).value }
-        : check.bad('memory_audit', i, 'must have memory_id, at and action'),
+        : check.bad('memory_audit', i, 'must have memory_id, at (epoch milliseconds), action, and changes as an object'),
     );
     return { memories, audit };
   },

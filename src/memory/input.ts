@@ -49,13 +49,13 @@ export function parseTags(v: unknown, line?: number): string[] {
 
 export function checkKind(v: unknown, line?: number): string {
   const k = typeof v === 'string' ? v.trim().toLowerCase() : '';
-  if (!(KINDS as readonly string[]).includes(k)) fail('kind', `must be one of ${KINDS.join(', ')}${v === undefined ? '' : `, got '${shown(v)}'`}`, line);
+  if (!(KINDS as readonly string[]).includes(k)) fail('kind', `must be one of ${KINDS.join(', ')}${v === undefined ? '' : `, got ${typeof v === 'string' ? `'${v.slice(0, 40)}'` : shown(v)}`}`, line);
   return k;
 }
 
 export function checkSource(v: unknown, line?: number): string {
   const s = typeof v === 'string' ? v.trim().toLowerCase() : 'manual';
-  if (!(SOURCES as readonly string[]).includes(s)) fail('source', `must be one of ${SOURCES.join(', ')}, got '${String(v)}'`, line);
+  if (!(SOURCES as readonly string[]).includes(s)) fail('source', `must be one of ${SOURCES.join(', ')}, got ${typeof v === 'string' ? `'${v.slice(0, 40)}'` : shown(v)}`, line);
   return s;
 }
 

@@ -63,7 +63,7 @@ export interface Candidate {
 
 export function checkPatternType(v: unknown, field = 'type'): PatternType {
   const t = typeof v === 'string' ? v.trim().toLowerCase() : '';
-  if (!(PATTERN_TYPES as readonly string[]).includes(t)) throw new InputError(`must be ${PATTERN_TYPES.join(', ')}${v === undefined ? '' : `, got '${shown(v)}'`}`, undefined, field);
+  if (!(PATTERN_TYPES as readonly string[]).includes(t)) throw new InputError(`must be ${PATTERN_TYPES.join(', ')}${v === undefined ? '' : `, got ${typeof v === 'string' ? `'${v.slice(0, 40)}'` : shown(v)}`}`, undefined, field);
   return t as PatternType;
 }
 

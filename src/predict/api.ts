@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { World } from '../core/world.js';
-import { intIn, UsageError } from '../errors.js';
+import { intIn, isStoreBusy, UsageError } from '../errors.js';
 import { parseHistory } from '../shell/import/index.js';
 import { lockOwner } from '../shell/lock.js';
 import { ingestPending } from '../shell/pending.js';
@@ -64,8 +64,14 @@ export function predictApi(world: World): PredictApi {
     const pending = pendingCount(db);
     if (pending === 0) return { remaining: 0 };
     if (pending <= INLINE) {
-      learnPending(db, { now: world.now(), train: true });
-      return { remaining: 0 };
+      try {
+        learnPending(db, { now: world.now(), train: true });
+        return { remaining: 0 };
+      } catch (err) {
+        // Reading must not fail because learning on the way could not write: answer from what is learned.
+        if (!isStoreBusy(err)) throw err;
+        return { remaining: pendingCount(db) };
+      }
     }
     // A big backlog (after an import) goes to the background ingester: nobody waits for it.
     if (!lockOwner(world.paths.ingestLock)?.alive) world.spawn(['__ingest', '--daemon']);

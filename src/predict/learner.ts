@@ -4,7 +4,7 @@
 // the ranking weights (test-then-train: predict, then reveal), so the model adapts to its user;
 // imported histories only feed the counts.
 import type { Db } from '../db/open.js';
-import { writeTx } from '../db/tx.js';
+import { inSlices, writeTx } from '../db/tx.js';
 import { ShellStore } from '../shell/store/commands.js';
 import { SESSION_GAP_MS } from './keys.js';
 import { normalize } from './normalize.js';
@@ -12,8 +12,6 @@ import { Predictor, type PredictorState } from './predictor.js';
 import { learnedId, resetStats, restoreStreamTimes, SqlStats } from './store/stats.js';
 import type { CommandEvent } from './types.js';
 import { clearWorkflows, WorkflowCounter, MAX_STEPS } from './store/workflows.js';
-
-const BATCH = 2000;
 
 export interface LearnReport {
   learned: number;
@@ -50,26 +48,35 @@ export function pendingCount(db: Db): number {
 
 /** Weights train only on a live trickle of commands: a bulk backlog (an import) teaches counts. */
 const TRAIN_BACKLOG = 200;
+/** Commands read at a time within a slice. */
+const FETCH = 256;
 
+/**
+ * Learns waiting commands in time slices (see inSlices): each slice reads where learning stopped,
+ * and the learner's caches, inside its own transaction, so two learners at once (the background
+ * ingester and `mem learn`, `mem predict`) never learn a command twice.
+ */
 export function learnPending(db: Db, o: { now: number; max?: number; train?: boolean }): LearnReport {
   if (pendingCount(db) === 0) return { learned: 0, remaining: 0, streams: [] };
   const stats = new SqlStats(db);
-  const predictor = o.train && pendingCount(db) <= TRAIN_BACKLOG ? loadPredictor(stats) : null;
+  const train = Boolean(o.train) && pendingCount(db) <= TRAIN_BACKLOG;
   const workflows = new WorkflowCounter(db);
   const commands = new ShellStore(db);
   const streams = new Set<string>();
   let learned = 0;
   const max = o.max ?? Infinity;
-  const epoch = stats.getState('epoch');
-  for (;;) {
-    const from = Number(stats.getState('learned_id') ?? 0);
-    let last = from;
-    const rows = commands.after(last, Math.min(BATCH, max - learned));
-    if (!rows.length) break;
-    const done = writeTx(db, () => {
-      // Rows are read before the write lock: if another learner took them meanwhile, or prune reset
-      // the statistics, what this one holds (rows, streams, seq) is stale. Leave the work to it.
-      if (stats.getState('epoch') !== epoch || Number(stats.getState('learned_id') ?? 0) !== from) return false;
+  inSlices(db, (hasTime) => {
+    stats.reload();
+    const predictor = train ? loadPredictor(stats) : null;
+    let last = Number(stats.getState('learned_id') ?? 0);
+    const start = last;
+    let more = true;
+    work: for (;;) {
+      const rows = commands.after(last, Math.min(FETCH, max - learned));
+      if (!rows.length) {
+        more = false;
+        break;
+      }
       for (const r of rows) {
         const stream = streamOf(r);
         const event: CommandEvent = { command: r.command, ts: r.ts, cwd: r.cwd, exit_code: r.exit_code, session: stream };
@@ -80,16 +87,20 @@ export function learnPending(db: Db, o: { now: number; max?: number; train?: boo
         countWorkflows(workflows, stats.stream(stream), stream, r.ts);
         streams.add(stream);
         last = r.id;
+        if (++learned >= max) {
+          more = false;
+          break work;
+        }
+        if (!hasTime()) break work;
       }
+    }
+    if (last !== start) {
       stats.setState('learned_id', String(last));
       stats.flush(o.now);
       if (predictor) stats.setState('weights', JSON.stringify(predictor.state));
-      return true;
-    });
-    if (!done) break;
-    learned += rows.length;
-    if (learned >= max) break;
-  }
+    }
+    return more;
+  });
   return { learned, remaining: learned >= max ? pendingCount(db) : 0, streams: [...streams] };
 }
 

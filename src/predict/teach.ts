@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import type { World } from '../core/world.js';
 import { writeTx } from '../db/tx.js';
-import { InputError } from '../errors.js';
+import { InputError, isStoreBusy } from '../errors.js';
 import { redactString } from '../redact/index.js';
 import { historyFilter } from '../shell/filters.js';
 import { ingestPending } from '../shell/pending.js';
 import { ShellStore, type CommandRecord } from '../shell/store/commands.js';
-import { isObj } from '../util/json.js';
+import { isObj, shown } from '../util/json.js';
 import { learnPending } from './learner.js';
 
 type Obj = Record<string, unknown>;
@@ -29,7 +29,7 @@ export function parseSession(v: unknown, line: number): Taught {
   const list = o.session_commands as unknown[];
   if (list.length > 10_000) fail('session_commands', `has ${list.length} entries; the limit is 10000`);
   const outcome = o.session_outcome ?? null;
-  if (outcome !== null && outcome !== 'success' && outcome !== 'failure') fail('session_outcome', `must be "success" or "failure", got ${JSON.stringify(outcome)}`);
+  if (outcome !== null && outcome !== 'success' && outcome !== 'failure') fail('session_outcome', `must be "success" or "failure", got ${shown(outcome)}`);
   const commands = list.map((c, i) => {
     const f = `session_commands[${i}]`;
     const e = typeof c === 'string' ? { command: c } : isObj(c) ? c : fail(f, 'must be {"command": "..."} or a string');
@@ -74,6 +74,14 @@ export function teach(world: World, values: readonly { line: number; value: unkn
   ingestPending(world, 0); // keep capture order: what the shell spooled before this comes first
   const db = world.db();
   writeTx(db, () => new ShellStore(db).insert(records));
-  const learned = learnPending(db, { now, train: false });
-  return { sessions: sessions.length, commands: records.length, filtered, learned: learned.learned };
+  // Stored: from here nothing is lost, and failing now would have the caller teach them twice.
+  // Learning is derived; a store kept busy past the timeout leaves it to the next learner (the
+  // background ingester, `mem predict`), which picks up where learning stopped.
+  let learned = 0;
+  try {
+    learned = learnPending(db, { now, train: false }).learned;
+  } catch (err) {
+    if (!isStoreBusy(err)) throw err;
+  }
+  return { sessions: sessions.length, commands: records.length, filtered, learned };
 }

@@ -5,14 +5,17 @@ import { isObj } from '../util/json.js';
 import { ShellStore, type CommandRecord } from './store/commands.js';
 
 const opt = (v: unknown) => (typeof v === 'string' ? redactString(v) : null);
+const optInt = (v: unknown) => v === null || v === undefined || Number.isSafeInteger(v);
 
 export const shellBundle: BundlePart<CommandRecord[]> = {
   exportSections: (db) => [['commands', mapRows(new ShellStore(db).exportRows(), (r) => r)]],
   parse: (list) =>
     list('commands').map((c, i) => {
-      if (!isObj(c) || !check.str(c.uid) || typeof c.command !== 'string' || !check.num(c.ts) || !check.optNum(c.exit_code) || !check.optNum(c.duration_ms)) {
-        return check.bad('commands', i, 'must be a command with uid, command and ts');
+      if (!isObj(c) || !check.str(c.uid) || typeof c.command !== 'string' || !check.time(c.ts)) {
+        return check.bad('commands', i, 'must be a command with uid, command and ts (epoch milliseconds)');
       }
+      if (!optInt(c.exit_code)) return check.bad('commands', i, 'exit_code must be a whole number or null');
+      if (!optInt(c.duration_ms)) return check.bad('commands', i, 'duration_ms must be a whole number or null');
       return {
         uid: c.uid,
         command: redactString(c.command),

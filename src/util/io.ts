@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { parseJson } from './json.js';
 
 /**
  * Reads a named file, or stdin for '-'. A missing or unreadable file is a usage error. Stdin is
@@ -30,7 +31,7 @@ export function intOption(value: unknown, flag: string, min = 0, max = Number.MA
 
 export function jsonOption(value: unknown, flag: string): unknown {
   try {
-    return JSON.parse(String(value));
+    return parseJson(String(value));
   } catch (err) {
     throw new UsageError(`${flag} is not valid JSON: ${(err as Error).message}`);
   }

@@ -1,5 +1,6 @@
 // Time parsing shared by commands: durations like `30d`, and instants given as ISO text or epoch.
 import { UsageError } from '../errors.js';
+import { shown } from './json.js';
 
 const UNIT_MS: Record<string, number> = {
   s: 1000,
@@ -19,14 +20,19 @@ export function parseDuration(text: string, what = 'duration'): number {
 
 /** An instant as ISO 8601 text, epoch seconds or epoch milliseconds; returns epoch ms. */
 export function parseInstant(value: unknown, what = 'timestamp'): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
+  // Within what a Date holds (±100,000,000 days): beyond, every date shown would fail.
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const ms = value < 1e11 ? value * 1000 : value;
+    if (Math.abs(ms) <= 8.64e15) return ms;
+  }
   if (typeof value === 'string' && value.trim() !== '') {
     const s = value.trim();
     if (/^\d+(\.\d+)?$/.test(s)) return parseInstant(Number(s), what);
     const ms = Date.parse(s);
     if (!Number.isNaN(ms)) return ms;
   }
-  throw new UsageError(`invalid ${what} '${String(value)}' (expected ISO 8601 or epoch seconds)`);
+  const text = typeof value === 'string' ? value.slice(0, 40) : shown(value);
+  throw new UsageError(`invalid ${what} '${text}' (expected ISO 8601 or epoch seconds)`);
 }
 
 /** A point in time given as an instant or as a duration ago (`7d` = seven days before now). */

@@ -48,11 +48,14 @@ export class EmbeddingQueue {
 
   /**
    * Stores the vectors of a batch (null: that memory failed and is already marked so) and flags
-   * near-duplicates. Returns how many were stored and flagged.
+   * near-duplicates. Returns how many were stored and flagged. The nearest-neighbour searches (a
+   * scan of every vector in the scope: ~0.1 s each over 100,000) run before the transaction, so
+   * the store is locked only for the writes.
    */
   keep(batch: readonly MemoryRow[], vectors: readonly (Float32Array | null)[], model: string, dim: number, now: number): { embedded: number; near_duplicates: number } {
     const db = ensureVec(this.db);
     const table = VECTOR_TABLES[dim]!;
+    const near = batch.map((r, i) => (vectors[i] ? this.nearCandidates(table, batch, vectors, i, model) : []));
     const insert = db.prepare(`INSERT INTO ${table} (rowid, scope, model, embedding) VALUES (?, ?, ?, ?)`);
     const done = db.prepare(
       "UPDATE memories SET embedding_status = 'completed', embedding_model = ?, embedding_dim = ?, embedding_updated_at = ?, embedding_error = NULL, embedding_claim = NULL, embedding_retry_at = NULL WHERE n = ? AND embedding_status = 'processing' AND deleted_at IS NULL",
@@ -66,10 +69,38 @@ export class EmbeddingQueue {
         this.memories.dropVector(r.n);
         insert.run(BigInt(r.n), r.scope, model, v);
         out.embedded++;
-        if (this.markNearDuplicate(table, r, v, model, now)) out.near_duplicates++;
+        if (this.markNearDuplicate(r, near[i]!, now)) out.near_duplicates++;
       });
     });
     return out;
+  }
+
+  /**
+   * The memories closest to the batch's i-th vector, most similar first: among those stored (the
+   * three nearest in its scope) and the batch's others (not stored yet).
+   */
+  private nearCandidates(table: string, batch: readonly MemoryRow[], vectors: readonly (Float32Array | null)[], i: number, model: string): { n: number; sim: number }[] {
+    const r = batch[i]!;
+    const v = vectors[i]!;
+    const stored = this.db
+      .prepare(`SELECT rowid AS n, 1 - distance AS sim FROM ${table} WHERE embedding MATCH ? AND k = 3 AND scope = ? AND model = ?`)
+      .all(v, r.scope, model) as { n: number; sim: number }[];
+    const inBatch = batch.flatMap((o, j) => (j !== i && vectors[j] && o.scope === r.scope ? [{ n: o.n, sim: cosine(v, vectors[j]) }] : []));
+    const seen = new Set(inBatch.map((c) => c.n));
+    return [...inBatch, ...stored.filter((c) => !seen.has(c.n))].filter((c) => c.n !== r.n && c.sim >= NEAR_DUPLICATE).sort((a, b) => b.sim - a.sim);
+  }
+
+  /** An older memory of the same kind and scope this close in meaning is reported, not merged. */
+  private markNearDuplicate(r: MemoryRow, candidates: readonly { n: number; sim: number }[], now: number): boolean {
+    const db = this.db;
+    for (const c of candidates) {
+      const other = this.memories.rows([c.n]).get(c.n);
+      if (!other || other.deleted_at !== null || other.kind !== r.kind || other.n > r.n) continue;
+      db.prepare('UPDATE memories SET near_duplicate_of = ? WHERE n = ?').run(other.id, r.n);
+      db.prepare('INSERT INTO memory_audit (memory_id, at, action, changes) VALUES (?, ?, ?, ?)').run(r.id, now, 'near_duplicate', JSON.stringify({ of: other.id, similarity: c.sim }));
+      return true;
+    }
+    return false;
   }
 
   /** Not the memories' fault (no model): they wait as pending, without using up retries. */
@@ -82,23 +113,6 @@ export class EmbeddingQueue {
       "UPDATE memories SET embedding_status = 'failed', embedding_error = ?, embedding_attempts = embedding_attempts + 1, embedding_retry_at = ?, embedding_claim = NULL WHERE n = ?",
     );
     writeTx(this.db, () => rows.forEach((r) => set.run(error.slice(0, 500), now + BACKOFF_MS * 2 ** r.embedding_attempts, r.n)));
-  }
-
-  /** An older memory of the same kind and scope this close in meaning is reported, not merged. */
-  private markNearDuplicate(table: string, r: MemoryRow, v: Float32Array, model: string, now: number): boolean {
-    const db = this.db;
-    const near = db
-      .prepare(`SELECT rowid AS n, 1 - distance AS sim FROM ${table} WHERE embedding MATCH ? AND k = 3 AND scope = ? AND model = ?`)
-      .all(v, r.scope, model) as { n: number; sim: number }[];
-    for (const c of near) {
-      if (c.n === r.n || c.sim < NEAR_DUPLICATE) continue;
-      const other = this.memories.rows([c.n]).get(c.n);
-      if (!other || other.deleted_at !== null || other.kind !== r.kind || other.n > r.n) continue;
-      db.prepare('UPDATE memories SET near_duplicate_of = ? WHERE n = ?').run(other.id, r.n);
-      db.prepare('INSERT INTO memory_audit (memory_id, at, action, changes) VALUES (?, ?, ?, ?)').run(r.id, now, 'near_duplicate', JSON.stringify({ of: other.id, similarity: c.sim }));
-      return true;
-    }
-    return false;
   }
 
   /** Failed memories get a fresh set of attempts. */
@@ -124,4 +138,16 @@ export class EmbeddingQueue {
   models(): { model: string; count: number }[] {
     return this.db.prepare("SELECT embedding_model AS model, COUNT(*) AS count FROM memories WHERE embedding_status = 'completed' AND deleted_at IS NULL GROUP BY 1").all() as { model: string; count: number }[];
   }
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }

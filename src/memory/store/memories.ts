@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { ensureVec, type Db } from '../../db/open.js';
 import { writeTx } from '../../db/tx.js';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { isStoreBusy, NotFoundError, UsageError } from '../../errors.js';
 import { contentHash, type MemoryInput } from '../input.js';
 import { toMemory, type Memory, type MemoryRow } from '../model.js';
 import { streamed } from '../../db/rows.js';
@@ -127,8 +127,8 @@ export class MemoryStore {
 
   show(idOrPrefix: string, now: number): Memory {
     const r = this.resolve(idOrPrefix);
-    this.db.prepare('UPDATE memories SET accessed_at = ? WHERE n = ?').run(now, r.n);
-    return toMemory({ ...r, accessed_at: now });
+    const touched = bookkeeping(() => this.db.prepare('UPDATE memories SET accessed_at = ? WHERE n = ?').run(now, r.n));
+    return toMemory(touched ? { ...r, accessed_at: now } : r);
   }
 
   list(q: ListQuery): ListResult {
@@ -327,7 +327,7 @@ export class MemoryStore {
 
   markReused(ns: number[], now: number): void {
     const s = this.db.prepare('UPDATE memories SET reused_count = reused_count + 1, accessed_at = ? WHERE n = ?');
-    writeTx(this.db, () => ns.forEach((n) => s.run(now, n)));
+    bookkeeping(() => writeTx(this.db, () => ns.forEach((n) => s.run(now, n))));
   }
 
   /** Memories of these kinds in a scope with a known outcome, newest first. */
@@ -343,18 +343,19 @@ export class MemoryStore {
 
   /** Memories deleted (`mem rm`) before the cut-off: counted, or purged for good with their vectors and audit. */
   purgeDeletedBefore(cutoffMs: number, dryRun: boolean, now: number): number {
-    const ns = this.db.prepare('SELECT n FROM memories WHERE deleted_at IS NOT NULL AND deleted_at < ?').pluck().all(cutoffMs) as number[];
-    if (dryRun || !ns.length) return ns.length;
-    writeTx(this.db, () => {
-      for (const n of ns) {
-        const r = this.row(n);
-        this.dropVector(n);
-        this.db.prepare('DELETE FROM memories WHERE n = ?').run(n);
+    const select = () => this.db.prepare('SELECT n, id FROM memories WHERE deleted_at IS NOT NULL AND deleted_at < ?').all(cutoffMs) as { n: number; id: string }[];
+    if (dryRun) return select().length;
+    // Selected inside the transaction: a concurrent purge may have removed some since.
+    return writeTx(this.db, () => {
+      const rows = select();
+      for (const r of rows) {
+        this.dropVector(r.n);
+        this.db.prepare('DELETE FROM memories WHERE n = ?').run(r.n);
         this.db.prepare('DELETE FROM memory_audit WHERE memory_id = ?').run(r.id);
         this.audit(r.id, now, 'purge');
       }
+      return rows.length;
     });
-    return ns.length;
   }
 
   /** Every memory as the bundle carries it (no vectors: an import embeds again), streamed. */
@@ -400,6 +401,20 @@ export class MemoryStore {
     const out: Record<string, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
     for (const r of this.db.prepare('SELECT embedding_status AS s, COUNT(*) AS c FROM memories WHERE deleted_at IS NULL GROUP BY s').all() as { s: string; c: number }[]) out[r.s] = r.c;
     return out;
+  }
+}
+
+/**
+ * The bookkeeping of a read (access times, reuse counts): skipped rather than failing the read when
+ * another process keeps the store locked past the busy timeout. Returns whether it was done.
+ */
+function bookkeeping(write: () => unknown): boolean {
+  try {
+    write();
+    return true;
+  } catch (err) {
+    if (isStoreBusy(err)) return false;
+    throw err;
   }
 }
 

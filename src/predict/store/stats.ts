@@ -93,6 +93,16 @@ export class SqlStats implements LearningStats {
     };
   }
 
+  /**
+   * Forgets what was read (the streams' last commands, the sequence number): another process may
+   * have learned since. Learners call it at the start of each transaction.
+   */
+  reload(): void {
+    this.streams.clear();
+    this.dirty.clear();
+    this.seq = Number(this.getState('seq') ?? 0);
+  }
+
   getState(key: string): string | undefined {
     return (this.db.prepare('SELECT value FROM predict_state WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }

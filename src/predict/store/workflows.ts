@@ -64,13 +64,11 @@ export function clearWorkflows(db: Db): void {
 
 /** A command sequence seen once, long ago, is not a workflow: counted, or its counter removed. */
 export function dropOneOffWorkflows(db: Db, cutoffMs: number, dryRun: boolean): number {
-  const n = db.prepare('SELECT COUNT(*) FROM workflows WHERE occurrences = 1 AND last_seen < ?').pluck().get(cutoffMs) as number;
-  if (dryRun || !n) return n;
-  writeTx(db, () => {
+  if (dryRun) return db.prepare('SELECT COUNT(*) FROM workflows WHERE occurrences = 1 AND last_seen < ?').pluck().get(cutoffMs) as number;
+  return writeTx(db, () => {
     db.prepare('DELETE FROM workflow_dirs WHERE key IN (SELECT key FROM workflows WHERE occurrences = 1 AND last_seen < ?)').run(cutoffMs);
-    db.prepare('DELETE FROM workflows WHERE occurrences = 1 AND last_seen < ?').run(cutoffMs);
+    return db.prepare('DELETE FROM workflows WHERE occurrences = 1 AND last_seen < ?').run(cutoffMs).changes;
   });
-  return n;
 }
 
 export interface Workflow {

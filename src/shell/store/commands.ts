@@ -36,7 +36,13 @@ export interface HistoryQuery {
 export class ShellStore {
   constructor(readonly db: Db) {}
 
+  private prepared?: ReturnType<ShellStore['prepare']>;
+  /** Prepared once per store: an import inserts in many short transactions. */
   private stmts() {
+    return (this.prepared ??= this.prepare());
+  }
+
+  private prepare() {
     const db = this.db;
     return {
       insert: db.prepare(`INSERT INTO commands (uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source)
