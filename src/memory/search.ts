@@ -7,7 +7,7 @@
 //    (every word of the query, or one of its alternatives, once, in a text of average length:
 //    the sum of the words' inverse document frequencies), then mapped onto 0..1 by the fixed
 //    curve 1 - exp(-2r): r = 1 (the reference) scores 0.86, r = 0.5 (about half of the query's
-//    weight) 0.63, r = 0.25 0.39;
+//    weight) 0.63, r = 0.25 0.39; a score that rounds to 0 is no match;
 //  - hybrid: 0.6 semantic + 0.4 keyword.
 // Without a model, keyword ranking alone answers (and says so once).
 import type { Embedder } from './embed/index.js';
@@ -93,7 +93,7 @@ export async function search(store: MemoryStore, embedder: Embedder | null, o: S
   const ranked = [...ids]
     .map((n) => ({ n, k: kw.get(n) ?? 0, s: sem.get(n) ?? 0 }))
     .map((x) => ({ ...x, score: alpha * x.s + (1 - alpha) * x.k }))
-    .filter((x) => x.score > 0 && round(x.score) >= (o.minScore ?? 0))
+    .filter((x) => round(x.score) > 0 && round(x.score) >= (o.minScore ?? 0))
     .sort((a, b) => b.score - a.score || a.n - b.n);
   const scored = ranked.slice(offset, depth);
   const rows = store.rows(scored.map((x) => x.n));
@@ -107,15 +107,22 @@ export async function search(store: MemoryStore, embedder: Embedder | null, o: S
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /**
- * The BM25 of a memory holding each group's most telling term once, in a text of average length:
- * at tf = 1 and average length BM25's term-frequency factor is 1 (k1 = 1.2, b = 0.75), so it is
- * the sum of the inverse document frequencies, computed as FTS5 computes them.
+ * The BM25 of a memory holding, once, in a text of average length, the most telling term of each
+ * group that the store holds at all (a word's synonyms that no memory uses raise no bar), or the
+ * group's own word when the store holds none of them (what was asked for is missing, and the
+ * scores say so). At tf = 1 and average length BM25's term-frequency factor is 1 (k1 = 1.2,
+ * b = 0.75), so this is a sum of inverse document frequencies, computed as FTS5 computes them.
  */
 export function referenceBm25(store: MemoryStore, groups: readonly (readonly string[])[], terms: readonly string[]): number {
   const { rows, docs } = store.termDocs(terms);
-  const idf = new Map(terms.map((t, i) => [t, Math.max(1e-6, Math.log((rows - docs[i]! + 0.5) / (docs[i]! + 0.5)))]));
+  const stats = new Map(terms.map((t, i) => [t, { held: docs[i]! > 0, idf: Math.max(1e-6, Math.log((rows - docs[i]! + 0.5) / (docs[i]! + 0.5))) }]));
   let sum = 0;
-  for (const g of groups) sum += Math.max(0, ...g.map((t) => idf.get(t) ?? 0));
+  for (const g of groups) {
+    const known = g.map((t) => stats.get(t)).filter((x) => x !== undefined);
+    if (!known.length) continue; // beyond the 64 terms a query keeps
+    const held = known.filter((x) => x.held);
+    sum += held.length ? Math.max(...held.map((x) => x.idf)) : known[0]!.idf;
+  }
   return sum;
 }
 
