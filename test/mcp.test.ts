@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMem } from '../src/core/mem.js';
 import { aiAttempt, BIN, type Sandbox } from './helpers.js';
 import { spoolLine } from './shell-support.js';
+import { writeTestModel } from './support/onnx-model.js';
 import { ANSWER_BYTES, connect, testBox, type Conn } from './support/mcp.js';
 
 const READ = ['memory_search', 'recall_error', 'memory_get', 'task_context', 'fix_context', 'fix_similar', 'history_search', 'predict_next', 'stats'];
@@ -428,4 +429,43 @@ describe('stdio', () => {
       await c.close();
     }
   });
+});
+
+describe('with an embedding model (the generated MiniLM stand-in)', () => {
+  it('ranks hybrid, semantic side the raw cosine; and answers what was asked before stdin closed', () => {
+    const b = testBox();
+    try {
+      b.env.MEM_MODEL_DIR = writeTestModel(join(b.dir, 'model'));
+      for (const text of ['Releases go out on Tuesdays after the standup', 'The staging database is reset every Sunday night', 'Rotate the API keys every quarter']) {
+        expect(b.mem(['add', '--kind', 'note', text]).code).toBe(0);
+      }
+      const embed = b.mem(['embed', '--json']);
+      expect(embed.code, embed.stderr).toBe(0);
+      // Several questions, then stdin closes at once (a script piping its requests): embedding a
+      // query runs on the model's threads, so the answers come after the end of input.
+      const requests = [
+        { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'script', version: '0' } } },
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        ...[2, 3, 4].map((id) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'memory_search', arguments: { query: 'when do releases go out' } } })),
+      ];
+      const r = b.mem(['mcp'], { input: requests.map((m) => JSON.stringify(m)).join('\n') + '\n' });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      const answers = r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .sort((x, y) => x.id - y.id);
+      expect(answers.map((m) => m.id)).toEqual([1, 2, 3, 4]);
+      const found = answers[1].result.structuredContent;
+      expect(found.mode).toBe('hybrid');
+      const top = found.results[0];
+      expect(top.title || top.snippet).toMatch(/Releases go out/);
+      expect(top.semantic_score).toBeGreaterThan(0);
+      expect(top.semantic_score).toBeLessThanOrEqual(1);
+      expect(top.score).toBeCloseTo(0.6 * top.semantic_score + 0.4 * top.keyword_score, 3);
+    } finally {
+      b.cleanup();
+    }
+  }, 120_000);
 });

@@ -27,7 +27,7 @@ export async function runMcp(o: McpRun): Promise<number> {
     process.stderr.write(`mem: ${known ? known.message : `cannot start the MCP server: ${(err as Error).message}`}\n`);
     return known ? known.exitCode : 1;
   }
-  const server = createMcpServer(mem, { allowDestructive: o.allowDestructive, version: typeof MEM_VERSION === 'string' ? MEM_VERSION : 'dev' });
+  const { server, drained } = createMcpServer(mem, { allowDestructive: o.allowDestructive, version: typeof MEM_VERSION === 'string' ? MEM_VERSION : 'dev' });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     server.onclose = resolve;
@@ -37,6 +37,9 @@ export async function runMcp(o: McpRun): Promise<number> {
   });
   await server.connect(transport);
   await closed;
+  // Answer what was asked before stdin closed (a script may send its requests and close at once).
+  await Promise.race([drained(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  await new Promise((r) => setImmediate(r)); // the last answers are written once their handlers return
   await server.close().catch(() => {});
   mem.close();
   return 0;

@@ -46,7 +46,13 @@ export function toolsFor(o: McpOptions): Tool[] {
 
 const schemaOf = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { target: 'draft-7', io }) as { type: 'object'; [k: string]: unknown };
 
-export function createMcpServer(mem: Mem, o: McpOptions = {}): Server {
+export interface McpServer {
+  server: Server;
+  /** Resolves when no request is being answered (a client may close stdin right after sending). */
+  drained: () => Promise<void>;
+}
+
+export function createMcpServer(mem: Mem, o: McpOptions = {}): McpServer {
   const log = o.log ?? ((line: string) => void process.stderr.write(`mem mcp: ${line}\n`));
   const tools = toolsFor(o);
   const byName = new Map(tools.map((t) => [t.name, t]));
@@ -68,9 +74,23 @@ export function createMcpServer(mem: Mem, o: McpOptions = {}): Server {
     return oneLine(`internal error: ${err instanceof Error ? err.message : String(err)}`);
   };
 
+  let busy = 0;
+  let idle: (() => void)[] = [];
+  const tracked =
+    <A extends unknown[], R>(f: (...a: A) => R | Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      busy++;
+      try {
+        return await f(...a);
+      } finally {
+        if (--busy === 0) [idle, idle = []][0]!.forEach((r) => r());
+      }
+    };
+  const drained = () => (busy === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r)));
+
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, tracked(async (req): Promise<CallToolResult> => {
     const { name, arguments: args } = req.params;
     const t = byName.get(name);
     if (!t) {
@@ -89,7 +109,7 @@ export function createMcpServer(mem: Mem, o: McpOptions = {}): Server {
     } catch (err) {
       return toolError(errorLine(err, name));
     }
-  });
+  }));
 
   server.setRequestHandler(ListResourcesRequestSchema, () => {
     try {
@@ -99,7 +119,7 @@ export function createMcpServer(mem: Mem, o: McpOptions = {}): Server {
     }
   });
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: TEMPLATES }));
-  server.setRequestHandler(ReadResourceRequestSchema, (req) => {
+  server.setRequestHandler(ReadResourceRequestSchema, tracked((req: { params: { uri: string } }) => {
     const { uri } = req.params;
     let value: unknown;
     try {
@@ -114,9 +134,9 @@ export function createMcpServer(mem: Mem, o: McpOptions = {}): Server {
     }
     if (value === null) throw new McpError(-32002, `Resource not found: ${uri} (mem's resources: mem://stats, ${TEMPLATES.map((t) => t.uriTemplate).join(', ')})`, { uri });
     return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value) }] };
-  });
+  }));
 
-  return server;
+  return { server, drained };
 }
 
 function toolError(message: string): CallToolResult {
