@@ -74,13 +74,14 @@ export async function search(store: MemoryStore, embedder: Embedder | null, o: S
   if (mode !== 'semantic') {
     const groups = o.terms ?? words(o.query).map((w) => [w]);
     const terms = queryTerms(groups);
-    const match = ftsAny(terms);
+    const held = terms.length ? store.termDocs(terms) : { rows: 0, docs: [] };
+    // A term no memory holds adds nothing to any memory's BM25: leaving it out of the query ranks
+    // the same, and lets "memories with every term" find those with every term the store knows.
+    const match = ftsAny(terms.filter((_, i) => held.docs[i]! > 0));
     if (match) {
       const rows = store.keyword(match, o.filter, candidates, depth + 1);
-      if (rows.length) {
-        const reference = referenceBm25(store, groups, terms);
-        for (const r of rows) kw.set(r.n, keywordScore(r.bm25, reference));
-      }
+      const reference = referenceBm25(held, groups, terms);
+      for (const r of rows) kw.set(r.n, keywordScore(r.bm25, reference));
     }
   }
   const sem = new Map<number, number>();
@@ -113,8 +114,8 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
  * scores say so). At tf = 1 and average length BM25's term-frequency factor is 1 (k1 = 1.2,
  * b = 0.75), so this is a sum of inverse document frequencies, computed as FTS5 computes them.
  */
-export function referenceBm25(store: MemoryStore, groups: readonly (readonly string[])[], terms: readonly string[]): number {
-  const { rows, docs } = store.termDocs(terms);
+export function referenceBm25(held: { rows: number; docs: number[] }, groups: readonly (readonly string[])[], terms: readonly string[]): number {
+  const { rows, docs } = held;
   const stats = new Map(terms.map((t, i) => [t, { held: docs[i]! > 0, idf: Math.max(1e-6, Math.log((rows - docs[i]! + 0.5) / (docs[i]! + 0.5))) }]));
   let sum = 0;
   for (const g of groups) {
