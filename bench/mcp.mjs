@@ -3,7 +3,9 @@
 // `mem search --mode keyword QUERY --json`. An agent without MCP spawns `mem` once per question;
 // with it, one server answers every question. Goal: the round trip >= 20x faster (median).
 // The two are measured interleaved (one CLI call, then a few MCP calls, round after round), so the
-// drift of this machine's speed weighs on both alike.
+// drift of this machine's speed weighs on both alike. Wall time is what an agent waits; CPU time
+// per question (the CLI processes', against the server's plus the client's own) is reported too,
+// as the figure that moves least with the machine's load (Linux: from /proc).
 //
 //   node bench/mcp.mjs [--store DIR] [--n 100000] [--rounds 40] [--per-round 5]
 //
@@ -11,8 +13,8 @@
 // and bench/gen-history.mjs, as bench/memory.sh and bench/predict.sh build theirs); with --store
 // DIR an existing MEM_HOME is used (built by an earlier run with --keep).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -80,6 +82,14 @@ await client.connect(transport);
 await client.listTools();
 const startup = performance.now() - t0;
 
+/** CPU milliseconds from /proc: a process's own (utime + stime), or its waited-for children's. */
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
+const procCpu = (pid, children = false) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return (children ? f[13] + f[14] : f[11] + f[12]) * TICK_MS;
+};
+
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
@@ -92,18 +102,26 @@ for (const q of questions) {
   spawnSync(process.execPath, [mem, ...q.cli(0)], { env });
   const cli = [];
   const mcp = [];
+  const cpu = { cli: 0, server: 0, client: 0 };
   let k = 0;
   for (let r = 0; r < rounds; r++) {
     let t = performance.now();
+    const children = procCpu(process.pid, true);
     const c = spawnSync(process.execPath, [mem, ...q.cli(r)], { env, maxBuffer: 1 << 26 });
     cli.push(performance.now() - t);
+    cpu.cli += procCpu(process.pid, true) - children;
     if (c.status !== 0) throw new Error(`mem ${q.cli(r).join(' ')}: ${c.stderr}`);
+    const server = procCpu(transport.pid);
+    const self = process.cpuUsage();
     for (let i = 0; i < perRound; i++, k++) {
       t = performance.now();
       const res = await client.callTool(q.tool(k));
       mcp.push(performance.now() - t);
       if (res.isError) throw new Error(`${q.name}: ${JSON.stringify(res.content)}`);
     }
+    const used = process.cpuUsage(self);
+    cpu.client += (used.user + used.system) / 1000;
+    cpu.server += procCpu(transport.pid) - server;
   }
   const row = {
     question: q.name,
@@ -113,8 +131,11 @@ for (const q of questions) {
     mcp_p99_ms: quantile(mcp, 0.99),
     cli_runs: cli.length,
     mcp_calls: mcp.length,
+    cli_cpu_ms: cpu.cli / cli.length,
+    mcp_cpu_ms: (cpu.server + cpu.client) / mcp.length,
   };
   row.speedup_p50 = row.cli_p50_ms / row.mcp_p50_ms;
+  row.cpu_ratio = row.cli_cpu_ms / row.mcp_cpu_ms;
   results.push(row);
 }
 await client.close();
@@ -125,8 +146,11 @@ const out = join(root, 'bench', 'out');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'mcp.json'), JSON.stringify({ memories, commands, server_startup_ms: startup, results }, null, 2) + '\n');
 const f = (x) => x.toFixed(1).padStart(7);
-console.log(`store: ${memories} memories, ${commands} commands; server start-up (spawn, initialise, list tools) ${startup.toFixed(0)} ms`);
-console.log('question        CLI p50   CLI p99   MCP p50   MCP p99   speed-up (p50)');
-for (const r of results) console.log(`${r.question.padEnd(14)} ${f(r.cli_p50_ms)}   ${f(r.cli_p99_ms)}   ${f(r.mcp_p50_ms)}   ${f(r.mcp_p99_ms)}   ${r.speedup_p50.toFixed(1)}x ${r.speedup_p50 >= 20 ? '(goal >= 20x: met)' : '(goal >= 20x: NOT met)'}`);
+console.log(`store: ${memories} memories, ${commands} commands; server start-up (spawn, initialise, list tools) ${startup.toFixed(0)} ms; load average ${loadavg()[0].toFixed(1)}`);
+console.log('question        CLI p50   CLI p99   MCP p50   MCP p99   speed-up (p50)              CPU/question: CLI     MCP   ratio');
+for (const r of results)
+  console.log(
+    `${r.question.padEnd(14)} ${f(r.cli_p50_ms)}   ${f(r.cli_p99_ms)}   ${f(r.mcp_p50_ms)}   ${f(r.mcp_p99_ms)}   ${r.speedup_p50.toFixed(1).padStart(5)}x ${r.speedup_p50 >= 20 ? '(goal 20x: met)    ' : '(goal 20x: NOT met)'}        ${f(r.cli_cpu_ms)} ${f(r.mcp_cpu_ms)} ${r.cpu_ratio.toFixed(1).padStart(6)}x`,
+  );
 if (keep && !arg('store')) console.error(`kept the store: --store ${home} (remove ${work} when done)`);
 else rmSync(work, { recursive: true, force: true });
