@@ -4,11 +4,11 @@
 // answers that stay small whatever the store holds, and nothing but protocol on stdout.
 // Run `npm run build` first.
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMem } from '../src/core/mem.js';
-import { aiAttempt, BIN, type Sandbox } from './helpers.js';
+import { aiAttempt, BIN, ROOT, type Sandbox } from './helpers.js';
 import { spoolLine } from './shell-support.js';
 import { writeTestModel } from './support/onnx-model.js';
 import { ANSWER_BYTES, connect, testBox, type Conn } from './support/mcp.js';
@@ -378,6 +378,17 @@ describe('the store', () => {
       }
     } finally {
       b.cleanup();
+    }
+  });
+});
+
+describe('loading', () => {
+  it('keeps the SDK out of the CLI bundle: only `mem mcp` loads dist/mcp.cjs', () => {
+    const cli = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8');
+    const server = readFileSync(join(ROOT, 'dist', 'mcp.cjs'), 'utf8');
+    for (const marker of ['jsonrpc', 'toJSONSchema', 'notifications/initialized']) {
+      expect(server, marker).toContain(marker);
+      expect(cli, marker).not.toContain(marker);
     }
   });
 });
