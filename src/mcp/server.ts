@@ -22,6 +22,7 @@ import { annotations, argumentError, type Tool } from './tool.js';
 import { episodeTools } from './tools/episodes.js';
 import { fixTools } from './tools/fixes.js';
 import { destructiveMemoryTools, memoryTools } from './tools/memory.js';
+import { searchTools } from './tools/search.js';
 import { shellTools } from './tools/shell.js';
 
 export interface McpOptions {
@@ -41,7 +42,7 @@ const INSTRUCTIONS = `mem is this user's local memory of their terminal and of A
 
 /** The tools this server offers: memory_delete only when destruction is allowed. */
 export function toolsFor(o: McpOptions): Tool[] {
-  return [...memoryTools, ...fixTools, ...shellTools, ...episodeTools, ...(o.allowDestructive ? destructiveMemoryTools : [])];
+  return [...searchTools, ...memoryTools, ...fixTools, ...shellTools, ...episodeTools, ...(o.allowDestructive ? destructiveMemoryTools : [])];
 }
 
 const schemaOf = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { target: 'draft-7', io }) as { type: 'object'; [k: string]: unknown };
