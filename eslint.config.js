@@ -55,6 +55,19 @@ export default tseslint.config(
     },
   },
   {
+    // The MCP front end: the core only; no other front end, and no terminal library (stdout is the protocol's).
+    files: ['src/mcp/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/cli/**', '**/cli.js', '**/commands/**', '**/render/**', '**/serve/**'], message: 'front ends never import each other' }],
+          paths: TERMINAL_LIBS.map((name) => ({ name, message: 'terminal libraries belong to the CLI' })),
+        },
+      ],
+    },
+  },
+  {
     files: ['src/cli/**', 'src/commands/**', 'src/render/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/mcp/**', '**/serve/**'], message: 'front ends never import each other' }] }],

@@ -25,10 +25,13 @@ const shared = {
   external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node'],
   logLevel: 'warning',
 };
-// The CLI, and the library (`import { openMem } from 'mem-cli'`): the same core in two bundles.
+// The CLI, the library (`import { openMem } from 'mem-cli'`) and the MCP server: the same core in
+// three bundles. The server is apart so that no other command loads (or parses) the MCP SDK and
+// zod: `mem mcp` requires dist/mcp.cjs by path.
 await Promise.all([
   build({ ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs' }),
   build({ ...shared, entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs' }),
+  build({ ...shared, entryPoints: ['src/mcp/main.ts'], outfile: 'dist/mcp.cjs' }),
 ]);
 // Type declarations for the library (`--types`: npm pack and publish; the tests do not need them).
 if (process.argv.includes('--types')) {

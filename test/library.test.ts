@@ -37,3 +37,22 @@ console.log(JSON.stringify({ created: added.created, hits: found.results.map((r)
   expect(out.worked).toBe(1);
   expect(out.refused).toMatch(/content/);
 });
+
+it('a long-lived core that read before the home store existed writes into the real store', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mem-lib-'));
+  const { openMem } = await import('../src/core/mem.js');
+  const env = { HOME: dir, MEM_HOME: join(dir, 'data'), MEM_NO_WORKER: '1', MEM_OFFLINE: '1', MEM_SCOPE: 'lib', XDG_CONFIG_HOME: join(dir, 'config') };
+  const mem = openMem({ env, cwd: dir });
+  // Reads of a store not created yet answer from an empty stand-in (nothing is created by reading).
+  expect((await mem.memories.search('anything', { mode: 'keyword' })).results).toEqual([]);
+  expect(mem.history.list()).toEqual([]);
+  expect(mem.world.storeExists()).toBe(false);
+  const { memory } = mem.memories.add({ content: 'written after a read', kind: 'note' });
+  mem.close();
+  const again = openMem({ env, cwd: dir });
+  try {
+    expect(again.memories.get(memory.id).content).toBe('written after a read');
+  } finally {
+    again.close();
+  }
+});

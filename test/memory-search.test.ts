@@ -118,14 +118,29 @@ describe('mem search --mode keyword', () => {
       expect(r.mode).toBe('keyword');
       expect(r.notice).toBeNull();
       expect(r.results[0]?.memory.source_id, query).toBe(key);
-      expect(r.results[0]!.keyword_score).toBe(1);
+      expect(r.results[0]!.keyword_score, query).toBeGreaterThan(0.5);
+      expect(r.results[0]!.keyword_score, query).toBeLessThanOrEqual(1);
     }
     const human = ok(box.mem(['search', 'EADDRINUSE', '--mode', 'keyword']));
-    expect(human.stdout).toMatch(/^1\. 1\.000 error /);
+    expect(human.stdout).toMatch(/^1\. 0\.\d{3} error /);
     expect(human.stdout).toContain('EADDRINUSE');
     expect(ok(box.mem(['search', 'xylophone', '--mode', 'keyword'])).stdout.trim()).toBe('nothing found');
     const empty = box.mem(['search', '  ', '--mode', 'keyword']);
     expect(empty.code).toBe(2);
+  });
+});
+
+describe('relevance is absolute', () => {
+  it('a weak best match scores low: scores compare across queries', () => {
+    const search = (q: string) => ok(box.mem(['search', q, '--mode', 'keyword', '--json'])).json<SearchJson>().results;
+    const strong = search('EADDRINUSE')[0]!;
+    expect(strong.memory.source_id).toBe('node-eaddrinuse');
+    expect(strong.score).toBeGreaterThan(0.5);
+    // The same memory is the best hit for a query it answers only a quarter of: before, every
+    // query's best hit scored 1.000; now its score says how much of the query it holds.
+    const weak = search('EADDRINUSE walrus giraffe xylophone')[0]!;
+    expect(weak.memory.source_id).toBe('node-eaddrinuse');
+    expect(weak.score).toBeLessThan(strong.score / 2);
   });
 });
 

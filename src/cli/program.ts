@@ -3,6 +3,7 @@
 // ~7 ms of a ~120 ms start), and each action lazy-imports its command module.
 import { Command } from '@commander-js/extra-typings';
 import { ENV_HELP } from './env-help.js';
+import { registerAgents } from './register/agents.js';
 import { registerFixes } from './register/fixes.js';
 import { registerMaintenance } from './register/maintenance.js';
 import { registerMemory } from './register/memory.js';
@@ -54,6 +55,7 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
   registerPredict(program);
   registerMemory(program);
   registerMaintenance(program);
+  registerAgents(program);
   // An unknown command gets the whole tree, so commander can suggest the nearest name.
   if (only !== null && !found) return buildProgram(null);
   return program;

@@ -64,7 +64,9 @@ export function createWorld(o: WorldOptions = {}): World {
     config,
     paths,
     now: o.now ?? (() => Date.now()),
-    db: () => handle ?? open(),
+    // A read before the store existed left an empty in-memory stand-in: a write opens (and
+    // creates) the real store instead, so a long-running process never writes into the stand-in.
+    db: () => (handle && !handle.memory ? handle : (handle?.close(), open())),
     readDb() {
       if (handle) return handle;
       if (existsSync(paths.store)) return open();
@@ -74,7 +76,13 @@ export function createWorld(o: WorldOptions = {}): World {
     },
     storeExists: () => existsSync(paths.store),
     refresh() {
-      if (!handle || handle.memory) return false;
+      if (!handle) return false;
+      if (handle.memory) {
+        // The stand-in for a store not created yet: once another process has created it, read it.
+        if (!existsSync(paths.store)) return false;
+        world.close();
+        return true;
+      }
       const now = inodeOf(paths.store);
       if (now === inode) return false;
       world.close();

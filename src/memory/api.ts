@@ -14,7 +14,7 @@ import { resolveScope } from './scope.js';
 import type { SearchMode, SearchResult } from './search.js';
 import { EmbeddingQueue } from './store/embeddings.js';
 import { MemoryStore, type AddResult, type EditChanges, type ListResult, type SearchFilter } from './store/memories.js';
-import { errorQuery, normalizeError } from './text.js';
+import { errorTerms, normalizeError } from './text.js';
 import { runWorker, type WorkerReport } from './worker.js';
 import { tryLock } from '../shell/lock.js';
 import { MemError } from '../errors.js';
@@ -31,6 +31,10 @@ export interface SearchOptions extends ScopeOption {
   kind?: string;
   tag?: string;
   topK?: number;
+  /** Results to skip: a later page of the same ranking (`next_offset` of the page before). */
+  offset?: number;
+  /** Leave out results scoring below this (0..1; scores are absolute, see search.ts). */
+  minScore?: number;
   /** Minimum cosine similarity for the semantic side (0..1). */
   threshold?: number;
   successOnly?: boolean;
@@ -200,19 +204,19 @@ export function memoriesApi(world: World): MemoriesApi {
       if (!query.trim()) throw new InputError('an empty query finds nothing: give some words', undefined, 'query');
       const mode = o.mode ?? 'hybrid';
       if (!['hybrid', 'semantic', 'keyword'].includes(mode)) throw new InputError(`must be hybrid, semantic or keyword, got '${String(mode)}'`, undefined, 'mode');
-      return reused(searchWithFallback(world, reader(), { query, filter: filterOf(o), topK: topK(o.topK, 5), threshold: threshold(o.threshold), mode }));
+      return reused(searchWithFallback(world, reader(), { query, filter: filterOf(o), ...page(o, 5), threshold: threshold(o.threshold), mode }));
     },
     recallError(message, o = {}) {
       if (!message.trim()) throw new InputError('give the error message to look up', undefined, 'message');
       const filter = filterOf(o);
-      // Errors and their resolutions are stored as `error` or `solution` memories. One search over
-      // both, so their scores are normalised together (two searches each put their best at 1.0).
+      // Errors and their resolutions are stored as `error` or `solution` memories: one search over
+      // both ranks them together.
       return reused(
         searchWithFallback(world, reader(), {
           query: normalizeError(message),
-          match: errorQuery(message),
+          terms: errorTerms(message),
           filter: { ...filter, kind: undefined, kinds: filter.kind ? [filter.kind] : ['error', 'solution'] },
-          topK: topK(o.topK, 5),
+          ...page(o, 5),
           threshold: threshold(o.threshold),
           mode: 'hybrid',
         }),
@@ -267,3 +271,10 @@ export function memoriesApi(world: World): MemoriesApi {
 }
 
 const topK = (v: number | undefined, dflt: number) => (v === undefined ? dflt : intIn(v, 'top_k', 1, 100));
+
+/** Which results of a ranking a search returns: top-k from an offset, above a minimum score. */
+function page(o: SearchOptions, dflt: number): { topK: number; offset: number; minScore: number } {
+  const minScore = o.minScore ?? 0;
+  if (!(minScore >= 0 && minScore <= 1)) throw new InputError(`must be between 0 and 1, got ${String(o.minScore)}`, undefined, 'min_score');
+  return { topK: topK(o.topK, dflt), offset: o.offset === undefined ? 0 : intIn(o.offset, 'offset', 0, 900), minScore };
+}

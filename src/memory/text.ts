@@ -94,10 +94,22 @@ const SYNONYMS: Record<string, string[]> = {
   ssl: ['certificate', 'tls'],
 };
 
+/** The terms of an error message: each normalised word with its usual synonyms, as one group of alternatives. */
+export function errorTerms(message: string): string[][] {
+  return words(normalizeError(message)).map((w) => [w, ...(SYNONYMS[w] ?? [])]);
+}
+
+/**
+ * The terms of groups of alternatives as one list, each once: the first of every group, then the
+ * others (at most 64: the words themselves before their synonyms).
+ */
+export function queryTerms(groups: readonly (readonly string[])[]): string[] {
+  return [...new Set([...groups.map((g) => g[0]!), ...groups.flatMap((g) => g.slice(1))])].filter(Boolean).slice(0, 64);
+}
+
 /** The FTS query for an error message: its normalised words plus their synonyms. */
 export function errorQuery(message: string): string | null {
-  const base = words(normalizeError(message));
-  return ftsAny([...base, ...base.flatMap((w) => SYNONYMS[w] ?? [])]);
+  return ftsAny(queryTerms(errorTerms(message)));
 }
 
 /** A window of `content` around the first query word it contains, on one line. */

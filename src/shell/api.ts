@@ -30,11 +30,37 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+export interface HistorySearch extends Omit<HistoryQuery, 'limit'> {
+  /** Text the command line contains (ASCII letters in any case). */
+  query?: string;
+  /**
+   * Who ran the commands (`claude-code`, or a user name). Commands do not record an author yet:
+   * the filter is not applied, and the page's notice says so.
+   */
+  author?: string;
+  /** At most this many commands per page (default 20). */
+  limit?: number;
+  /** `next_cursor` of the page before: continue further back in time. */
+  cursor?: string;
+}
+
+export interface HistoryPage {
+  /** Newest first. */
+  commands: HistoryRow[];
+  next_cursor: string | null;
+  /** Why the answer is not exactly what was asked for (a filter that could not be applied). */
+  notice: string | null;
+}
+
 export interface HistoryApi {
   /** Moves spooled hook records into the store now; null when nothing was spooled for it. */
   ingest(): IngestReport | null;
   /** Matching commands, newest last. */
   list(q?: HistoryQuery): HistoryRow[];
+  /** Matching commands a page at a time, newest first (what agents ask: "when did this last fail?"). */
+  search(q?: HistorySearch): HistoryPage;
+  /** The cursor that continues a search after this row (a front end that shows fewer rows than a page). */
+  cursorAfter(row: HistoryRow): string;
   /**
    * Imports a history file: zsh, bash, fish or an atuin database (default: $HISTFILE,
    * ~/.zsh_history, ~/.bash_history, fish's history); idempotent.
@@ -64,6 +90,31 @@ export function historyApi(world: World): HistoryApi {
         limit: q.limit === undefined ? 50 : intIn(q.limit, 'limit', 1, 1_000_000),
       });
     },
+    search(q = {}) {
+      ingest();
+      const limit = q.limit === undefined ? 20 : intIn(q.limit, 'limit', 1, 1000);
+      if (q.query !== undefined && typeof q.query !== 'string') throw new InputError('must be a string', undefined, 'query');
+      // TODO(issue 10, "Agents' commands, captured like a human's": `mem hook install`): commands
+      // gain `author` and `author_kind`; filter on them here instead of saying the filter is not applied.
+      const notice = q.author ? `author filter not applied: commands do not record who ran them yet (all come from shell hooks and imports)` : null;
+      const rows = new ShellStore(world.readDb()).page({
+        session: q.session,
+        cwd: q.cwd === undefined ? undefined : resolve(world.cwd, q.cwd),
+        failed: q.failed,
+        since: q.since,
+        contains: q.query?.trim() || undefined,
+        before: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        commands: page.map(({ ts: _t, ...r }) => r),
+        next_cursor: rows.length > limit && last ? encodeCursor(last.ts, last.id) : null,
+        notice,
+      };
+    },
+    cursorAfter: (row) => encodeCursor(Date.parse(row.timestamp), row.id),
     importFile(file, o = {}) {
       const shell = o.shell ?? 'auto';
       if (![...FORMAT_NAMES, 'auto'].includes(shell)) throw new InputError(`must be ${FORMAT_NAMES.join(', ')} or auto, got '${shell}'`, undefined, 'shell');
@@ -92,6 +143,14 @@ export function historyApi(world: World): HistoryApi {
     },
     install: (shell) => install(world, parseShell(shell), binPath(), process.execPath, world.now()),
   };
+}
+
+const encodeCursor = (ts: number, id: number) => Buffer.from(`h1:${ts}:${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { ts: number; id: number } {
+  const m = /^h1:(-?\d+):(\d+)$/.exec(Buffer.from(String(cursor), 'base64url').toString());
+  if (!m) throw new InputError('is not a cursor this search returned', undefined, 'cursor');
+  return { ts: Number(m[1]), id: Number(m[2]) };
 }
 
 function binPath(): string {

@@ -304,6 +304,39 @@ export class MemoryStore {
     return full(match);
   }
 
+  /**
+   * What BM25's inverse document frequencies are made of, for the terms of a keyword query: the
+   * rows of the full-text index, and for each term the rows holding it. The index stems words
+   * (porter), so each term is tokenised by the same tokenizer in a private temp table first and
+   * looked up in the index's vocabulary. A term that splits into several tokens gets the count of
+   * its rarest token (an upper bound of the rows holding the phrase).
+   */
+  termDocs(terms: readonly string[]): { rows: number; docs: number[] } {
+    const rows = this.prep('SELECT count(*) FROM memories').pluck().get() as number;
+    if (!terms.length) return { rows, docs: [] };
+    if (!this.prep("SELECT 1 FROM temp.sqlite_master WHERE name = 'mem_query_terms'").get()) {
+      this.db.exec(`CREATE VIRTUAL TABLE temp.mem_query_terms USING fts5(t, tokenize = 'porter unicode61');
+        CREATE VIRTUAL TABLE temp.mem_query_tokens USING fts5vocab(temp, mem_query_terms, 'instance');
+        CREATE VIRTUAL TABLE temp.mem_vocab USING fts5vocab(main, memories_fts, 'row');`);
+    }
+    const tokens = new Map<number, string[]>();
+    const ins = this.prep('INSERT INTO temp.mem_query_terms (rowid, t) VALUES (?, ?)');
+    this.prep('DELETE FROM temp.mem_query_terms').run();
+    terms.forEach((t, i) => ins.run(i + 1, t));
+    for (const r of this.prep('SELECT doc, term FROM temp.mem_query_tokens').all() as { doc: number; term: string }[]) {
+      const list = tokens.get(r.doc - 1) ?? [];
+      list.push(r.term);
+      tokens.set(r.doc - 1, list);
+    }
+    this.prep('DELETE FROM temp.mem_query_terms').run();
+    const doc = this.prep('SELECT doc FROM temp.mem_vocab WHERE term = ?').pluck();
+    const docs = terms.map((_, i) => {
+      const ts = tokens.get(i) ?? [];
+      return ts.length ? Math.min(...ts.map((t) => (doc.get(t) as number | undefined) ?? 0)) : 0;
+    });
+    return { rows, docs };
+  }
+
   /** Nearest vectors of one model (cosine similarity), filtered after the KNN within the scope partition. */
   nearest(vector: Float32Array, model: string, f: SearchFilter, limit: number): { n: number; similarity: number }[] {
     ensureVec(this.db);

@@ -166,6 +166,28 @@ export class ShellStore {
     return rows.map(({ uid: _u, ts, ...r }) => ({ ...r, timestamp: new Date(ts).toISOString() }));
   }
 
+  /**
+   * One page of matching commands, newest first, starting after `before` (the last row of the
+   * page before). `contains` matches text anywhere in the line (ASCII letters in any case).
+   */
+  page(q: Omit<HistoryQuery, 'limit'> & { contains?: string; before?: { ts: number; id: number }; limit: number }): (HistoryRow & { ts: number })[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (q.session) add('session = ?', q.session);
+    if (q.cwd) add('cwd = ?', q.cwd);
+    if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
+    if (q.since !== undefined) add('ts >= ?', q.since);
+    if (q.contains) add("command LIKE ? ESCAPE '\\'", `%${q.contains.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+    if (q.before) add('(ts < ? OR (ts = ? AND id < ?))', q.before.ts, q.before.ts, q.before.id);
+    const sql = `SELECT * FROM commands ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ts DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, q.limit) as (CommandRecord & { id: number })[];
+    return rows.map(({ uid: _u, ...r }) => ({ ...r, timestamp: new Date(r.ts).toISOString() }));
+  }
+
   /** Stored commands after row `afterId`, in id order (the learner's feed). */
   after(afterId: number, limit: number): (CommandRecord & { id: number })[] {
     return this.db.prepare('SELECT * FROM commands WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as (CommandRecord & { id: number })[];
