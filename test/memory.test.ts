@@ -696,7 +696,7 @@ describe('export / import', () => {
     expect(list(src, ['--all-scopes']).data.every((m) => m.embedding_status === 'completed')).toBe(true);
     withDb(src, (db) => {
       db.prepare(
-        "INSERT INTO learned_patterns (id, type, match, scope, description, success_indicators, samples, successes, confidence, created_at, updated_at) VALUES ('pat-1', 'success', 'deploy', 'export', 'deploys on Tuesdays work', '[\"green build\"]', 4, 4, 0.8, 1000, 2000)",
+        "INSERT INTO learned_patterns (id, type, match, scope, description, success_indicators, samples, successes, confidence, created_at, updated_at) VALUES ('pat-1', 'success', 'deploy', 'export', 'deploys on Tuesdays work', '[{\"term\":\"green build\",\"successes\":4,\"failures\":0,\"score\":2.1}]', 4, 4, 0.8, 1000, 2000)",
       ).run();
       db.prepare("INSERT INTO episodes (id, task, context, scope, started_at, ended_at, success, metrics) VALUES ('ep-1', 'fix the flaky build', '{\"repo\":\"api\"}', 'export', 1000, 5000, 1, '{\"steps\":2}')").run();
       const ev = db.prepare('INSERT INTO episode_events (episode_id, at, type, role, data) VALUES (?, ?, ?, ?, ?)');
@@ -716,7 +716,7 @@ describe('export / import', () => {
     expect(got.find((m) => m.id === ids[1])).toMatchObject({ kind: 'decision', scope: 'team' });
     withDb(dst, (db) => {
       expect(db.prepare('SELECT id, type, scope, samples, confidence, success_indicators FROM learned_patterns').all()).toEqual([
-        { id: 'pat-1', type: 'success', scope: 'export', samples: 4, confidence: 0.8, success_indicators: '["green build"]' },
+        { id: 'pat-1', type: 'success', scope: 'export', samples: 4, confidence: 0.8, success_indicators: '[{"term":"green build","successes":4,"failures":0,"score":2.1}]' },
       ]);
       expect(db.prepare('SELECT id, task, scope, success FROM episodes').all()).toEqual([{ id: 'ep-1', task: 'fix the flaky build', scope: 'export', success: 1 }]);
       expect(db.prepare('SELECT type, data FROM episode_events ORDER BY at').all()).toEqual([
