@@ -91,8 +91,15 @@ export interface MemoriesApi {
   recallError(message: string, opts?: SearchOptions): Promise<SearchResult>;
   /** Embeds pending memories now (the background worker's work, in the foreground). */
   embed(opts?: { retryFailed?: boolean; reembed?: boolean; onProgress?: (done: number, total: number) => void }): Promise<EmbedReport>;
-  /** The background worker's run: quiet, single-instance, gives up silently when no model exists. */
-  embedInBackground(): Promise<void>;
+  /**
+   * The background worker's run: quiet, single-instance, gives up silently when no model exists.
+   * `retryFailed` first gives memories whose embedding failed a fresh set of attempts.
+   */
+  embedInBackground(opts?: { retryFailed?: boolean }): Promise<void>;
+  /** A memory whose embedding failed goes back to `pending` and the worker is started. */
+  retryEmbedding(id: string): Memory;
+  /** The memory describing a task: its id, else the newest memory with that `task_id`. */
+  task(taskId: string): Memory;
   embedStatus(): EmbedStatusReport;
   /** Loads the starter knowledge base into a scope (idempotent). */
   seedKb(opts?: { scope?: string }): { scope: string; added: number; already_present: number };
@@ -230,7 +237,9 @@ export function memoriesApi(world: World): MemoriesApi {
         lock.release();
       }
     },
-    async embedInBackground() {
+    async embedInBackground(o = {}) {
+      // Reset even when another worker holds the lock: it claims them in its next batch.
+      if (o.retryFailed && world.storeExists()) new EmbeddingQueue(world.db()).retryFailed();
       const lock = tryLock(world.paths.embedLock);
       if (!lock) return;
       try {
@@ -243,6 +252,12 @@ export function memoriesApi(world: World): MemoriesApi {
         lock.release();
       }
     },
+    retryEmbedding(id) {
+      const m = store().retryEmbedding(id, world.now());
+      startEmbedWorker(world);
+      return m;
+    },
+    task: (taskId) => reader().taskMemory(taskId),
     embedStatus() {
       const db = world.readDb();
       const st = embedStatus(world.paths.embedStatus);

@@ -7,6 +7,8 @@ import { writeTx } from '../db/tx.js';
 import { InputError } from '../errors.js';
 import { redactString } from '../redact/index.js';
 import { historyFilter } from '../shell/filters.js';
+import { recordEvent } from '../events/store.js';
+import { ingestedEvent } from '../shell/ingest.js';
 import { ingestPending } from '../shell/pending.js';
 import { ShellStore, type CommandRecord } from '../shell/store/commands.js';
 import { isObj } from '../util/json.js';
@@ -72,7 +74,10 @@ export function teach(world: World, values: readonly { line: number; value: unkn
   }
   ingestPending(world, 0); // keep capture order: what the shell spooled before this comes first
   const db = world.db();
-  writeTx(db, () => new ShellStore(db).insert(records));
+  writeTx(db, () => {
+    const added = new ShellStore(db).insert(records);
+    if (added.length) recordEvent(db, 'command.ingested', ingestedEvent(added, 'learn'), now);
+  });
   const learned = learnPending(db, { now, train: false });
   return { sessions: sessions.length, commands: records.length, filtered, learned: learned.learned };
 }
