@@ -240,6 +240,8 @@ export function memoriesApi(world: World): MemoriesApi {
     async embedInBackground(o = {}) {
       // Reset even when another worker holds the lock: it claims them in its next batch.
       if (o.retryFailed && world.storeExists()) new EmbeddingQueue(world.db()).retryFailed();
+      // Nothing to embed: no model is loaded (a server asks every few minutes).
+      if (!world.storeExists() || new EmbeddingQueue(world.readDb()).due(world.now()) === 0) return;
       const lock = tryLock(world.paths.embedLock);
       if (!lock) return;
       try {

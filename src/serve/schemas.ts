@@ -59,7 +59,7 @@ const memoryFields = {
   content: str('the text', { minLength: 1, maxLength: MEMORY_LIMITS.content }),
   kind: { type: 'string', enum: KINDS, description: 'default note (task for /api/v1/memory/store)' },
   title: str('a short title', { maxLength: MEMORY_LIMITS.title }),
-  tags: { anyOf: [{ type: 'array', items: { type: 'string' }, maxItems: MEMORY_LIMITS.tags }, { type: 'string' }], description: 'a list, or a comma-separated string' },
+  tags: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: MEMORY_LIMITS.tags }], description: 'a list, or a comma-separated string' },
   metadata: object('free-form key/values'),
   source: { type: 'string', enum: SOURCES },
   source_id: str('id of the item in its source'),

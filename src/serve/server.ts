@@ -1,6 +1,7 @@
 // `mem serve`: the HTTP front end over the core API. Fastify validates every request against the
 // JSON schemas in routes/ (the same ones /openapi.json publishes), a hook finds the caller's store
 // from their bearer token, and handlers call the core and return its data. Loaded only by `mem serve`.
+import AjvCompiler from '@fastify/ajv-compiler';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -48,9 +49,22 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/**
+ * Query strings and path parameters are text, so their numbers and booleans are coerced; a JSON
+ * body has types of its own, and a wrong one is a 400 naming the field, never silently converted
+ * (`"tags": 5` is not `["5"]`).
+ */
+type BuildValidator = ReturnType<typeof AjvCompiler>;
+
+function strictBodies(externalSchemas: Parameters<BuildValidator>[0], options?: Parameters<BuildValidator>[1]) {
+  const lenient = AjvCompiler()(externalSchemas, options);
+  const strict = AjvCompiler()(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as Parameters<BuildValidator>[1]);
+  return (route: Parameters<ReturnType<BuildValidator>>[0]) => (route.httpPart === 'body' ? strict(route) : lenient(route));
+}
+
 export async function buildApp(o: ServeOptions, stores: Stores): Promise<{ app: FastifyInstance; ctx: ServerContext }> {
   const ctx: ServerContext = { limiter: new RateLimiter(o.rateLimit), version: o.version, auth: o.auth, startedAt: Date.now(), streams: new Set() };
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, ajv: { customOptions: { allErrors: false } } });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, schemaController: { compilersFactory: { buildValidator: strictBodies } } });
   for (const s of SHARED) app.addSchema(s);
   await app.register(swagger, {
     openapi: {
