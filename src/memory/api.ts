@@ -1,6 +1,7 @@
 // Semantic memory in the core API: notes, solutions, errors, tasks and experiences, stored at once
 // and embedded in the background, found by meaning and keywords together.
 import type { World } from '../core/world.js';
+import type { Db } from '../db/open.js';
 import { InputError, intIn, UsageError } from '../errors.js';
 import { redactString } from '../redact/index.js';
 import { parseSince } from '../util/time.js';
@@ -106,8 +107,16 @@ export interface MemoriesApi {
 }
 
 export function memoriesApi(world: World): MemoriesApi {
-  const store = () => new MemoryStore(world.db());
-  const reader = () => new MemoryStore(world.readDb());
+  // One MemoryStore per connection, so its prepared statements last as long as the connection
+  // (a server answers thousands of requests a second on one).
+  const stores = new WeakMap<Db, MemoryStore>();
+  const on = (db: Db) => {
+    let s = stores.get(db);
+    if (!s) stores.set(db, (s = new MemoryStore(db)));
+    return s;
+  };
+  const store = () => on(world.db());
+  const reader = () => on(world.readDb());
   const scope = (flag?: string) => redactString(resolveScope(flag, world.env, world.cwd));
   const filterOf = (o: SearchOptions): SearchFilter => {
     if (o.scope !== undefined && o.allScopes) throw new UsageError('give either a scope or all scopes, not both');

@@ -118,9 +118,7 @@ export class MemoryStore {
   resolve(idOrPrefix: string, opts: { includeDeleted?: boolean } = {}): MemoryRow {
     const key = idOrPrefix.trim().toLowerCase();
     if (key.length < 6) throw new UsageError(`memory id '${idOrPrefix}' is too short (give at least 6 characters)`);
-    const rows = this.db
-      .prepare(`SELECT * FROM memories WHERE id >= ? AND id < ? ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} LIMIT 2`)
-      .all(key, key + '\uffff') as MemoryRow[];
+    const rows = this.prep(`SELECT * FROM memories WHERE id >= ? AND id < ? ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} LIMIT 2`).all(key, key + '\uffff') as MemoryRow[];
     if (rows.length === 0) throw new NotFoundError(`no memory '${idOrPrefix}'`);
     if (rows.length > 1 && rows[0]!.id !== key) throw new UsageError(`memory id '${idOrPrefix}' is ambiguous; give more characters`);
     return rows[0]!;
@@ -128,7 +126,7 @@ export class MemoryStore {
 
   show(idOrPrefix: string, now: number): Memory {
     const r = this.resolve(idOrPrefix);
-    this.db.prepare('UPDATE memories SET accessed_at = ? WHERE n = ?').run(now, r.n);
+    this.prep('UPDATE memories SET accessed_at = ? WHERE n = ?').run(now, r.n);
     return toMemory({ ...r, accessed_at: now });
   }
 
