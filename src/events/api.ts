@@ -31,12 +31,13 @@ export interface EventsApi {
   follow(q: EventQuery & { intervalMs?: number }, onEvents: (events: MemEvent[]) => void): Follower;
 }
 
-export function checkEventTypes(types: readonly string[] | undefined): EventType[] {
+/** Known event type names (blank ones dropped), or an InputError naming `field`. */
+export function checkEventTypes(types: readonly string[] | undefined, field = 'type'): EventType[] {
   const out: EventType[] = [];
   for (const t of types ?? []) {
     const name = t.trim();
     if (!name) continue;
-    if (!(EVENT_TYPES as readonly string[]).includes(name)) throw new InputError(`must be among ${EVENT_TYPES.join(', ')}; got '${name}'`, undefined, 'type');
+    if (!(EVENT_TYPES as readonly string[]).includes(name)) throw new InputError(`must be among ${EVENT_TYPES.join(', ')}; got '${name}'`, undefined, field);
     out.push(name as EventType);
   }
   return out;

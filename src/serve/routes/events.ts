@@ -2,7 +2,7 @@
 // (the CLI, the shell ingester), as it happens. Each event's id is its place in the store's
 // events table, so a client that reconnects with Last-Event-ID misses nothing still kept.
 import type { FastifyInstance } from 'fastify';
-import type { MemEvent } from '../../events/api.js';
+import { checkEventTypes, type MemEvent } from '../../events/api.js';
 import type { ServerContext } from '../context.js';
 import { errors, eventTypes, int, str } from '../schemas.js';
 
@@ -25,17 +25,16 @@ export function eventRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     (req, reply) => {
-      const lastId = Number(req.headers['last-event-id']);
-      const after = req.query.after ?? (Number.isInteger(lastId) && lastId >= 0 && req.headers['last-event-id'] !== undefined ? lastId : undefined);
-      const types = req.query.types?.split(',') ?? [];
-      // Validate before the stream starts, so a bad type is a 400, not a broken stream.
-      const follow = (onEvents: (e: MemEvent[]) => void) => req.mem.events.follow({ after, types }, onEvents);
-      req.mem.events.list({ types, limit: 1 });
+      // Validated before the stream starts: a bad type is a 400, not a stream that never speaks.
+      const types = checkEventTypes(req.query.types?.split(','), 'types');
+      const resume = req.headers['last-event-id'];
+      const lastId = typeof resume === 'string' && /^\d+$/.test(resume) ? Number(resume) : undefined;
+      const after = req.query.after ?? lastId;
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       res.write('retry: 1000\n: connected\n\n');
-      const follower = follow((events) => {
+      const follower = req.mem.events.follow({ after, types }, (events: MemEvent[]) => {
         for (const e of events) res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
       });
       const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
