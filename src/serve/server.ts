@@ -55,10 +55,14 @@ export function isLoopback(host: string): boolean {
  * (`"tags": 5` is not `["5"]`).
  */
 type BuildValidator = ReturnType<typeof AjvCompiler>;
+// One pool: fastify asks for a validator compiler per plugin context, and the pool hands back the
+// Ajv instance already built for the same schemas and options instead of compiling them again.
+let pool: BuildValidator | undefined;
 
 function strictBodies(externalSchemas: Parameters<BuildValidator>[0], options?: Parameters<BuildValidator>[1]) {
-  const lenient = AjvCompiler()(externalSchemas, options);
-  const strict = AjvCompiler()(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as Parameters<BuildValidator>[1]);
+  pool ??= AjvCompiler();
+  const lenient = pool(externalSchemas, options);
+  const strict = pool(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as Parameters<BuildValidator>[1]);
   return (route: Parameters<ReturnType<BuildValidator>>[0]) => (route.httpPart === 'body' ? strict(route) : lenient(route));
 }
 
