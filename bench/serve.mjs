@@ -108,7 +108,7 @@ async function run(title, request, extra = {}) {
   const errors = r.errors + r.timeouts + r.non2xx;
   log(
     `${title.padEnd(34)} ${Math.round(r.requests.average).toLocaleString('en').padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(3)} ms  p99 ${String(r.latency.p99).padStart(3)} ms  ` +
-      `${r.requests.total.toLocaleString('en')} requests, ${errors} errors (load before: ${before})`,
+      `${r.requests.total.toLocaleString('en')} requests, ${errors} errors${errors ? ` (${r.timeouts} timeouts, ${r.non2xx} non-2xx, ${r.errors} connection errors)` : ''} (load before: ${before})`,
   );
   return r;
 }
