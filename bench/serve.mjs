@@ -105,17 +105,24 @@ const headers = { authorization: `Bearer ${token}`, 'content-type': 'application
 async function run(title, request, extra = {}) {
   const before = load();
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: [{ headers, ...request }], ...extra });
+  title = `${title} (${extra.connections ?? CONNECTIONS} conn.)`;
   const errors = r.errors + r.timeouts + r.non2xx;
   log(
-    `${title.padEnd(34)} ${Math.round(r.requests.average).toLocaleString('en').padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(3)} ms  p99 ${String(r.latency.p99).padStart(3)} ms  ` +
+    `${title.padEnd(44)} ${Math.round(r.requests.average).toLocaleString('en').padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(3)} ms  p99 ${String(r.latency.p99).padStart(3)} ms  ` +
       `${r.requests.total.toLocaleString('en')} requests, ${errors} errors${errors ? ` (${r.timeouts} timeouts, ${r.non2xx} non-2xx, ${r.errors} connection errors)` : ''} (load before: ${before})`,
   );
   return r;
 }
 const pick = (a) => a[Math.floor(Math.random() * a.length)];
 
-await run('GET /api/v1/memories/{id}', { method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/memories/${pick(ids)}` }) });
-await run('POST /predict', { method: 'POST', path: '/predict', setupRequest: (req) => ({ ...req, body: JSON.stringify({ current_context: [pick(contexts)], top_k: 3 }) }) });
+const getById = { method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/memories/${pick(ids)}` }) };
+const predict = { method: 'POST', path: '/predict', setupRequest: (req) => ({ ...req, body: JSON.stringify({ current_context: [pick(contexts)], top_k: 3 }) }) };
+await run('GET /api/v1/memories/{id}', getById);
+await run('POST /predict', predict);
+// With 50 requests always in flight, latency is mostly queueing (Little's law: mean latency =
+// 50 / throughput). One connection shows what a single request costs.
+await run('GET /api/v1/memories/{id}', getById, { connections: 1, duration: 10 });
+await run('POST /predict', predict, { connections: 1, duration: 10 });
 
 // Creations: each body is unique; every id the server answered 201 with is checked in the store.
 const run_id = Date.now().toString(36);
