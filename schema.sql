@@ -1,4 +1,4 @@
--- mem store schema, version 5. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 7. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
 
 CREATE TABLE command_counts (
@@ -125,6 +125,17 @@ CREATE TABLE fix_daily (
 
 CREATE TABLE fix_tombstones (
   uid TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
+CREATE TABLE history_imports (
+  file       TEXT NOT NULL,            -- absolute path as imported
+  format     TEXT NOT NULL,            -- zsh, bash, fish, atuin
+  stream     TEXT NOT NULL,            -- random id; entries placed by overlap are keyed (stream, seq)
+  next_seq   INTEGER NOT NULL,         -- entries placed by overlap so far
+  entries    INTEGER NOT NULL,         -- entries in the file at the last import
+  tail       BLOB NOT NULL,            -- 8-byte digests of the file's last entries (<= 1000) at the last import
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (file, format)
 ) WITHOUT ROWID;
 
 CREATE TABLE issue_patterns (

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export const BIN = join(ROOT, 'bin', 'mem');
+/** The CLI under test; MEM_TEST_BIN runs the same tests against another build (an older commit's worktree). */
+export const BIN = process.env.MEM_TEST_BIN ? resolve(process.env.MEM_TEST_BIN) : join(ROOT, 'bin', 'mem');
 
 export interface Result {
   code: number;
@@ -76,3 +77,15 @@ export function aiAttempt(over: Record<string, any> = {}): Record<string, any> {
 }
 
 export const jsonl = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
+
+/** A small seeded PRNG (mulberry32): tests that draw random data draw the same data every run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -124,7 +124,7 @@ describe('mem import-history', () => {
 
   it('zsh extended: timestamps and durations kept, multi-line whole, secrets masked, filters applied, idempotent, grows by the tail', () => {
     const path = file('history-one', zshExtended);
-    expect(imp([path], filter)).toEqual({ file: path, shell: 'zsh', entries: 6, added: 4, already_present: 0, filtered: 2 });
+    expect(imp([path], filter)).toEqual({ file: path, shell: 'zsh', entries: 6, added: 4, already_present: 0, filtered: 2, warning_count: 0, warnings: [] });
     const rows = history(box);
     expect(commands(rows)).toEqual(['git status', 'git commit -m "first"', 'for i in 1 2; do\n  echo $i\ndone', 'export GITHUB_TOKEN=[REDACTED:github_token]']);
     expect(rows[0]).toMatchObject({ timestamp: new Date(T * 1000).toISOString(), duration_ms: 5000, source: 'import:zsh', shell: 'zsh', session: null, cwd: null, exit_code: null });
@@ -162,7 +162,7 @@ describe('mem import-history', () => {
 
   it('bash with #epoch lines: detected from content, timestamps and multi-line entries kept', () => {
     const path = file('hist.txt', [`#${T + 1000}`, 'git pull', `#${T + 1060}`, 'echo "multi', 'line"', `#${T + 1120}`, ' echo private-bash', `#${T + 1180}`, `curl -H "Authorization: token ${TOKEN}" https://api.github.com`, ''].join('\n'));
-    expect(imp([path])).toEqual({ file: path, shell: 'bash', entries: 4, added: 3, already_present: 0, filtered: 1 });
+    expect(imp([path])).toEqual({ file: path, shell: 'bash', entries: 4, added: 3, already_present: 0, filtered: 1, warning_count: 0, warnings: [] });
     const rows = history(box);
     expect(commands(rows)).toEqual(['git pull', 'echo "multi\nline"', 'curl -H "Authorization: token [REDACTED:github_token]" https://api.github.com']);
     expect(rows.map((r) => r.timestamp)).toEqual([T + 1000, T + 1060, T + 1180].map((s) => new Date(s * 1000).toISOString()));
@@ -176,7 +176,7 @@ describe('mem import-history', () => {
     for (const [args, env, msg] of [
       [['import-history', join(box.dir, 'missing')], {}, /no such file/],
       [['import-history'], { HISTFILE: join(box.dir, 'missing') }, /no history file found/],
-      [['import-history', '--shell', 'fish', path], {}, /--shell/],
+      [['import-history', '--shell', 'tcsh', path], {}, /--shell must be atuin, zsh, bash, fish or auto/],
       [['import-history', box.dir], {}, /directory/],
     ] as const) {
       const r = box.mem([...args], { env });
@@ -226,13 +226,13 @@ describe('mem prune', () => {
 
     const dry = box.mem(['prune', '--dry-run', '--json'], { env: secretTool });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.json()).toEqual({ dry_run: true, commands: { deleted: 2, redacted: 0, reasons: { 'history.ignore_commands': 2 } }, fix_attempts: { redacted: 0 } });
+    expect(dry.json()).toEqual({ dry_run: true, commands: { deleted: 2, redacted: 0, reasons: { 'history.ignore_commands': 2 } }, fix_attempts: { redacted: 0 }, relearned: 0 });
     expect(history(box)).toHaveLength(5);
     expect(shellTotals().total_commands).toBe(5);
     const human = box.mem(['prune', '--dry-run'], { env: secretTool });
     expect(human.stdout).toMatch(/^dry run: commands: 2 would be removed \(2 history\.ignore_commands\)/);
 
-    expect(box.mem(['prune', '--json'], { env: secretTool }).json()).toMatchObject({ dry_run: false, commands: { deleted: 2 } });
+    expect(box.mem(['prune', '--json'], { env: secretTool }).json()).toMatchObject({ dry_run: false, commands: { deleted: 2 }, relearned: 3 });
     expect(commands(history(box))).toEqual(['git status', 'git commit -m x', 'ls']);
     const after = shellTotals();
     expect(after).toMatchObject({ total_commands: 3, unique_commands: 3, failure_rate: 0 });
@@ -257,7 +257,7 @@ describe('mem prune', () => {
     db.prepare('UPDATE fix_attempts SET description = ?, notes = ?, fix_commands = ?').run(`token ${TOKEN} expired`, `see ${TOKEN}`, JSON.stringify([`export GITHUB_TOKEN=${TOKEN}`, 'ollama pull llama3:8b']));
     db.close();
 
-    expect(box.mem(['prune', '--dry-run', '--json']).json()).toEqual({ dry_run: true, commands: { deleted: 0, redacted: 1, reasons: {} }, fix_attempts: { redacted: 1 } });
+    expect(box.mem(['prune', '--dry-run', '--json']).json()).toEqual({ dry_run: true, commands: { deleted: 0, redacted: 1, reasons: {} }, fix_attempts: { redacted: 1 }, relearned: 0 });
     const raw = new Database(box.db, { readonly: true });
     expect((raw.prepare("SELECT command FROM commands WHERE uid = 'old:1'").get() as { command: string }).command).toContain(TOKEN);
     raw.close();

@@ -1,9 +1,10 @@
 // export/import, cleanup, backup/restore, doctor, config, store location.
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { aiAttempt, BIN, jsonl, ROOT, sandbox, type Sandbox } from './helpers.js';
 
 let box: Sandbox;
@@ -187,6 +188,91 @@ describe('backup and restore', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^mem: cannot restore from .*(not an SQLite database|not a mem store).*unchanged\n$/);
     expect(box.mem(['stats', '--json']).json().fixes.total_fixes_attempted).toBe(3);
+  });
+});
+
+describe('backup files (issue 8, defect 9)', () => {
+  /** mem under the umask most users have (022), with which files SQLite creates itself are 0644. */
+  const memUmask = (args: string[]) => spawnSync('sh', ['-c', 'umask 022; exec "$0" "$@"', process.execPath, BIN, ...args], { env: box.env, encoding: 'utf8' });
+  const BACKUP_FILE = /^(pre-restore-)?mem-\d{8}T\d{9}Z\.db$/;
+
+  it('are 0600 (in a shared directory too), leave no companion files, and keep 3 pre-restore copies', () => {
+    seed(box, 5);
+    const shared = join(box.dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const a = memUmask(['backup', '--dir', shared, '--json']);
+    expect(a.status, a.stderr).toBe(0);
+    const b = memUmask(['backup', '--json']);
+    expect(b.status, b.stderr).toBe(0);
+    const own = dirname(JSON.parse(b.stdout).path);
+
+    const copies: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = memUmask(['restore', JSON.parse(a.stdout).path, '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      copies.push(JSON.parse(r.stdout).previous_copy);
+    }
+    // eb10e99: 0644 files, `*.partial-wal`/`*.partial-shm` beside each backup, -wal/-shm beside the
+    // restored backup, and every pre-restore copy kept.
+    expect(readdirSync(own).filter((f) => f.startsWith('pre-restore-')).map((f) => join(own, f))).toEqual(copies.slice(-3));
+    for (const dir of [shared, own]) {
+      for (const f of readdirSync(dir)) {
+        expect(f).toMatch(BACKUP_FILE);
+        expect((statSync(join(dir, f)).mode & 0o777).toString(8), f).toBe('600');
+      }
+    }
+    expect(statSync(box.db).mode & 0o777).toBe(0o600);
+    expect(box.mem(['stats', '--json']).json().fixes.total_fixes_attempted).toBe(5);
+  });
+
+  describe('on a full disk', () => {
+    let full: string | undefined;
+    let why = '';
+    beforeAll(() => {
+      // A real full file system: a 200 KiB tmpfs (root only; no mocks).
+      const dir = mkdtempSync(join(tmpdir(), 'mem-full-'));
+      const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=200k,mode=0700', 'tmpfs', dir], { encoding: 'utf8' });
+      if (r.status === 0) full = dir;
+      else {
+        why = (r.stderr || r.error?.message || `exit ${r.status}`).trim();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+    afterAll(() => {
+      if (!full) return;
+      spawnSync('umount', [full]);
+      rmSync(full, { recursive: true, force: true });
+    });
+
+    it('backup and export fail in one line, "disk full", leaving nothing behind', (ctx) => {
+      if (!full) {
+        console.warn(`skipped: cannot mount a 200 KiB tmpfs to fill (${why}); run the tests as root to cover a full disk`);
+        return ctx.skip();
+      }
+      const dir = full;
+      const items = Array.from({ length: 300 }, (_, i) => aiAttempt({ notes: `note ${i} `.repeat(120), issue_data: { test_prompt: `prompt ${i}` } }));
+      writeFileSync(join(box.dir, 'attempts.jsonl'), jsonl(items));
+      expect(box.mem(['fix', 'record', '--from-json', join(box.dir, 'attempts.jsonl')]).code).toBe(0);
+      expect(statSync(box.db).size).toBeGreaterThan(200 * 1024);
+
+      // eb10e99: "internal error: database or disk is full"; export left bundle.json.<pid>.tmp.
+      const cases: [string[], string][] = [
+        [['backup', '--dir', dir], box.dir],
+        [['backup', '--dir', dir, '--json'], box.dir],
+        [['export', join(dir, 'bundle.json')], box.dir],
+        [['export', 'bundle.json', '--json'], dir],
+      ];
+      for (const [args, cwd] of cases) {
+        const r = box.mem(args, { cwd });
+        const what = `${args.join(' ')}: ${r.stderr}`;
+        expect(r.code, what).toBe(1);
+        if (args.includes('--json')) expect(JSON.parse(r.stderr).error, what).toMatchObject({ code: 'disk_full' });
+        else expect(r.stderr, what).toMatch(/^mem: disk full[^\n]*\n$/);
+        expect(readdirSync(dir), what).toEqual([]);
+      }
+      expect(box.mem(['stats', '--json']).json().fixes.total_fixes_attempted).toBe(300);
+    });
   });
 });
 

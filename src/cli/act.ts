@@ -42,6 +42,8 @@ export function act<A extends unknown[], O extends OptionValues>(load: () => Pro
     const opts = cmd.optsWithGlobals() as O;
     const globals = opts as GlobalFlags;
     const [cli, mod] = await Promise.all([factory(globals), load()]);
+    // A setting that cannot be used (a filter regex that could hang) is ignored, not fatal: say so.
+    for (const p of cli.mem.world.config.problems()) cli.term.notice(p.message);
     try {
       await mod.run(cli, opts, ...args);
     } catch (err) {

@@ -3,12 +3,12 @@
 import type { Cli } from '../cli/act.js';
 import type { EvalPredictOpts } from '../cli/register/predict.js';
 import { UsageError } from '../errors.js';
-import type { EvalResult, HistoryFormat } from '../predict/api.js';
+import type { EvalResult, ReplayFormat } from '../predict/api.js';
 import { makeStyle, table } from '../render/style.js';
 import { intOption } from '../util/io.js';
 
 export function run({ mem, term }: Cli, opts: EvalPredictOpts, files: string[]): void {
-  const format = opts.format as HistoryFormat;
+  const format = opts.format as ReplayFormat;
   if (!['auto', 'zsh', 'bash', 'plain'].includes(format)) throw new UsageError(`--format must be auto, zsh, bash or plain, got '${format}'`);
   const granularity = opts.granularity;
   if (granularity !== 'full' && granularity !== 'name') throw new UsageError(`--granularity must be full or name, got '${granularity}'`);

@@ -1,13 +1,18 @@
 import type { Cli } from '../cli/act.js';
 import type { ImportHistoryOpts } from '../cli/register/shell.js';
 import { UsageError } from '../errors.js';
+import { FORMAT_NAMES, type HistoryFormat } from '../shell/api.js';
 
 export function run({ mem, term }: Cli, opts: ImportHistoryOpts, file?: string): void {
   const shell = opts.shell;
-  if (shell !== 'zsh' && shell !== 'bash' && shell !== 'auto') throw new UsageError(`--shell must be zsh, bash or auto, got '${shell}'`);
+  if (![...FORMAT_NAMES, 'auto'].includes(shell)) throw new UsageError(`--shell must be ${FORMAT_NAMES.join(', ')} or auto, got '${shell}'`);
   const progress = term.progress('importing');
-  const report = mem.history.importFile(file, { shell, onProgress: progress.update });
+  const report = mem.history.importFile(file, { shell: shell as HistoryFormat | 'auto', onProgress: progress.update });
   progress.done();
   if (term.json) return term.outJson(report);
-  term.out(`imported ${report.added} new commands from ${report.file} (${report.shell}; ${report.entries} entries, ${report.already_present} already present, ${report.filtered} filtered)`);
+  for (const w of report.warnings.slice(0, 10)) term.err(`mem: warning: ${report.file}:${w.line}: ${w.message}`);
+  if (report.warning_count > 10) term.err(`mem: warning: ${report.warning_count - 10} more (--json lists up to ${report.warnings.length})`);
+  term.out(
+    `imported ${report.added} new commands from ${report.file} (${report.shell}; ${report.entries} entries, ${report.already_present} already present, ${report.filtered} filtered${report.warning_count ? `, ${report.warning_count} repaired` : ''})`,
+  );
 }

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
 import { UsageError } from '../errors.js';
+import { oneLine, unsafeReason } from '../util/safe-regex.js';
 import { CONFIG_KEYS, envVarFor, findKey, type ConfigValue, type KeySpec } from './schema.js';
 
 export type Source = 'default' | 'file' | 'env' | 'flag';
@@ -13,6 +14,37 @@ export interface Config {
   path: string;
   get<T extends ConfigValue>(key: string): T;
   entries(): { key: string; value: ConfigValue; source: Source; description: string }[];
+  /** Values in effect that cannot be used as written (a regex that could hang): reported, and ignored by their user. */
+  problems(): ConfigProblem[];
+}
+
+/**
+ * A regex from the file or the environment that cannot be used. It does not make every command
+ * fail (the ingester must keep capturing): the value is kept as written, its user skips the
+ * pattern, commands report it and `mem doctor` flags it. `mem config set` and flags refuse it.
+ */
+export interface ConfigProblem {
+  key: string;
+  /** Where the value came from: the config file's path or `$MEM_...`. */
+  origin: string;
+  pattern: string;
+  why: string;
+  /** One line for people: `config KEY (ORIGIN): 'PATTERN' WHY; ignored`. */
+  message: string;
+}
+
+const REGEX_MAX = 1000;
+
+/** Why a regex of the history filters cannot be used as written, or null. */
+export function regexProblem(source: string): string | null {
+  if (source.length > REGEX_MAX) return `is ${source.length} characters; the limit is ${REGEX_MAX}`;
+  try {
+    new RegExp(source);
+  } catch (err) {
+    return `is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+  const why = unsafeReason(source);
+  return why ? `could take exponential time (${why}); rewrite it without that` : null;
 }
 
 export function configPath(env: NodeJS.ProcessEnv): string {
@@ -21,8 +53,11 @@ export function configPath(env: NodeJS.ProcessEnv): string {
   return join(base, 'mem', 'config.toml');
 }
 
-/** Coerces text or TOML values to the key's type; throws naming the key and origin. */
-export function coerce(spec: KeySpec, raw: unknown, origin: string): ConfigValue {
+/**
+ * Coerces text or TOML values to the key's type; throws naming the key and origin. With `problems`
+ * (file and environment), a regex that cannot be used is noted there instead of thrown.
+ */
+export function coerce(spec: KeySpec, raw: unknown, origin: string, problems?: ConfigProblem[]): ConfigValue {
   const fail = (why: string): never => {
     throw new UsageError(`config ${spec.key} (${origin}): ${why}`, 'bad_config');
   };
@@ -54,11 +89,10 @@ export function coerce(spec: KeySpec, raw: unknown, origin: string): ConfigValue
     case 'regexlist': {
       const list = coerce({ ...spec, type: 'list' }, raw, origin) as string[];
       for (const r of list) {
-        try {
-          new RegExp(r);
-        } catch (err) {
-          fail(`'${r}' is not a valid regex (${(err as Error).message})`);
-        }
+        const why = regexProblem(r);
+        if (!why) continue;
+        if (!problems) fail(`'${oneLine(r)}' ${why}`);
+        problems!.push({ key: spec.key, origin, pattern: r, why, message: `config ${spec.key} (${origin}): '${oneLine(r)}' ${why.replace(/; rewrite it without that$/, '')}; ignored` });
       }
       return list;
     }
@@ -96,18 +130,20 @@ function flatten(obj: Record<string, unknown>, prefix = ''): Map<string, unknown
 
 export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, unknown> = {}): Config {
   const path = configPath(env);
-  const values = new Map<string, { value: ConfigValue; source: Source }>();
+  const values = new Map<string, { value: ConfigValue; source: Source; problems?: ConfigProblem[] }>();
   for (const spec of CONFIG_KEYS) values.set(spec.key, { value: spec.default, source: 'default' });
 
   for (const [key, raw] of flatten(readFile(path))) {
     const spec = findKey(key);
     if (!spec) throw new UsageError(`config ${key} (${path}): unknown key`, 'bad_config');
-    values.set(key, { value: coerce(spec, raw, path), source: 'file' });
+    const problems: ConfigProblem[] = [];
+    values.set(key, { value: coerce(spec, raw, path, problems), source: 'file', problems });
   }
   for (const spec of CONFIG_KEYS) {
     const name = envVarFor(spec.key);
     const raw = env[name];
-    if (raw !== undefined && raw !== '') values.set(spec.key, { value: coerce(spec, raw, `$${name}`), source: 'env' });
+    const problems: ConfigProblem[] = [];
+    if (raw !== undefined && raw !== '') values.set(spec.key, { value: coerce(spec, raw, `$${name}`, problems), source: 'env', problems });
   }
   for (const [key, raw] of Object.entries(flags)) {
     const spec = findKey(key);
@@ -121,7 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, unknown
       if (!entry) throw new Error(`unknown config key ${key}`);
       return entry.value as T;
     },
-    entries: () => CONFIG_KEYS.map((s) => ({ key: s.key, ...values.get(s.key)!, description: s.description })),
+    entries: () =>
+      CONFIG_KEYS.map((s) => {
+        const { value, source } = values.get(s.key)!;
+        return { key: s.key, value, source, description: s.description };
+      }),
+    problems: () => CONFIG_KEYS.flatMap((s) => values.get(s.key)!.problems ?? []),
   };
 }
 

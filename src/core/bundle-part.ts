@@ -7,7 +7,10 @@ import { InputError } from '../errors.js';
  * what the store lacks, so importing a bundle twice changes nothing.
  */
 export interface BundlePart<P> {
-  /** The sections, as [name, rows] (the caller holds a read transaction for one snapshot). */
+  /**
+   * The sections, as [name, rows] (the caller holds a read transaction for one snapshot). Rows are
+   * read only when iterated (`streamed()`): a cursor opened early keeps the connection busy.
+   */
   exportSections(db: Db): [string, Iterable<unknown>][];
   /** Validates this part's sections; throws InputError naming the entry. */
   parse(list: (name: string) => unknown[]): P;

@@ -12,6 +12,11 @@ export interface Paths {
    * --db elsewhere never ingests (or deletes) the spool, and keeps its own worker lock.
    */
   home: boolean;
+  /**
+   * The store was named (--db or MEM_DB). Reading a named store that does not exist is a usage
+   * error; the default home store not created yet reads as empty.
+   */
+  named: boolean;
   /** mem's data directory ($MEM_HOME, else $XDG_DATA_HOME/mem, else ~/.local/share/mem). */
   dataDir: string;
   /** Where the hooks append records, one file per shell session. */
@@ -65,6 +70,7 @@ export function resolvePaths(i: PathInputs): Paths {
   return {
     store,
     home: isHome,
+    named: Boolean(i.db || i.env.MEM_DB),
     dataDir: data,
     spool: join(data, 'spool'),
     ingestLock: isHome ? join(data, 'ingest.lock') : `${store}.ingest.lock`,

@@ -50,7 +50,6 @@ export function createWorld(o: WorldOptions = {}): World {
   const cwd = o.cwd ?? process.cwd();
   const config = loadConfig(env, o.settings);
   const paths = resolvePaths({ env, cwd, db: o.db, backupDir: config.get<string>('backup.dir') });
-  const named = Boolean(o.db || env.MEM_DB);
   const busyTimeoutMs = config.get<number>('store.busy_timeout_ms');
   let handle: Db | undefined;
   let inode: number | undefined;
@@ -69,7 +68,7 @@ export function createWorld(o: WorldOptions = {}): World {
     readDb() {
       if (handle) return handle;
       if (existsSync(paths.store)) return open();
-      if (named) throw new UsageError(`no store at ${paths.store} (nothing is created by a command that only reads)`, 'no_store');
+      if (paths.named) throw noStore(paths.store);
       handle = openDb(':memory:', { busyTimeoutMs });
       return handle;
     },
@@ -93,6 +92,11 @@ export function createWorld(o: WorldOptions = {}): World {
     },
   };
   return world;
+}
+
+/** What a command that only reads says about a named store that does not exist. */
+export function noStore(path: string): UsageError {
+  return new UsageError(`no store at ${path} (nothing is created by a command that only reads)`, 'no_store');
 }
 
 function inodeOf(path: string): number | undefined {

@@ -39,10 +39,18 @@ export function checkStore(path: string): StoreCheck {
   }
 }
 
-/** The integrity check's findings (at most `max`); empty when the file is sound. */
+/**
+ * The integrity check's findings (at most `max`), one per entry; empty when the file is sound.
+ * SQLite may put several on one row, separated by newlines, after a "*** in database main ***"
+ * heading: each finding becomes one line of its own.
+ */
 export function integrity(db: Db, max = 20): string[] {
   const rows = (db.pragma(`integrity_check(${Math.trunc(max)})`) as { integrity_check: string }[]).map((r) => r.integrity_check);
-  return rows.length === 1 && rows[0] === 'ok' ? [] : rows;
+  if (rows.length === 1 && rows[0] === 'ok') return [];
+  return rows
+    .flatMap((r) => r.split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l && !/^\*\*\* in database \w+ \*\*\*$/.test(l));
 }
 
 /** Takes a copy out of WAL mode, so it is one self-contained file (no -wal, -shm beside it). */

@@ -398,6 +398,29 @@ CREATE TABLE workflow_dirs (
   },
   {
     version: 5,
+    why: 'history import state per file: a history without timestamps is matched by position, which shifts when the shell drops its oldest lines (HISTFILESIZE); remembering the tail of the previous import lets a re-import add exactly what follows it',
+    sql: `
+CREATE TABLE history_imports (
+  file       TEXT NOT NULL,            -- absolute path as imported
+  format     TEXT NOT NULL,            -- zsh, bash, fish, atuin
+  stream     TEXT NOT NULL,            -- random id; entries placed by overlap are keyed (stream, seq)
+  next_seq   INTEGER NOT NULL,         -- entries placed by overlap so far
+  entries    INTEGER NOT NULL,         -- entries in the file at the last import
+  tail       BLOB NOT NULL,            -- 8-byte digests of the file's last entries (<= 1000) at the last import
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (file, format)
+) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 6,
+    why: "what is deleted is gone from disk: FTS5 keeps a deleted memory's terms in its index segments (only marked deleted until a merge) unless its secure-delete option is on; with it, `mem rm --purge` and cleanup remove them at once. The connection-level PRAGMA secure_delete (src/db/open.ts) zeroes the freed pages",
+    sql: `
+INSERT INTO memories_fts (memories_fts, rank) VALUES ('secure-delete', 1);
+`,
+  },
+  {
+    version: 7,
     why: 'events: what the core wrote, recorded in the same transaction as the write, so the HTTP server (SSE) and `mem events --follow` see writes made by any process (the CLI, the shell ingester, the server) by tailing one table',
     sql: `
 CREATE TABLE events (

@@ -1,5 +1,5 @@
 // The one place a store is opened: directory 0700, file 0600, WAL, synchronous=NORMAL, a busy
-// timeout, sqlite-vec, and migrations up to LATEST_VERSION.
+// timeout, secure_delete, sqlite-vec, and migrations up to LATEST_VERSION.
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
@@ -32,6 +32,7 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   try {
     db = memory ? new Database(path, { nativeBinding: NATIVE_BINDING }) : openRaw(path, { readonly: false });
     db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
+    secureDelete(db);
     if (!opts.inspectOnly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -54,9 +55,42 @@ function ensureFile(path: string): void {
   }
 }
 
-/** An SQLite connection to an existing file, with no pragmas or migrations (checks, backups). */
+/** An SQLite database held in memory from a file's bytes, read-only (importing another tool's database). */
+export function openImage(image: Buffer): Db {
+  return new Database(image, { readonly: true, nativeBinding: NATIVE_BINDING });
+}
+
+/** An SQLite connection to an existing file, with no pragmas or migrations but secure_delete (checks, backups). */
 export function openRaw(path: string, opts: { readonly: boolean }): Db {
-  return new Database(path, { fileMustExist: true, readonly: opts.readonly, nativeBinding: NATIVE_BINDING });
+  const db = new Database(path, { fileMustExist: true, readonly: opts.readonly, nativeBinding: NATIVE_BINDING });
+  if (!opts.readonly) secureDelete(db);
+  return db;
+}
+
+/**
+ * What is deleted is gone from disk: SQLite overwrites deleted rows and freed pages with zeros
+ * (without it, a pruned secret stays readable in free space and in every later backup, which
+ * copies pages as they are). A per-connection setting, so every connection sets it. FAST would
+ * leave freed pages as they were: ON is what keeps them clean.
+ */
+function secureDelete(db: Db): void {
+  db.pragma('secure_delete = ON');
+}
+
+/**
+ * After a deletion meant to be final (prune, purge): copies the WAL into the file (whose pages
+ * then hold the zeroed versions) and truncates the WAL to nothing, so the old page images it held
+ * are not left in the -wal file. Returns false when a reader kept it from completing (SQLite's
+ * next checkpoints finish the job).
+ */
+export function checkpointTruncate(db: Db): boolean {
+  if (db.memory) return true;
+  try {
+    const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    return !r || r.busy === 0;
+  } catch {
+    return false;
+  }
 }
 
 const withVec = new WeakSet<Db>();

@@ -12,6 +12,7 @@ import { redactDeep, redactString } from '../redact/index.js';
 import { experienceText } from './text.js';
 
 import type { Episode, EpisodeEvent, Json } from './text.js';
+import { streamed } from '../db/rows.js';
 
 export type { Episode, EpisodeEvent, Json } from './text.js';
 
@@ -172,8 +173,8 @@ export class EpisodeStore {
   /** Every episode and every event as the bundle carries them, streamed. */
   exportRows(): { episodes: Iterable<Record<string, unknown>>; events: Iterable<Record<string, unknown>> } {
     return {
-      episodes: this.db.prepare('SELECT * FROM episodes ORDER BY n').iterate() as Iterable<Record<string, unknown>>,
-      events: this.db.prepare('SELECT episode_id, at, type, role, data FROM episode_events ORDER BY id').iterate() as Iterable<Record<string, unknown>>,
+      episodes: streamed(() => this.db.prepare('SELECT * FROM episodes ORDER BY n').iterate() as Iterator<Record<string, unknown>>),
+      events: streamed(() => this.db.prepare('SELECT episode_id, at, type, role, data FROM episode_events ORDER BY id').iterate() as Iterator<Record<string, unknown>>),
     };
   }
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Check } from '../core/check.js';
 import type { World } from '../core/world.js';
 import { openDb } from '../db/open.js';
-import { InputError, intIn, NotFoundError, UsageError } from '../errors.js';
+import { InputError, intIn, knownError, NotFoundError, UsageError } from '../errors.js';
 import { backup, restore, type BackupReport, type RestoreReport } from './backup.js';
 import { bundleSummary, exportToFile, importBundle, parseBundle, writeBundle, type ImportReport } from './bundle.js';
 import { cleanup, type CleanupReport } from './cleanup.js';
@@ -23,7 +23,8 @@ export interface MaintenanceApi {
   importBundle(text: string, opts?: { dryRun?: boolean }): ImportReport | { dry_run: true; valid: true; counts: Record<string, number> };
   /** Removes raw records older than `olderThanMs` milliseconds (default: config cleanup.older_than). */
   cleanup(olderThanMs: number, opts?: { dryRun?: boolean }): CleanupReport;
-  prune(opts?: { dryRun?: boolean }): PruneReport;
+  /** Re-applies filters and redaction; relearning the predictions afterwards reports progress. */
+  prune(opts?: { dryRun?: boolean; onProgress?: (done: number, total: number) => void }): PruneReport;
   backup(opts?: { dir?: string; keep?: number }): Promise<BackupReport>;
   restore(file: string): Promise<RestoreReport>;
   doctor(): { ok: boolean; checks: Check[] };
@@ -43,10 +44,23 @@ function bundleName(name: string): string {
 
 export function maintenanceApi(world: World, onImported: (r: ImportReport) => void): MaintenanceApi {
   const api: MaintenanceApi = {
-    exportTo: (write) => writeBundle(world.readDb(), write, world.now()),
+    exportTo(write) {
+      const db = world.readDb();
+      try {
+        return writeBundle(db, write, world.now());
+      } catch (err) {
+        throw knownError(err, world.paths.store) ?? err;
+      }
+    },
     exportFile(file) {
       const path = resolve(world.cwd, file);
-      return { path, counts: exportToFile(world.readDb(), path, world.now()) };
+      const db = world.readDb();
+      try {
+        return { path, counts: exportToFile(db, path, world.now()) };
+      } catch (err) {
+        // The store's failures name the store; the file's (a full disk) name the file.
+        throw knownError(err, String((err as { code?: unknown }).code).startsWith('SQLITE') ? world.paths.store : path) ?? err;
+      }
     },
     importBundle(text, o = {}) {
       const bundle = parseBundle(text); // the whole bundle is validated before any write
@@ -56,7 +70,7 @@ export function maintenanceApi(world: World, onImported: (r: ImportReport) => vo
       return report;
     },
     cleanup: (olderThanMs, o = {}) => cleanup(world, world.now() - olderThanMs, Boolean(o.dryRun)),
-    prune: (o = {}) => prune(world, Boolean(o.dryRun)),
+    prune: (o = {}) => prune(world, Boolean(o.dryRun), o.onProgress),
     backup(o = {}) {
       const keep = o.keep === undefined ? world.config.get<number>('backup.keep') : intIn(o.keep, 'keep', 1, 10_000);
       return backup(world.readDb(), o.dir === undefined ? world.paths.backups : resolve(world.cwd, o.dir), keep, world.now());

@@ -6,7 +6,7 @@ import type { BundlePart } from '../core/bundle-part.js';
 import type { Db } from '../db/open.js';
 import { schemaVersion, storeId } from '../db/open.js';
 import { readTx, writeTx } from '../db/tx.js';
-import { InputError } from '../errors.js';
+import { InputError, MemError } from '../errors.js';
 import { episodesBundle } from '../episodes/bundle.js';
 import { fixesBundle } from '../fixes/bundle.js';
 import { memoryBundle } from '../memory/bundle.js';
@@ -45,7 +45,14 @@ export function writeBundle(db: Db, write: (chunk: string) => void, now: number)
       for (const [name, rows] of part.exportSections(db)) {
         write(`,\n"${name}": [`);
         let n = 0;
-        for (const r of rows) write((n++ ? ',\n' : '\n') + JSON.stringify(r));
+        try {
+          for (const r of rows) write((n++ ? ',\n' : '\n') + JSON.stringify(r));
+        } catch (err) {
+          // A stored JSON column that no longer parses: the file is damaged in a way SQLite's
+          // page structure does not show.
+          if (err instanceof SyntaxError) throw new MemError(`the store at ${db.name} is corrupt: a value in ${name} (entry ${n}) cannot be read; \`mem doctor\` tells more, \`mem restore BACKUP\` recovers it`, 1, 'store_corrupt');
+          throw err;
+        }
         write(n ? '\n]' : ']');
         counts[name] = n;
       }

@@ -3,6 +3,7 @@
 // the cut-off are purged; one-off command sequences are forgotten. Live memories, patterns,
 // episodes and shell history stay (`mem prune` applies filters to history).
 import type { World } from '../core/world.js';
+import { checkpointTruncate } from '../db/open.js';
 import { FixMaintenance } from '../fixes/store/attempts.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { dropOneOffWorkflows } from '../predict/store/workflows.js';
@@ -23,5 +24,7 @@ export function cleanup(world: World, cutoffMs: number, dryRun: boolean): Cleanu
   report.removed.deleted_memories = new MemoryStore(db).purgeDeletedBefore(cutoffMs, dryRun, world.now());
   report.removed.one_off_workflows = dropOneOffWorkflows(db, cutoffMs, dryRun);
   if (!dryRun && report.removed.fix_attempts) report.archive_rows = fixes.archiveOlderThan(cutoffMs);
+  // Purged is gone from disk: secure_delete zeroed the rows; the WAL's old page images go too.
+  if (!dryRun && Object.values(report.removed).some(Boolean)) checkpointTruncate(db);
   return report;
 }

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Check } from '../core/check.js';
-import type { World } from '../core/world.js';
+import { noStore, type World } from '../core/world.js';
 import { LATEST_VERSION } from '../db/migrations.js';
 import { hasFts5, integrity, journalMode, probeSchema, vecVersion } from '../db/health.js';
 import { openDb, schemaVersion, type Db } from '../db/open.js';
@@ -10,7 +10,8 @@ import { FixMaintenance } from '../fixes/store/attempts.js';
 import { embedStatus } from '../memory/embed-status.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { shellChecks } from '../shell/doctor.js';
-import { knownError } from '../errors.js';
+import { FILTER_KEYS, readTimeoutNotes } from '../shell/filters.js';
+import { knownError, MemError } from '../errors.js';
 import { ago } from '../util/time.js';
 import { listBackups } from './backup.js';
 
@@ -25,12 +26,15 @@ export function storeChecks(world: World): Check[] {
   const path = paths.store;
   const now = world.now();
   checks.push({ name: 'config', status: 'ok', detail: `${paths.config}${existsSync(paths.config) ? '' : ' (not present: defaults)'}` });
+  checks.push(filterCheck(world));
   const dir = dirname(path);
   if (existsSync(dir)) {
     const m = mode(dir);
     checks.push({ name: 'store directory', status: m & 0o077 ? 'warn' : 'ok', detail: `${dir} (${octal(m)}${m & 0o077 ? ', readable by others: chmod 700' : ''})` });
   }
   if (!existsSync(path)) {
+    // A store named with --db or MEM_DB that is not there is a mistake to report, like any reader does.
+    if (paths.named) throw noStore(path);
     checks.push({ name: 'store', status: 'warn', detail: `${path} does not exist yet (created by the first command that records something)` });
     return [...checks, ...shellChecks(world.env, paths, null, now)];
   }
@@ -42,8 +46,7 @@ export function storeChecks(world: World): Check[] {
     db = openDb(path, { inspectOnly: true, busyTimeoutMs: world.config.get<number>('store.busy_timeout_ms') });
     probeSchema(db);
   } catch (err) {
-    const why = knownError(err, path)?.message ?? (err as Error).message;
-    checks.push({ name: 'store', status: 'fail', detail: `${why}; \`mem restore BACKUP\` replaces it (the broken file is kept aside)` });
+    checks.push({ name: 'store', status: 'fail', detail: `${unreadable(err, path)}; \`mem restore BACKUP\` replaces it (the broken file is kept aside)` });
     return [...checks, ...shellChecks(world.env, paths, null, now)];
   }
   try {
@@ -53,8 +56,10 @@ export function storeChecks(world: World): Check[] {
       return `${version}`;
     }));
     const health = tryCheck('integrity', () => {
-      const r = integrity(db);
-      return r.length === 0 ? 'ok' : fail(`${r.slice(0, 3).join('; ')}${r.length > 3 ? ` (+${r.length - 3} more)` : ''}: restore a backup (\`mem restore\`)`);
+      const found = integrityProblems(db);
+      if (!found.length) return 'ok';
+      const more = found.length > 3 ? ` (+${found.length - 3} more)` : '';
+      return fail(`the store is corrupt: ${found.slice(0, 3).join('; ')}${more}; restore a backup (\`mem restore BACKUP\`)`);
     });
     checks.push(health);
     checks.push(tryCheck('journal mode', () => journalMode(db)));
@@ -74,6 +79,22 @@ export function storeChecks(world: World): Check[] {
     return [...checks, ...shellChecks(world.env, paths, health.status === 'ok' ? db : null, now)];
   } finally {
     db.close();
+  }
+}
+
+/** Why the store cannot be opened, without the advice to run the doctor (this is the doctor). */
+function unreadable(err: unknown, path: string): string {
+  const known = knownError(err, path);
+  if (known?.code !== 'store_corrupt') return known?.message ?? (err as Error).message;
+  return `the store at ${path} is corrupt${err instanceof MemError ? '' : ` (${(err as Error).message})`}`;
+}
+
+/** The integrity check's findings; a check that cannot even run (a page it needs is unreadable) is itself one. */
+function integrityProblems(db: Db): string[] {
+  try {
+    return integrity(db);
+  } catch (err) {
+    return [(err as Error).message];
   }
 }
 
@@ -112,4 +133,24 @@ function embeddingCheck(world: World, db: Db): Check {
 function aggregateCheck(db: Db): string {
   const { expected, counted } = new FixMaintenance(db).accounting();
   return expected === counted ? `${counted} attempts accounted for` : fail(`aggregates count ${counted} attempts, records hold ${expected}`);
+}
+
+/**
+ * The history filters' regexes: one that cannot be used is skipped, so what the user meant to keep
+ * out is recorded (fail); one that ran out of time on some line dropped that line (warn).
+ */
+function filterCheck(world: World): Check {
+  const name = 'history filters';
+  const bad = world.config.problems().filter((p) => (FILTER_KEYS as readonly string[]).includes(p.key));
+  if (bad.length) {
+    const what = bad.map((p) => `${p.key} '${p.pattern}' (${p.origin}) ${p.why.replace(/; rewrite it without that$/, '')}`).join('; ');
+    return { name, status: 'fail', detail: `${what}; ignored, so what it should keep out is recorded: fix it with \`mem config set\` (or the variable)` };
+  }
+  const patterns = FILTER_KEYS.flatMap((key) => world.config.get<string[]>(key).map((pattern) => ({ key, pattern })));
+  const slow = readTimeoutNotes(world.paths.spool).filter((n) => patterns.some((p) => p.key === n.key && p.pattern === n.pattern));
+  if (slow.length) {
+    const what = slow.map((n) => `${n.key} '${n.pattern}' timed out on ${n.count} command(s), last ${ago(n.last_at, world.now())} (${n.why})`).join('; ');
+    return { name, status: 'warn', detail: `${what}: those commands were not recorded; simplify the pattern` };
+  }
+  return { name, status: 'ok', detail: patterns.length ? `${patterns.length} pattern(s), all usable` : 'none configured' };
 }

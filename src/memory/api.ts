@@ -1,7 +1,7 @@
 // Semantic memory in the core API: notes, solutions, errors, tasks and experiences, stored at once
 // and embedded in the background, found by meaning and keywords together.
 import type { World } from '../core/world.js';
-import type { Db } from '../db/open.js';
+import { checkpointTruncate, type Db } from '../db/open.js';
 import { InputError, intIn, UsageError } from '../errors.js';
 import { redactString } from '../redact/index.js';
 import { parseSince } from '../util/time.js';
@@ -204,7 +204,12 @@ export function memoriesApi(world: World): MemoriesApi {
       if (changes.content !== undefined && m.embedding_status === 'pending') startEmbedWorker(world);
       return m;
     },
-    remove: (id, o = {}) => store().remove(id, world.now(), Boolean(o.purge)),
+    remove(id, o = {}) {
+      const m = store().remove(id, world.now(), Boolean(o.purge));
+      // Purged is gone from disk: secure_delete zeroed the rows; the WAL's old page images go too.
+      if (o.purge) checkpointTruncate(world.db());
+      return m;
+    },
     log: (id) => reader().log(id),
     search(query, o = {}) {
       if (!query.trim()) throw new InputError('an empty query finds nothing: give some words', undefined, 'query');
@@ -255,10 +260,11 @@ export function memoriesApi(world: World): MemoriesApi {
       if (!lock) return;
       try {
         const db = world.db();
-        const { embedder } = await embedderOrReason(world, { retry: true });
+        // Detached and silent: what it finds out is remembered as not yet said to anyone.
+        const { embedder } = await embedderOrReason(world, { retry: true, quiet: true });
         if (!embedder) return;
         const report = await runWorker(db, embedder, { batchSize: world.config.get<number>('embedding.batch_size'), now: world.now });
-        rememberUnavailable(world, report.unavailable ?? null);
+        rememberUnavailable(world, report.unavailable ?? null, false);
       } finally {
         lock.release();
       }

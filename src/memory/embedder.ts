@@ -2,7 +2,7 @@
 // work here, and the background worker that embeds new memories.
 import type { World } from '../core/world.js';
 import { defaultModelFor, EmbeddingUnavailable, type Embedder } from './embed/types.js';
-import { knownUnavailable, recordEmbedStatus } from './embed-status.js';
+import { knownUnavailable, markTold, recordEmbedStatus } from './embed-status.js';
 import { search, type SearchOptions, type SearchResult } from './search.js';
 import { lockOwner } from '../shell/lock.js';
 import type { MemoryStore } from './store/memories.js';
@@ -12,16 +12,28 @@ function configured(world: World): { provider: string; model: string } {
   return { provider, model: world.config.get<string>('embedding.model') || defaultModelFor(provider) };
 }
 
-export function rememberUnavailable(world: World, reason: string | null): void {
-  recordEmbedStatus(world.paths.embedStatus, reason, configured(world), world.now());
+/** Remembers why embedding is unavailable (null: it works); `told` is false when no person heard it. */
+export function rememberUnavailable(world: World, reason: string | null, told = true): void {
+  recordEmbedStatus(world.paths.embedStatus, reason, configured(world), world.now(), told);
 }
 
-/** The configured embedder, or null with the reason (provider none, model missing, no key). */
-export async function embedderOrReason(world: World, opts: { retry?: boolean } = {}): Promise<{ embedder: Embedder | null; reason: string | null; remembered?: boolean }> {
+/**
+ * The configured embedder, or null with the reason (provider none, model missing, no key).
+ * `remembered`: the reason comes from an earlier failure that a person was already told about.
+ * `quiet`: the caller tells no one (the background worker), so a failure is remembered as unsaid.
+ */
+export async function embedderOrReason(
+  world: World,
+  opts: { retry?: boolean; quiet?: boolean } = {},
+): Promise<{ embedder: Embedder | null; reason: string | null; remembered?: boolean }> {
   const about = configured(world);
   if (about.provider === 'none') return { embedder: null, reason: 'embedding provider is none' };
   const known = opts.retry ? null : knownUnavailable(world.paths.embedStatus, about, world.now());
-  if (known) return { embedder: null, reason: known, remembered: true };
+  if (known) {
+    // Found by the background worker, said by no one yet: this caller says it, once.
+    if (!known.told && !opts.quiet) markTold(world.paths.embedStatus);
+    return { embedder: null, reason: known.reason, remembered: known.told };
+  }
   try {
     // Loaded only when an embedder is wanted: keyword searches never pay for the embedding stack.
     const { loadEmbedder } = await import('./embed/index.js');
@@ -29,7 +41,7 @@ export async function embedderOrReason(world: World, opts: { retry?: boolean } =
     return { embedder, reason: embedder ? null : 'embedding provider is none' };
   } catch (err) {
     if (!(err instanceof EmbeddingUnavailable)) throw err;
-    rememberUnavailable(world, err.message);
+    rememberUnavailable(world, err.message, !opts.quiet);
     return { embedder: null, reason: err.message };
   }
 }

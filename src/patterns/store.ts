@@ -10,6 +10,7 @@ import { MemoryStore } from '../memory/store/memories.js';
 import { redactString } from '../redact/index.js';
 import { shown } from '../util/json.js';
 import type { ContextTerm, Derived, Indicator } from './derive.js';
+import { streamed } from '../db/rows.js';
 
 export const PATTERN_TYPES = ['success', 'failure', 'optimization'] as const;
 export type PatternType = (typeof PATTERN_TYPES)[number];
@@ -186,7 +187,7 @@ export class PatternStore {
 
   /** Every learned pattern as the bundle carries it, streamed. */
   exportRows(): Iterable<Record<string, unknown>> {
-    return this.db.prepare('SELECT * FROM learned_patterns ORDER BY n').iterate() as Iterable<Record<string, unknown>>;
+    return streamed(() => this.db.prepare('SELECT * FROM learned_patterns ORDER BY n').iterate() as Iterator<Record<string, unknown>>);
   }
 
   /** Inserts patterns from a bundle, keeping their ids. Caller holds the transaction. Returns the count added. */

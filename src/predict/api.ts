@@ -37,7 +37,7 @@ export interface PredictResult {
   learning_backlog: number;
 }
 
-export type HistoryFormat = 'auto' | 'zsh' | 'bash' | 'plain';
+export type ReplayFormat = 'auto' | 'zsh' | 'bash' | 'plain';
 
 export interface PredictApi {
   /** Ingests what the hooks spooled and learns a live-sized backlog; returns what still waits. */
@@ -50,7 +50,7 @@ export interface PredictApi {
   /** Learns up to `max` waiting commands now and refreshes the suggestion files (the background ingester). */
   learnPending(max: number): { learned: number; remaining: number; streams: string[] };
   /** Replays history files through the predictor (in memory; the store is untouched). */
-  evaluateFiles(files: string[], opts: { format?: HistoryFormat; granularity?: Granularity; k?: number; onProgress?: (done: number, total: number) => void }): EvalResult;
+  evaluateFiles(files: string[], opts: { format?: ReplayFormat; granularity?: Granularity; k?: number; onProgress?: (done: number, total: number) => void }): EvalResult;
 }
 
 /** A backlog this small (what was typed since the last ingest) is learned inline. */
@@ -138,7 +138,7 @@ function runnable(line: string, cwd: string): boolean {
   return existsSync(resolve(cwd, target));
 }
 
-function historyEvents(path: string, format: HistoryFormat): CommandEvent[] {
+function historyEvents(path: string, format: ReplayFormat): CommandEvent[] {
   let data: Buffer;
   try {
     if (statSync(path).isDirectory()) throw new UsageError(`${path} is a directory`);

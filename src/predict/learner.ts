@@ -9,9 +9,9 @@ import { ShellStore } from '../shell/store/commands.js';
 import { SESSION_GAP_MS } from './keys.js';
 import { normalize } from './normalize.js';
 import { Predictor, type PredictorState } from './predictor.js';
-import { learnedId, SqlStats } from './store/stats.js';
+import { learnedId, resetStats, restoreStreamTimes, SqlStats } from './store/stats.js';
 import type { CommandEvent } from './types.js';
-import { WorkflowCounter, MAX_STEPS } from './store/workflows.js';
+import { clearWorkflows, WorkflowCounter, MAX_STEPS } from './store/workflows.js';
 
 const BATCH = 2000;
 
@@ -60,11 +60,16 @@ export function learnPending(db: Db, o: { now: number; max?: number; train?: boo
   const streams = new Set<string>();
   let learned = 0;
   const max = o.max ?? Infinity;
+  const epoch = stats.getState('epoch');
   for (;;) {
-    let last = Number(stats.getState('learned_id') ?? 0);
+    const from = Number(stats.getState('learned_id') ?? 0);
+    let last = from;
     const rows = commands.after(last, Math.min(BATCH, max - learned));
     if (!rows.length) break;
-    writeTx(db, () => {
+    const done = writeTx(db, () => {
+      // Rows are read before the write lock: if another learner took them meanwhile, or prune reset
+      // the statistics, what this one holds (rows, streams, seq) is stale. Leave the work to it.
+      if (stats.getState('epoch') !== epoch || Number(stats.getState('learned_id') ?? 0) !== from) return false;
       for (const r of rows) {
         const stream = streamOf(r);
         const event: CommandEvent = { command: r.command, ts: r.ts, cwd: r.cwd, exit_code: r.exit_code, session: stream };
@@ -79,11 +84,61 @@ export function learnPending(db: Db, o: { now: number; max?: number; train?: boo
       stats.setState('learned_id', String(last));
       stats.flush(o.now);
       if (predictor) stats.setState('weights', JSON.stringify(predictor.state));
+      return true;
     });
+    if (!done) break;
     learned += rows.length;
     if (learned >= max) break;
   }
   return { learned, remaining: learned >= max ? pendingCount(db) : 0, streams: [...streams] };
+}
+
+/**
+ * Forgets the learned statistics and workflows (the ranking weights stay), so that what prune
+ * removed or redacted survives in no derived table. Caller holds the transaction (prune's own, so
+ * the text goes in the same commit as the commands). Returns what relearnAll restores.
+ */
+export function resetPredictions(db: Db): Map<string, number> {
+  clearWorkflows(db);
+  return resetStats(db);
+}
+
+const RELEARN_CHUNK = 5000;
+/** How long relearnAll waits on another learner (the background ingester) doing the same work. */
+const SHARED_WAIT_MS = 120_000;
+
+/**
+ * Learns every command again after resetPredictions, in chunks (each its own transaction, so
+ * writers are not held up), counting only: the same counts, in the same order, as when the commands
+ * were first learned, so the predictions are those of the same history. The background ingester
+ * may take chunks too (the learner's checks keep each command learned once); this waits for it.
+ */
+export function relearnAll(db: Db, o: { now: number; streamTimes: ReadonlyMap<string, number>; onProgress?: (done: number, total: number) => void }): LearnReport {
+  const commands = new ShellStore(db);
+  const waiting = () => commands.countAfter(learnedId(db));
+  const total = waiting();
+  const streams = new Set<string>();
+  let idleSince = Date.now();
+  for (let left = total; left > 0; ) {
+    const r = learnPending(db, { now: o.now, max: RELEARN_CHUNK, train: false });
+    for (const s of r.streams) streams.add(s);
+    left = waiting();
+    o.onProgress?.(total - left, total);
+    if (r.learned) idleSince = Date.now();
+    else if (Date.now() - idleSince > SHARED_WAIT_MS) break; // left to the background learner
+    else sleep(20); // another learner holds this chunk
+  }
+  writeTx(db, () => restoreStreamTimes(db, o.streamTimes));
+  const remaining = waiting();
+  return { learned: total - remaining, remaining, streams: [...streams] };
+}
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Relearns the prediction statistics from the stored commands. */
+export function rebuildPredictions(db: Db, now: number, onProgress?: (done: number, total: number) => void): LearnReport {
+  const streamTimes = writeTx(db, () => resetPredictions(db));
+  return relearnAll(db, { now, streamTimes, onProgress });
 }
 
 /** A learned command as kept in its stream, with the start time of its session segment. */

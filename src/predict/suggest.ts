@@ -33,6 +33,21 @@ export function writeSuggestions(db: Db, dir: string, sessions: string[], now: n
   return live.length;
 }
 
+/**
+ * Removes every suggestion file (prune: they may offer what it removed), returning their sessions
+ * so they can be written again from the cleaned statistics.
+ */
+export function clearSuggestions(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  for (const f of names) rmSync(join(dir, f), { force: true });
+  return names.filter((f) => !f.endsWith('.tmp'));
+}
+
 /** Suggestion files of sessions idle for days are removed. */
 export function pruneSuggestions(dir: string, now: number): void {
   try {

@@ -67,8 +67,9 @@ export function teach(world: World, values: readonly { line: number; value: unkn
   for (const t of sessions) {
     const session = `learn:${randomUUID()}`;
     const codes = exitCodes(t);
+    const verdicts = filter.rejectAll(t.commands);
     t.commands.forEach((c, i) => {
-      if (filter.reject(c.command, c.cwd)) return void filtered++;
+      if (verdicts[i]) return void filtered++;
       records.push({ uid: `${session}:${i}`, command: redactString(c.command), cwd: c.cwd === null ? null : redactString(c.cwd), git_root: null, exit_code: codes[i]!, ts: now + records.length, duration_ms: null, session, shell: null, host: null, user: null, source: 'learn' });
     });
   }

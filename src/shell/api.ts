@@ -3,9 +3,10 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { World } from '../core/world.js';
-import { intIn, UsageError } from '../errors.js';
+import { InputError, intIn, UsageError } from '../errors.js';
 import { memBin } from '../util/spawn.js';
 import { historyFilter } from './filters.js';
+import { FORMAT_NAMES, type HistoryFormatName } from './import/index.js';
 import { importHistory, type ImportHistoryReport } from './import-history.js';
 import type { IngestReport } from './ingest.js';
 import { initScript, install, parseShell, type Shell } from './init.js';
@@ -13,6 +14,8 @@ import { ingestPending } from './pending.js';
 import { ShellStore, type HistoryRow } from './store/commands.js';
 import { shellStats, type ShellStats } from './store/stats.js';
 
+export { FORMAT_NAMES };
+export type HistoryFormat = HistoryFormatName;
 export type { HistoryRow, ImportHistoryReport, IngestReport, Shell, ShellStats };
 
 export interface HistoryQuery {
@@ -30,8 +33,11 @@ export interface HistoryApi {
   ingest(): IngestReport | null;
   /** Matching commands, newest last. */
   list(q?: HistoryQuery): HistoryRow[];
-  /** Imports a history file (default: $HISTFILE, ~/.zsh_history, ~/.bash_history); idempotent. */
-  importFile(file?: string, opts?: { shell?: 'auto' | 'zsh' | 'bash'; onProgress?: (done: number, total: number) => void }): ImportHistoryReport;
+  /**
+   * Imports a history file: zsh, bash, fish or an atuin database (default: $HISTFILE,
+   * ~/.zsh_history, ~/.bash_history, fish's history); idempotent.
+   */
+  importFile(file?: string, opts?: { shell?: HistoryFormatName | 'auto'; onProgress?: (done: number, total: number) => void }): ImportHistoryReport;
   stats(): ShellStats;
   /** The integration script a shell evaluates (settings baked in). */
   initScript(shell: string): string;
@@ -55,7 +61,7 @@ export function historyApi(world: World): HistoryApi {
     },
     importFile(file, o = {}) {
       const shell = o.shell ?? 'auto';
-      if (!['zsh', 'bash', 'auto'].includes(shell)) throw new UsageError(`shell must be zsh, bash or auto, got '${shell}'`);
+      if (![...FORMAT_NAMES, 'auto'].includes(shell)) throw new InputError(`must be ${FORMAT_NAMES.join(', ')} or auto, got '${shell}'`, undefined, 'shell');
       const path = file ? resolve(world.cwd, file) : defaultHistoryFile(world.env);
       let data: Buffer;
       try {
@@ -65,7 +71,7 @@ export function historyApi(world: World): HistoryApi {
         if (err instanceof UsageError) throw err;
         throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
-      return importHistory({ db: world.db(), file: path, data, shell, filter: historyFilter(world.config), fallbackTs: statSync(path).mtimeMs, onProgress: o.onProgress });
+      return importHistory({ db: world.db(), file: path, data, shell, filter: historyFilter(world.config), fallbackTs: statSync(path).mtimeMs, now: world.now(), onProgress: o.onProgress });
     },
     stats() {
       ingest();
@@ -93,7 +99,8 @@ function binPath(): string {
 
 function defaultHistoryFile(env: NodeJS.ProcessEnv): string {
   const home = env.HOME ?? '';
-  const candidates = [env.HISTFILE, join(home, '.zsh_history'), join(home, '.bash_history')].filter((f): f is string => Boolean(f));
+  const fish = join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'fish', 'fish_history');
+  const candidates = [env.HISTFILE, join(home, '.zsh_history'), join(home, '.bash_history'), fish].filter((f): f is string => Boolean(f));
   const found = candidates.find((f) => existsSync(f));
   if (!found) throw new UsageError(`no history file found (tried ${candidates.join(', ')}); name one: mem import-history FILE`);
   return found;

@@ -62,15 +62,18 @@ export function ingestSpool(o: IngestOptions): IngestReport {
         if (end < 0) break; // only a partial line: its writer is not done
         const lines = buf.subarray(0, end).toString('utf8').split('\n');
         const records: CommandRecord[] = [];
-        for (const line of lines) {
+        const parsed = lines.map(parseSpoolLine);
+        // Judged in one go: user patterns run under a time budget, cheap per line only in bulk.
+        const verdicts = o.filter.rejectAll(parsed.map((r) => (typeof r === 'string' ? null : { command: r.command, cwd: r.cwd || null })));
+        for (const [i, line] of lines.entries()) {
           report.read++;
-          const rec = parseSpoolLine(line);
+          const rec = parsed[i]!;
           if (typeof rec === 'string') {
             report.malformed++;
             reject(o.spoolDir, name, line, rec);
             continue;
           }
-          const why = o.filter.reject(rec.command, rec.cwd || null);
+          const why = verdicts[i];
           if (why) {
             report.filtered[why] = (report.filtered[why] ?? 0) + 1;
             continue;

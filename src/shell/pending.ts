@@ -3,7 +3,7 @@
 // the home store: a store named with --db elsewhere never takes (or retires) its records.
 import { readdirSync } from 'node:fs';
 import type { World } from '../core/world.js';
-import { historyFilter } from './filters.js';
+import { historyFilter, noteTimeouts } from './filters.js';
 import { ingestSpool, writeStatus, type IngestReport } from './ingest.js';
 import { waitLock } from './lock.js';
 import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
@@ -16,12 +16,13 @@ export function ingestPending(world: World, waitMs: number, opts: { throwOnError
   const p = world.paths;
   if (!p.home || !hasSpool(p.spool)) return null; // nothing captured for this store: no lock, no status to write
   const lock = opts.lockHeld ? null : waitLock(p.ingestLock, waitMs);
+  const filter = historyFilter(world.config);
   try {
     const report = ingestSpool({
       db: world.db(),
       dbPath: p.store,
       spoolDir: p.spool,
-      filter: historyFilter(world.config),
+      filter,
       now: world.now(),
     });
     writeStatus(p.spool, { at: new Date(world.now()).toISOString(), ok: true, report });
@@ -31,6 +32,7 @@ export function ingestPending(world: World, waitMs: number, opts: { throwOnError
     if (opts.throwOnError) throw err;
     return null;
   } finally {
+    noteTimeouts(p.spool, filter, world.now()); // the doctor tells the user which pattern ran away
     lock?.release();
   }
 }

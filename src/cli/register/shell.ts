@@ -25,8 +25,8 @@ export type HistoryOpts = OptsOf<typeof history>;
 const importHistory = (p: Program) =>
   p
     .command('import-history [file]')
-    .description('import a zsh or bash history file (default: $HISTFILE, ~/.zsh_history, ~/.bash_history); idempotent')
-    .option('--shell <shell>', 'zsh, bash or auto', 'auto');
+    .description('import a zsh, bash or fish history, or an atuin database (default: $HISTFILE, ~/.zsh_history, ~/.bash_history, fish_history); idempotent')
+    .option('--shell <shell>', 'zsh, bash, fish, atuin or auto', 'auto');
 export type ImportHistoryOpts = OptsOf<typeof importHistory>;
 
 const prune = (p: Program) => p.command('prune').description('re-apply the current filters and secret redaction to everything stored').option('--dry-run', 'report what would change, change nothing');

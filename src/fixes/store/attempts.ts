@@ -7,6 +7,7 @@ import { recordEvent } from '../../events/store.js';
 import { Aggregator, contributionOf, rebuildAggregates, type AttemptRow, type Contribution } from './aggregates.js';
 import type { FixAttemptInput } from '../input.js';
 import { fixKey, issueSignature, modelFamily } from '../signature.js';
+import { streamed } from '../../db/rows.js';
 
 /** An attempt as commands return it (and as it is exported). */
 export interface FixAttempt {
@@ -221,10 +222,10 @@ export class FixMaintenance {
   exportSections(): [string, Iterable<unknown>][] {
     const db = this.db;
     return [
-      ['fix_attempts', map(db.prepare('SELECT * FROM fix_attempts ORDER BY id').iterate(), (r) => withoutId(toAttempt(r as DbAttempt)))],
-      ['fix_archive', db.prepare('SELECT * FROM fix_archive').iterate()],
-      ['fix_tombstones', db.prepare('SELECT uid FROM fix_tombstones').pluck().iterate()],
-      ['model_notes', db.prepare("SELECT model_name AS model, notes FROM model_characteristics WHERE notes <> ''").iterate()],
+      ['fix_attempts', map(streamed(() => db.prepare('SELECT * FROM fix_attempts ORDER BY id').iterate()), (r) => withoutId(toAttempt(r as DbAttempt)))],
+      ['fix_archive', streamed(() => db.prepare('SELECT * FROM fix_archive').iterate())],
+      ['fix_tombstones', streamed(() => db.prepare('SELECT uid FROM fix_tombstones').pluck().iterate())],
+      ['model_notes', streamed(() => db.prepare("SELECT model_name AS model, notes FROM model_characteristics WHERE notes <> ''").iterate())],
     ];
   }
 

@@ -8,6 +8,7 @@ import { MemError, NotFoundError, UsageError } from '../../errors.js';
 import { recordEvent } from '../../events/store.js';
 import { contentHash, type MemoryInput } from '../input.js';
 import { toMemory, type Memory, type MemoryRow } from '../model.js';
+import { streamed } from '../../db/rows.js';
 
 export interface AddResult {
   memory: Memory;
@@ -379,15 +380,13 @@ export class MemoryStore {
 
   /** Every memory as the bundle carries it (no vectors: an import embeds again), streamed. */
   exportRows(): Iterable<Record<string, unknown>> {
-    return this.db
-      .prepare(
-        'SELECT id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, accessed_at, deleted_at, reused_count FROM memories ORDER BY n',
-      )
-      .iterate() as Iterable<Record<string, unknown>>;
+    const sql =
+      'SELECT id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, accessed_at, deleted_at, reused_count FROM memories ORDER BY n';
+    return streamed(() => this.db.prepare(sql).iterate() as Iterator<Record<string, unknown>>);
   }
 
   exportAudit(): Iterable<Record<string, unknown>> {
-    return this.db.prepare('SELECT memory_id, at, action, changes FROM memory_audit ORDER BY id').iterate() as Iterable<Record<string, unknown>>;
+    return streamed(() => this.db.prepare('SELECT memory_id, at, action, changes FROM memory_audit ORDER BY id').iterate() as Iterator<Record<string, unknown>>);
   }
 
   /**

@@ -26,6 +26,28 @@ export function learnedId(db: Db): number {
   return Number((db.prepare("SELECT value FROM predict_state WHERE key = 'learned_id'").pluck().get() as string | undefined) ?? 0);
 }
 
+/**
+ * Forgets every learned statistic, so the learner relearns from the commands as they are now (after
+ * prune removed or redacted some: their text lives in keys, items, streams and examples, and
+ * decayed counts cannot be taken apart). The ranking weights stay: they are numbers learned from
+ * the user's choices, not text. `epoch` changes, so a learner that was mid-batch gives up instead of
+ * writing what it read before the reset. Returns when each stream was last added to, for
+ * restoreStreamTimes. Caller holds the transaction.
+ */
+export function resetStats(db: Db): Map<string, number> {
+  const times = new Map((db.prepare('SELECT stream, updated_at FROM predict_streams').all() as { stream: string; updated_at: number }[]).map((r) => [r.stream, r.updated_at]));
+  for (const t of ['predict_commands', 'predict_transitions', 'predict_contexts', 'predict_streams']) db.prepare(`DELETE FROM ${t}`).run();
+  db.prepare("DELETE FROM predict_state WHERE key IN ('seq', 'learned_id')").run();
+  db.prepare("INSERT INTO predict_state (key, value) VALUES ('epoch', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1").run();
+  return times;
+}
+
+/** Relearned streams keep the time they were last added to (the context when no session is known). */
+export function restoreStreamTimes(db: Db, times: ReadonlyMap<string, number>): void {
+  const set = db.prepare('UPDATE predict_streams SET updated_at = ? WHERE stream = ?');
+  for (const [stream, at] of times) set.run(at, stream);
+}
+
 /** The strongest transitions between command templates (what usually follows what). */
 export function templateEdges(db: Db, top: number): TransitionEdge[] {
   return db

@@ -56,6 +56,12 @@ export class WorkflowCounter {
   }
 }
 
+/** Forgets every counted workflow (they are counted again as the commands are relearned). Caller holds the transaction. */
+export function clearWorkflows(db: Db): void {
+  db.prepare('DELETE FROM workflow_dirs').run();
+  db.prepare('DELETE FROM workflows').run();
+}
+
 /** A command sequence seen once, long ago, is not a workflow: counted, or its counter removed. */
 export function dropOneOffWorkflows(db: Db, cutoffMs: number, dryRun: boolean): number {
   const n = db.prepare('SELECT COUNT(*) FROM workflows WHERE occurrences = 1 AND last_seen < ?').pluck().get(cutoffMs) as number;

@@ -1,7 +1,8 @@
 // bash history: one command per line, or, with HISTTIMEFORMAT set, a `#<epoch>` line before each
 // command. In the timestamped form bash (with `lithist`) writes a multi-line command as several
 // plain lines, so an entry runs from one timestamp line to the next.
-import type { HistoryEntry, HistoryFormat } from './types.js';
+import { TimeCheck } from './time.js';
+import type { HistoryEntry, HistoryFormat, ParseInput, ParseResult } from './types.js';
 
 /** Only an all-digit comment is a timestamp; `# note` or `#!x` typed at the prompt is a command. */
 const TIMESTAMP = /^#(\d+)$/;
@@ -18,20 +19,22 @@ function push(out: HistoryEntry[], lines: string[], ts: number | null): void {
   out.push({ command, ts, duration_ms: null, index: out.length });
 }
 
-export function parseBash(data: Buffer): HistoryEntry[] {
+export function parseBash({ data, now }: ParseInput): ParseResult {
   const lines = utf8.decode(data).split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const out: HistoryEntry[] = [];
+  const time = new TimeCheck(now);
   // Until the first timestamp line (HISTTIMEFORMAT may have been set late) every line stands alone.
   let group: string[] | null = null;
   let ts: number | null = null;
-  for (let line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     const m = TIMESTAMP.exec(line);
     if (m) {
       if (group) push(out, group, ts);
       group = [];
-      ts = Number(m[1]) * 1000;
+      ts = time.seconds(m[1]!, i + 1);
     } else if (group) {
       group.push(line);
     } else {
@@ -39,7 +42,7 @@ export function parseBash(data: Buffer): HistoryEntry[] {
     }
   }
   if (group) push(out, group, ts);
-  return out;
+  return { entries: time.settle(out), warnings: time.warnings };
 }
 
 /** Timestamped files are about half `#<epoch>` lines; scale so that reads as certain. */

@@ -2,22 +2,27 @@
 // identity so re-importing a file (or a grown copy of it) adds only what is new.
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../errors.js';
+import { atuinFormat } from './atuin.js';
 import { bashFormat } from './bash.js';
-import type { HistoryEntry, HistoryFormat } from './types.js';
+import { fishFormat } from './fish.js';
+import type { HistoryEntry, HistoryFormat, HistoryFormatName, ImportWarning } from './types.js';
 import { zshFormat } from './zsh.js';
 
-export type { HistoryEntry, HistoryFormat } from './types.js';
+export type { HistoryEntry, HistoryFormat, HistoryFormatName, ImportWarning } from './types.js';
 
-export const FORMATS: readonly HistoryFormat[] = [zshFormat, bashFormat];
+/** Every importer, in the order detection breaks ties. */
+export const FORMATS: readonly HistoryFormat[] = [atuinFormat, zshFormat, bashFormat, fishFormat];
+export const FORMAT_NAMES: readonly HistoryFormatName[] = FORMATS.map((f) => f.name);
 
 /** Detection only needs the first few hundred lines; no point scanning a 100 MB file. */
 const SAMPLE_BYTES = 64 * 1024;
 
 /**
- * Content wins when it is decisive (extended zsh headers, bash `#<epoch>` lines). Plain one-line-
- * per-command files look identical in both shells, so then the file name decides.
+ * Content wins when it is decisive (an SQLite header, extended zsh headers, bash `#<epoch>` lines,
+ * fish `- cmd:` items). Plain one-line-per-command files look identical in zsh and bash, so then
+ * the file name decides.
  */
-export function detectFormat(sample: string, pathHint?: string): 'zsh' | 'bash' {
+export function detectFormat(sample: string, pathHint?: string): HistoryFormatName {
   let best: HistoryFormat | null = null;
   let bestScore = 0;
   for (const f of FORMATS) {
@@ -28,22 +33,29 @@ export function detectFormat(sample: string, pathHint?: string): 'zsh' | 'bash' 
     }
   }
   if (best) return best.name;
-  return pathHint?.toLowerCase().includes('zsh') ? 'zsh' : 'bash';
+  const hint = pathHint?.toLowerCase() ?? '';
+  return hint.includes('zsh') ? 'zsh' : hint.includes('fish') ? 'fish' : 'bash';
 }
 
-export function parseHistory(
-  data: Buffer,
-  shell: 'zsh' | 'bash' | 'auto',
-  pathHint?: string,
-): { shell: 'zsh' | 'bash'; entries: HistoryEntry[] } {
+export interface ParsedHistory {
+  shell: HistoryFormatName;
+  entries: HistoryEntry[];
+  warnings: ImportWarning[];
+}
+
+/**
+ * `path` is a hint for detection and where a database is opened; `now` bounds plausible times.
+ */
+export function parseHistory(data: Buffer, shell: HistoryFormatName | 'auto', path?: string, now = Date.now()): ParsedHistory {
   // `shell` usually comes straight from a CLI flag; the type does not protect us at run time.
-  if (shell !== 'zsh' && shell !== 'bash' && shell !== 'auto') {
-    throw new UsageError(`unknown shell '${String(shell)}' (expected zsh, bash or auto)`);
+  const named = FORMATS.find((f) => f.name === shell);
+  if (!named && shell !== 'auto') {
+    throw new UsageError(`unknown shell '${String(shell)}' (expected ${FORMAT_NAMES.join(', ')} or auto)`);
   }
   // latin1 never fails and keeps ASCII intact, which is all the detectors look at.
-  const name = shell === 'auto' ? detectFormat(data.subarray(0, SAMPLE_BYTES).toString('latin1'), pathHint) : shell;
-  const format = FORMATS.find((f) => f.name === name)!;
-  return { shell: name, entries: format.parse(data) };
+  const format = named ?? FORMATS.find((f) => f.name === detectFormat(data.subarray(0, SAMPLE_BYTES).toString('latin1'), path))!;
+  const { entries, warnings } = format.parse({ data, path, now });
+  return { shell: format.name, entries, warnings };
 }
 
 /**
@@ -56,6 +68,16 @@ export function entryKey(shell: string, e: HistoryEntry, occurrence: number): st
     .update(`${shell}\0${e.ts ?? ''}\0${e.command}\0${occurrence}`)
     .digest('hex')
     .slice(0, 32);
+}
+
+/** Identity of an entry that its source identifies itself (atuin's history id). */
+export function sourceIdKey(shell: string, id: string): string {
+  return createHash('sha256').update(`${shell}\0id\0${id}`).digest('hex').slice(0, 32);
+}
+
+/** Identity of an entry without a timestamp that the overlap rule placed after a previous import. */
+export function sequenceKey(shell: string, stream: string, seq: number): string {
+  return createHash('sha256').update(`${shell}\0seq\0${stream}\0${seq}`).digest('hex').slice(0, 32);
 }
 
 /** Pairs each entry with how many earlier entries in the same file share its (ts, command). */

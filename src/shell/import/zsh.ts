@@ -1,7 +1,8 @@
 // zsh history: EXTENDED_HISTORY lines (`: <start>:<elapsed>;<command>`), plain lines, or a mix of
 // both (the option can be toggled over a file's lifetime). The rules below mirror zsh's own
 // reader (readhistline/readhistfile in Src/hist.c) so we see the same commands `fc -l` would.
-import type { HistoryEntry, HistoryFormat } from './types.js';
+import { TimeCheck } from './time.js';
+import type { HistoryEntry, HistoryFormat, ParseInput, ParseResult } from './types.js';
 
 /** zsh's metafication marker: the next byte is the real byte XOR 0x20. */
 const META = 0x83;
@@ -55,13 +56,15 @@ function finish(p: Pending, out: HistoryEntry[]): void {
   out.push({ command, ts: p.ts, duration_ms: p.duration_ms, index: out.length });
 }
 
-export function parseZsh(data: Buffer): HistoryEntry[] {
+export function parseZsh({ data, now }: ParseInput): ParseResult {
   const lines = utf8.decode(unmetafy(data)).split('\n');
   if (lines[lines.length - 1] === '') lines.pop(); // the file's final terminator, not an empty line
   const out: HistoryEntry[] = [];
+  const time = new TimeCheck(now);
   let cur: Pending | null = null;
   let continuing = false;
-  for (let line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     const continues = line.endsWith('\\');
     const body = continues ? line.slice(0, -1) : line;
@@ -72,7 +75,8 @@ export function parseZsh(data: Buffer): HistoryEntry[] {
       if (cur) finish(cur, out);
       const m = EXTENDED.exec(body);
       if (m) {
-        cur = { ts: Number(m[1]) * 1000, duration_ms: Number(m[2]) * 1000, parts: [body.slice(m[0].length)] };
+        const ts = time.seconds(m[1]!, i + 1);
+        cur = { ts, duration_ms: time.duration(Number(m[2]) * 1000, m[2]!, i + 1), parts: [body.slice(m[0].length)] };
       } else {
         // Without EXTENDED_HISTORY zsh escapes a leading ':' as '\:' so it cannot pass for a header.
         cur = { ts: null, duration_ms: null, parts: [body.startsWith('\\:') ? body.slice(1) : body] };
@@ -83,7 +87,7 @@ export function parseZsh(data: Buffer): HistoryEntry[] {
   // A backslash on the very last line still stands for an embedded newline (zsh reads it so too).
   if (cur && continuing) cur.parts.push('');
   if (cur) finish(cur, out);
-  return out;
+  return { entries: time.settle(out), warnings: time.warnings };
 }
 
 /** Share of the sample's non-empty lines that carry an extended header. */

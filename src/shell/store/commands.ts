@@ -3,6 +3,7 @@
 import type { Db } from '../../db/open.js';
 import { isoDay } from '../../util/time.js';
 import { commandWords } from '../words.js';
+import { streamed } from '../../db/rows.js';
 
 export interface CommandRecord {
   uid: string;
@@ -107,10 +108,14 @@ export class ShellStore {
   }
 
   /**
-   * Passes every stored command through `judge`: 'drop' deletes it, a string replaces its text.
-   * Rebuilds the aggregates when anything changed. Caller holds the transaction.
+   * Passes every stored command through `judge`, a page of rows at a time (filters judge in bulk):
+   * 'drop' deletes a row, a string replaces its text. Rebuilds the aggregates when anything
+   * changed. Caller holds the transaction.
    */
-  rewrite(judge: (r: { command: string; cwd: string | null }) => { drop: string } | { text: string } | null, dryRun: boolean): { deleted: number; redacted: number; reasons: Record<string, number>; ids: number[] } {
+  rewrite(
+    judge: (rows: readonly { command: string; cwd: string | null }[]) => ({ drop: string } | { text: string } | null)[],
+    dryRun: boolean,
+  ): { deleted: number; redacted: number; reasons: Record<string, number>; ids: number[] } {
     const out = { deleted: 0, redacted: 0, reasons: {} as Record<string, number>, ids: [] as number[] };
     const del = this.db.prepare('DELETE FROM commands WHERE id = ?');
     const upd = this.db.prepare('UPDATE commands SET command = ? WHERE id = ?');
@@ -119,8 +124,9 @@ export class ShellStore {
       const rows = page.all(last) as { id: number; command: string; cwd: string | null }[];
       if (!rows.length) break;
       last = rows[rows.length - 1]!.id;
-      for (const r of rows) {
-        const v = judge(r);
+      const verdicts = judge(rows);
+      for (const [i, r] of rows.entries()) {
+        const v = verdicts[i];
         if (!v) continue;
         out.ids.push(r.id);
         if ('drop' in v) {
@@ -159,6 +165,11 @@ export class ShellStore {
     return this.db.prepare('SELECT * FROM commands WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as (CommandRecord & { id: number })[];
   }
 
+  /** How many stored commands come after row `afterId` (exact, unlike maxId() - afterId). */
+  countAfter(afterId: number): number {
+    return this.db.prepare('SELECT COUNT(*) FROM commands WHERE id > ?').pluck().get(afterId) as number;
+  }
+
   maxId(): number {
     return (this.db.prepare('SELECT MAX(id) FROM commands').pluck().get() as number | null) ?? 0;
   }
@@ -180,7 +191,7 @@ export class ShellStore {
 
   /** Every command as the bundle carries it, in id order, streamed. */
   exportRows(): Iterable<CommandRecord> {
-    return this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY id').iterate() as Iterable<CommandRecord>;
+    return streamed(() => this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY id').iterate() as Iterator<CommandRecord>);
   }
 
   lastRecord(): { ts: number; source: string } | undefined {
