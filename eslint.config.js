@@ -74,6 +74,13 @@ export default tseslint.config(
     },
   },
   {
+    // `mem serve` is the one CLI command that starts another front end: it loads the HTTP server.
+    files: ['src/commands/serve.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/mcp/**'], message: 'front ends never import each other' }] }],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

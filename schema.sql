@@ -1,4 +1,4 @@
--- mem store schema, version 6. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 7. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
 
 CREATE TABLE command_counts (
@@ -59,6 +59,13 @@ CREATE TABLE episodes (
   ended_at   INTEGER,
   success    INTEGER CHECK (success IN (0, 1)),
   metrics    TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE events (
+  id   INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after trimming: readers resume after the last id they saw
+  at   INTEGER NOT NULL,                   -- epoch ms
+  type TEXT NOT NULL,                      -- memory.stored, fix.recorded, command.ingested, ...
+  data TEXT NOT NULL DEFAULT '{}'          -- JSON object
 );
 
 CREATE TABLE fix_archive (

@@ -22,7 +22,9 @@ const shared = {
   // Native addons and the embedding runtime are resolved from node_modules at run time.
   // better-sqlite3's JavaScript is bundled (its addon is loaded by path, see src/db/open.ts), so
   // `bindings`, which it would otherwise use to find the addon, is never needed.
-  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node'],
+  // The HTTP framework too: only `mem serve` loads it, from node_modules, so no other command's
+  // start-up parses a byte of it.
+  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node', 'fastify', '@fastify/ajv-compiler', '@fastify/swagger', '@fastify/swagger-ui'],
   logLevel: 'warning',
 };
 // The CLI, the library (`import { openMem } from 'mem-cli'`) and the MCP server: the same core in

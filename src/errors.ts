@@ -16,9 +16,13 @@ export class MemError extends Error {
   }
 }
 
-/** Bad usage or bad input: exit 2, nothing written. */
+/** Bad usage or bad input: exit 2, nothing written. `field` names the input at fault, where one is. */
 export class UsageError extends MemError {
-  constructor(message: string, code = 'usage') {
+  constructor(
+    message: string,
+    code = 'usage',
+    readonly field?: string,
+  ) {
     super(message, EXIT_USAGE, code);
     this.name = 'UsageError';
   }
@@ -29,9 +33,9 @@ export class InputError extends UsageError {
   constructor(
     message: string,
     readonly line?: number,
-    readonly field?: string,
+    field?: string,
   ) {
-    super(InputError.compose(message, line, field), 'bad_input');
+    super(InputError.compose(message, line, field), 'bad_input', field);
     this.name = 'InputError';
   }
 

@@ -18,3 +18,5 @@ export type * from './episodes/api.js';
 export type * from './patterns/api.js';
 export type * from './maintenance/api.js';
 export type * from './config/api.js';
+export type * from './events/api.js';
+export type * from './users/api.js';

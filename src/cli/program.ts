@@ -8,6 +8,7 @@ import { registerFixes } from './register/fixes.js';
 import { registerMaintenance } from './register/maintenance.js';
 import { registerMemory } from './register/memory.js';
 import { registerPredict } from './register/predict.js';
+import { registerServer } from './register/server.js';
 import { registerShell } from './register/shell.js';
 
 declare const MEM_VERSION: string;
@@ -56,6 +57,7 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
   registerMemory(program);
   registerMaintenance(program);
   registerAgents(program);
+  registerServer(program);
   // An unknown command gets the whole tree, so commander can suggest the nearest name.
   if (only !== null && !found) return buildProgram(null);
   return program;

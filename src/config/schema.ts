@@ -30,6 +30,11 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'embedding.model', type: 'string', default: '', description: 'model name (empty: Xenova/all-MiniLM-L6-v2 for local, text-embedding-3-small for openai)' },
   { key: 'embedding.batch_size', type: 'int', min: 1, max: 1024, default: 32, description: 'memories embedded per batch by the background worker' },
   { key: 'cleanup.older_than', type: 'duration', default: '30d', description: 'default age cut-off for `mem cleanup`' },
+  { key: 'serve.host', type: 'string', default: '127.0.0.1', description: '`mem serve`: the address to listen on (loopback unless you choose otherwise)' },
+  { key: 'serve.port', type: 'int', min: 0, max: 65_535, default: 8002, description: '`mem serve`: the port (0: any free port)' },
+  { key: 'serve.rate_limit', type: 'int', min: 0, max: 1_000_000, default: 100, description: '`mem serve`: memories each user may create per minute (0: no limit)' },
+  { key: 'serve.embed_interval_s', type: 'int', min: 1, max: 86_400, default: 300, description: '`mem serve`: how often (seconds) pending embeddings are picked up' },
+  { key: 'serve.retry_failed_interval_s', type: 'int', min: 1, max: 604_800, default: 21_600, description: '`mem serve`: how often (seconds) failed embeddings are retried' },
 ];
 
 export function envVarFor(key: string): string {

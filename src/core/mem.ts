@@ -19,6 +19,8 @@ import { historyApi, type HistoryApi } from '../shell/api.js';
 import type { ShellStats } from '../shell/store/stats.js';
 import type { FixStats } from '../fixes/store/stats.js';
 import { configApi, type ConfigApi } from '../config/api.js';
+import { eventsApi, type EventsApi } from '../events/api.js';
+import { usersApi, type UsersApi } from '../users/api.js';
 import { ingestOnce, runIngester } from './ingester.js';
 import type { IngestReport } from '../shell/ingest.js';
 import { createWorld, type World, type WorldOptions } from './world.js';
@@ -40,10 +42,16 @@ export interface Mem {
   readonly patterns: PatternsApi;
   readonly maintenance: MaintenanceApi;
   readonly config: ConfigApi;
+  /** What was written to this store, by any process, in order (and followed as it happens). */
+  readonly events: EventsApi;
+  /** The users of `mem serve` (a registry beside the home store, each user with a store of their own). */
+  readonly users: UsersApi;
   /** Totals and breakdowns of everything mem remembers. */
   stats(): Overview;
   /** Similar past tasks with outcomes, matching patterns, related fixes and workflows, and recommendations. */
   taskContext(task: string, opts?: { scope?: string; allScopes?: boolean; topK?: number }): Promise<TaskContext & { notice: string | null; notice_said?: boolean }>;
+  /** The same for a task recorded as a memory (its id, or a `task_id`), across the task's scope. */
+  taskContextFor(taskId: string, opts?: { topK?: number }): Promise<TaskContext & { task_id: string; task_memory_id: string; notice: string | null; notice_said?: boolean }>;
   /** One ingest and learn pass in the foreground. */
   ingestOnce(learnMax?: number): IngestReport | null;
   /** The background ingester's loop (until idle or signalled). */
@@ -64,11 +72,19 @@ export function openMem(options: MemOptions = {}): Mem {
   const episodes = once(() => episodesApi(world));
   const patterns = once(() => patternsApi(world));
   const config = once(() => configApi(world));
+  const events = once(() => eventsApi(world));
+  let usersOpen: UsersApi | undefined;
+  const users = () => (usersOpen ??= usersApi(world));
   const maintenance = once(() =>
     maintenanceApi(world, (r) => {
       if (r.added.memories) startEmbedWorker(world); // vectors are not exported: embed again
     }),
   );
+  const sources = {
+    matchingPatterns: (t: string, scope: string | undefined, limit: number) => patterns().matching(t, scope, limit),
+    relatedFixes: (t: string, limit: number) => fixes().related(t, limit),
+    workflows: () => predict().workflows({ minCount: 2, limit: 200 }),
+  };
   return {
     world,
     get fixes() {
@@ -95,18 +111,27 @@ export function openMem(options: MemOptions = {}): Mem {
     get config() {
       return config();
     },
+    get events() {
+      return events();
+    },
+    get users() {
+      return users();
+    },
     stats() {
       predict().freshen();
       return { ...fixes().stats(), shell: history().stats(), workflows: predict().workflows({ minCount: 3, limit: 5 }) };
     },
-    taskContext: (task, o = {}) =>
-      taskContext(world, task, o, {
-        matchingPatterns: (t, scope, limit) => patterns().matching(t, scope, limit),
-        relatedFixes: (t, limit) => fixes().related(t, limit),
-        workflows: () => predict().workflows({ minCount: 2, limit: 200 }),
-      }),
+    taskContext: (task, o = {}) => taskContext(world, task, o, sources),
+    async taskContextFor(taskId, o = {}) {
+      const m = memories().task(taskId);
+      const ctx = await taskContext(world, [m.title, m.content].filter(Boolean).join(': '), { scope: m.scope, topK: o.topK, exclude: [m.id] }, sources);
+      return { task_id: taskId, task_memory_id: m.id, ...ctx };
+    },
     ingestOnce: (learnMax) => ingestOnce(world, learnMax),
     runIngester: () => runIngester(world),
-    close: () => world.close(),
+    close: () => {
+      usersOpen?.close();
+      world.close();
+    },
   };
 }

@@ -37,6 +37,12 @@ export interface Paths {
   backups: string;
   /** The configuration file. */
   config: string;
+  /** Named bundles (`POST /save`, `POST /load`): a directory beside the store; only names are given, never paths. */
+  bundles: string;
+  /** The registry of `mem serve` users (names and token hashes), beside the home store. */
+  registry: string;
+  /** Where each server user's own store lives: `<users>/<name>/mem.db`. */
+  users: string;
 }
 
 /** mem's data directory (spool, locks, backups live beside the home store by default). */
@@ -79,5 +85,8 @@ export function resolvePaths(i: PathInputs): Paths {
     suggest: join(data, 'suggest'),
     backups: i.backupDir ? resolve(i.cwd, i.backupDir) : join(dirname(store), 'backups'),
     config: configPath(i.env),
+    bundles: join(dirname(store), 'bundles'),
+    registry: join(data, 'server', 'users.db'),
+    users: join(data, 'users'),
   };
 }

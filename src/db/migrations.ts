@@ -419,6 +419,38 @@ CREATE TABLE history_imports (
 INSERT INTO memories_fts (memories_fts, rank) VALUES ('secure-delete', 1);
 `,
   },
+  {
+    version: 7,
+    why: 'events: what the core wrote, recorded in the same transaction as the write, so the HTTP server (SSE) and `mem events --follow` see writes made by any process (the CLI, the shell ingester, the server) by tailing one table',
+    sql: `
+CREATE TABLE events (
+  id   INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after trimming: readers resume after the last id they saw
+  at   INTEGER NOT NULL,                   -- epoch ms
+  type TEXT NOT NULL,                      -- memory.stored, fix.recorded, command.ingested, ...
+  data TEXT NOT NULL DEFAULT '{}'          -- JSON object
+);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * The server's user registry (`$MEM_HOME/server/users.db`): a small database of its own, not a
+ * table in a store. It is never exported, backed up or restored with anyone's memories (restoring
+ * an old home store must not bring back a removed user's token), and no user's store can see it.
+ */
+export const REGISTRY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    why: 'users of `mem serve`: a name, a random id (a user removed and added again is a new user) and the sha256 of their token; the token itself is never stored',
+    sql: `
+CREATE TABLE users (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  token_hash TEXT NOT NULL UNIQUE,   -- hex sha256 of the bearer token
+  created_at INTEGER NOT NULL        -- epoch ms
+);
+`,
+  },
+];

@@ -6,7 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { knownError, MemError } from '../errors.js';
-import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -14,6 +14,8 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** Open an existing file without creating or migrating it (doctor, restore checks). */
   inspectOnly?: boolean;
+  /** Another database's migrations (the server's user registry) instead of a store's. */
+  schema?: readonly Migration[];
 }
 
 const require = createRequire(import.meta.url);
@@ -39,7 +41,7 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   } catch (err) {
     throw describeSqliteError(err, path);
   }
-  if (!opts.inspectOnly) migrate(db, path);
+  if (!opts.inspectOnly) migrate(db, path, opts.schema);
   return db;
 }
 
@@ -113,30 +115,32 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function migrate(db: Db, path: string): void {
+function migrate(db: Db, path: string, schema?: readonly Migration[]): void {
+  const migrations = schema ?? MIGRATIONS;
+  const latest = migrations[migrations.length - 1]!.version;
   let version: number;
   try {
     version = schemaVersion(db);
   } catch (err) {
     throw describeSqliteError(err, path);
   }
-  if (version > LATEST_VERSION) {
+  if (version > latest) {
     throw new MemError(
-      `the store at ${path} has schema version ${version}, written by a newer mem (this one knows up to ${LATEST_VERSION}); upgrade mem`,
+      `the ${schema ? 'database' : 'store'} at ${path} has schema version ${version}, written by a newer mem (this one knows up to ${latest}); upgrade mem`,
       1,
       'store_too_new',
     );
   }
-  if (version === LATEST_VERSION) return;
-  ensureVec(db); // migrations create vec0 tables
+  if (version === latest) return;
+  if (!schema) ensureVec(db); // migrations create vec0 tables
   try {
     // IMMEDIATE takes the write lock first, so two processes starting at once migrate once.
     db.transaction(() => {
       const current = schemaVersion(db);
-      for (const m of MIGRATIONS) {
+      for (const m of migrations) {
         if (m.version <= current) continue;
         db.exec(m.sql);
-        if (m.version === 1) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('store_id', randomUUID());
+        if (m.version === 1 && !schema) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('store_id', randomUUID());
         db.pragma(`user_version = ${m.version}`);
       }
     }).immediate();

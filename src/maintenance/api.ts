@@ -1,10 +1,11 @@
 // Maintenance in the core API: export and import bundles, cleanup, prune, online backups and
 // restore, and the doctor. Each goes through the capabilities' own functions; all are safe from cron.
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Check } from '../core/check.js';
 import type { World } from '../core/world.js';
 import { openDb } from '../db/open.js';
-import { intIn, knownError, UsageError } from '../errors.js';
+import { InputError, intIn, knownError, NotFoundError, UsageError } from '../errors.js';
 import { backup, restore, type BackupReport, type RestoreReport } from './backup.js';
 import { bundleSummary, exportToFile, importBundle, parseBundle, writeBundle, type ImportReport } from './bundle.js';
 import { cleanup, type CleanupReport } from './cleanup.js';
@@ -27,10 +28,22 @@ export interface MaintenanceApi {
   backup(opts?: { dir?: string; keep?: number }): Promise<BackupReport>;
   restore(file: string): Promise<RestoreReport>;
   doctor(): { ok: boolean; checks: Check[] };
+  /** Exports to a named bundle in the store's bundle directory (a name, never a path). */
+  saveBundle(name: string): { filename: string; counts: Record<string, number> };
+  /** Imports a named bundle from the store's bundle directory. */
+  loadBundle(name: string, opts?: { dryRun?: boolean }): { filename: string } & (ImportReport | { dry_run: true; valid: true; counts: Record<string, number> });
+}
+
+/** A bundle name: letters, digits, dot, dash, underscore; no path, nothing hidden. */
+const BUNDLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+function bundleName(name: string): string {
+  if (typeof name !== 'string' || !BUNDLE_NAME.test(name)) throw new InputError('must be a file name (letters, digits, . - _; no directories), e.g. backup-2024.json', undefined, 'filename');
+  return name;
 }
 
 export function maintenanceApi(world: World, onImported: (r: ImportReport) => void): MaintenanceApi {
-  return {
+  const api: MaintenanceApi = {
     exportTo(write) {
       const db = world.readDb();
       try {
@@ -75,5 +88,17 @@ export function maintenanceApi(world: World, onImported: (r: ImportReport) => vo
       const checks = storeChecks(world);
       return { ok: checks.every((c) => c.status !== 'fail'), checks };
     },
+    saveBundle(name) {
+      const filename = bundleName(name);
+      mkdirSync(world.paths.bundles, { recursive: true, mode: 0o700 });
+      return { filename, counts: exportToFile(world.readDb(), join(world.paths.bundles, filename), world.now()) };
+    },
+    loadBundle(name, o = {}) {
+      const filename = bundleName(name);
+      const path = join(world.paths.bundles, filename);
+      if (!existsSync(path)) throw new NotFoundError(`no bundle '${filename}' (POST /save writes one)`);
+      return { filename, ...api.importBundle(readFileSync(path, 'utf8'), o) };
+    },
   };
+  return api;
 }

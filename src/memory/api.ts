@@ -1,7 +1,7 @@
 // Semantic memory in the core API: notes, solutions, errors, tasks and experiences, stored at once
 // and embedded in the background, found by meaning and keywords together.
 import type { World } from '../core/world.js';
-import { checkpointTruncate } from '../db/open.js';
+import { checkpointTruncate, type Db } from '../db/open.js';
 import { InputError, intIn, UsageError } from '../errors.js';
 import { redactString } from '../redact/index.js';
 import { parseSince } from '../util/time.js';
@@ -96,16 +96,31 @@ export interface MemoriesApi {
   recallError(message: string, opts?: SearchOptions): Promise<SearchResult>;
   /** Embeds pending memories now (the background worker's work, in the foreground). */
   embed(opts?: { retryFailed?: boolean; reembed?: boolean; onProgress?: (done: number, total: number) => void }): Promise<EmbedReport>;
-  /** The background worker's run: quiet, single-instance, gives up silently when no model exists. */
-  embedInBackground(): Promise<void>;
+  /**
+   * The background worker's run: quiet, single-instance, gives up silently when no model exists.
+   * `retryFailed` first gives memories whose embedding failed a fresh set of attempts.
+   */
+  embedInBackground(opts?: { retryFailed?: boolean }): Promise<void>;
+  /** A memory whose embedding failed goes back to `pending` and the worker is started. */
+  retryEmbedding(id: string): Memory;
+  /** The memory describing a task: its id, else the newest memory with that `task_id`. */
+  task(taskId: string): Memory;
   embedStatus(): EmbedStatusReport;
   /** Loads the starter knowledge base into a scope (idempotent). */
   seedKb(opts?: { scope?: string }): { scope: string; added: number; already_present: number };
 }
 
 export function memoriesApi(world: World): MemoriesApi {
-  const store = () => new MemoryStore(world.db());
-  const reader = () => new MemoryStore(world.readDb());
+  // One MemoryStore per connection, so its prepared statements last as long as the connection
+  // (a server answers thousands of requests a second on one).
+  const stores = new WeakMap<Db, MemoryStore>();
+  const on = (db: Db) => {
+    let s = stores.get(db);
+    if (!s) stores.set(db, (s = new MemoryStore(db)));
+    return s;
+  };
+  const store = () => on(world.db());
+  const reader = () => on(world.readDb());
   const scope = (flag?: string) => redactString(resolveScope(flag, world.env, world.cwd));
   const filterOf = (o: SearchOptions): SearchFilter => {
     if (o.scope !== undefined && o.allScopes) throw new UsageError('give either a scope or all scopes, not both');
@@ -240,7 +255,11 @@ export function memoriesApi(world: World): MemoriesApi {
         lock.release();
       }
     },
-    async embedInBackground() {
+    async embedInBackground(o = {}) {
+      // Reset even when another worker holds the lock: it claims them in its next batch.
+      if (o.retryFailed && world.storeExists()) new EmbeddingQueue(world.db()).retryFailed();
+      // Nothing to embed: no model is loaded (a server asks every few minutes).
+      if (!world.storeExists() || new EmbeddingQueue(world.readDb()).due(world.now()) === 0) return;
       const lock = tryLock(world.paths.embedLock);
       if (!lock) return;
       try {
@@ -254,6 +273,12 @@ export function memoriesApi(world: World): MemoriesApi {
         lock.release();
       }
     },
+    retryEmbedding(id) {
+      const m = store().retryEmbedding(id, world.now());
+      startEmbedWorker(world);
+      return m;
+    },
+    task: (taskId) => reader().taskMemory(taskId),
     embedStatus() {
       const db = world.readDb();
       const st = embedStatus(world.paths.embedStatus);

@@ -2,7 +2,9 @@
 // outcomes, learned patterns that match, related fix-attempt patterns, and recommendations in
 // words, derived from those.
 import type { World } from '../core/world.js';
+import { writeTx } from '../db/tx.js';
 import { intIn, UsageError } from '../errors.js';
+import { recordEvent } from '../events/store.js';
 import type { Workflow } from '../predict/store/workflows.js';
 import { redactString } from '../redact/index.js';
 import { searchWithFallback } from './embedder.js';
@@ -133,15 +135,23 @@ export function recommendations(ctx: Omit<TaskContext, 'recommendations'>, pract
 }
 
 /** Similar past tasks and experiences with their outcomes, and what else mem knows about the task. */
-export async function taskContext(world: World, task: string, o: { scope?: string; allScopes?: boolean; topK?: number }, sources: ContextSources): Promise<TaskContext & { notice: string | null; notice_said?: boolean }> {
+export async function taskContext(
+  world: World,
+  task: string,
+  o: { scope?: string; allScopes?: boolean; topK?: number; /** memories not to offer as similar (the task's own) */ exclude?: readonly string[] },
+  sources: ContextSources,
+): Promise<TaskContext & { notice: string | null; notice_said?: boolean }> {
   if (!task.trim()) throw new UsageError('describe the task: mem context "add OAuth login to the API"');
   if (o.scope !== undefined && o.allScopes) throw new UsageError('give either a scope or all scopes, not both');
   const topK = o.topK === undefined ? 3 : intIn(o.topK, 'top_k', 1, 50);
   const scope = o.allScopes ? undefined : redactString(resolveScope(o.scope, world.env, world.cwd));
   const store = new MemoryStore(world.readDb());
-  const base = { query: task, topK, threshold: 0.3, mode: 'hybrid' as const };
+  const base = { query: task, topK: topK + (o.exclude?.length ?? 0), threshold: 0.3, mode: 'hybrid' as const };
   const [tasks, experiences] = await Promise.all(['task', 'experience'].map((kind) => searchWithFallback(world, store, { ...base, filter: { scope, kind } })));
-  const hits = [...tasks!.results, ...experiences!.results].sort((a, b) => b.score - a.score).slice(0, topK);
+  const hits = [...tasks!.results, ...experiences!.results]
+    .filter((h) => !o.exclude?.includes(h.id))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, topK);
   if (hits.length) {
     const w = new MemoryStore(world.db());
     w.markReused(hits.map((h) => w.resolve(h.id).n), world.now());
@@ -154,5 +164,32 @@ export async function taskContext(world: World, task: string, o: { scope?: strin
     related_workflows: relatedWorkflows(sources.workflows(), task, topK),
   };
   const practice = sharedPractice(hits.map((h) => ({ text: `${h.memory.title} ${h.memory.content}`, success: h.memory.success })));
-  return { ...partial, recommendations: recommendations(partial, practice), notice: tasks!.notice, notice_said: tasks!.notice_said };
+  const context = { ...partial, recommendations: recommendations(partial, practice) };
+  if (world.storeExists()) suggested(world, context);
+  return { ...context, notice: tasks!.notice, notice_said: tasks!.notice_said };
+}
+
+/** Context handed out is an event (and so is each learned pattern it matched), for whoever follows. */
+function suggested(world: World, c: TaskContext): void {
+  const db = world.db();
+  const now = world.now();
+  const task = redactString(c.task).slice(0, 200); // secrets never reach the store, events included
+  writeTx(db, () => {
+    if (c.matching_patterns.length) {
+      recordEvent(db, 'memory.pattern.matched', { task, patterns: c.matching_patterns.map((p) => ({ id: p.id, type: p.type, confidence: p.confidence })) }, now);
+    }
+    recordEvent(
+      db,
+      'memory.context.suggested',
+      {
+        task,
+        similar_tasks: c.similar_tasks.map((t) => t.id),
+        matching_patterns: c.matching_patterns.length,
+        related_fixes: c.related_fixes.length,
+        related_workflows: c.related_workflows.length,
+        recommendations: c.recommendations.length,
+      },
+      now,
+    );
+  });
 }

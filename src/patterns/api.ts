@@ -1,7 +1,7 @@
 // Learned patterns in the core API: what separates successful from failed task memories that
 // match a regex, and feedback that moves their confidence.
 import type { World } from '../core/world.js';
-import { InputError, intIn, MemError } from '../errors.js';
+import { InputError, intIn, MemError, UsageError } from '../errors.js';
 import type { MatchingPattern } from '../memory/context.js';
 import { resolveScope } from '../memory/scope.js';
 import { redactString } from '../redact/index.js';
@@ -29,7 +29,13 @@ export function patternsApi(world: World): PatternsApi {
     async extract(o) {
       const type = checkPatternType(o.type, 'type');
       const minSamples = o.minSamples === undefined ? 3 : intIn(o.minSamples, 'min_samples', 1, 100_000);
-      compileUserRegex(o.match); // syntax and the static safety check, before any work
+      try {
+        compileUserRegex(o.match); // syntax and the static safety check, before any work
+      } catch (err) {
+        // The regex is the `match` field of an HTTP or MCP request: name it, whatever the front end.
+        if (err instanceof UsageError && !err.field) throw new UsageError(err.message, err.code, 'match');
+        throw err;
+      }
       const s = scope(o.scope);
       const store = new PatternStore(world.readDb());
       const candidates = store.candidates(s);

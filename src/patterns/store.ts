@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { writeTx } from '../db/tx.js';
 import { InputError, NotFoundError, UsageError } from '../errors.js';
+import { recordEvent } from '../events/store.js';
 import { MemoryStore } from '../memory/store/memories.js';
 import { redactString } from '../redact/index.js';
 import { shown } from '../util/json.js';
@@ -113,6 +114,11 @@ export class PatternStore {
       confidence: p.derived.confidence,
       now,
     };
+    const learned = (r: { pattern: LearnedPattern; updated: boolean }) => {
+      const { id, type, scope, confidence, samples } = r.pattern;
+      recordEvent(this.db, 'memory.pattern.learned', { id, type, match, scope, confidence, samples, updated: r.updated }, now);
+      return r;
+    };
     return writeTx(this.db, () => {
       const existing = this.db.prepare('SELECT id FROM learned_patterns WHERE type = ? AND match = ? AND scope = ? ORDER BY n LIMIT 1').get(p.type, match, p.scope) as { id: string } | undefined;
       if (existing) {
@@ -122,7 +128,7 @@ export class PatternStore {
              samples = @samples, successes = @successes, confidence = @confidence, updated_at = @now WHERE id = @id`,
           )
           .run({ ...values, id: existing.id });
-        return { pattern: this.get(existing.id), updated: true };
+        return learned({ pattern: this.get(existing.id), updated: true });
       }
       const id = randomUUID();
       this.db
@@ -131,7 +137,7 @@ export class PatternStore {
            VALUES (@id, @type, @match, @scope, @description, @si, @fi, @rc, @samples, @successes, @confidence, @now, @now, NULL)`,
         )
         .run({ ...values, id });
-      return { pattern: this.get(id), updated: false };
+      return learned({ pattern: this.get(id), updated: false });
     });
   }
 

@@ -7,6 +7,8 @@ import { writeTx } from '../db/tx.js';
 import { InputError, isStoreBusy } from '../errors.js';
 import { redactString } from '../redact/index.js';
 import { historyFilter } from '../shell/filters.js';
+import { recordEvent } from '../events/store.js';
+import { ingestedEvent } from '../shell/ingest.js';
 import { ingestPending } from '../shell/pending.js';
 import { ShellStore, type CommandRecord } from '../shell/store/commands.js';
 import { isObj, shown } from '../util/json.js';
@@ -73,7 +75,10 @@ export function teach(world: World, values: readonly { line: number; value: unkn
   }
   ingestPending(world, 0); // keep capture order: what the shell spooled before this comes first
   const db = world.db();
-  writeTx(db, () => new ShellStore(db).insert(records));
+  writeTx(db, () => {
+    const added = new ShellStore(db).insert(records);
+    if (added.length) recordEvent(db, 'command.ingested', ingestedEvent(added, 'learn'), now);
+  });
   // Stored: from here nothing is lost, and failing now would have the caller teach them twice.
   // Learning is derived; a store kept busy past the timeout leaves it to the next learner (the
   // background ingester, `mem predict`), which picks up where learning stopped.

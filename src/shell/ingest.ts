@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { describeSqliteError } from '../db/open.js';
 import { writeTx } from '../db/tx.js';
+import { recordEvent } from '../events/store.js';
 import { redactString } from '../redact/index.js';
 import type { HistoryFilter } from './filters.js';
 import { gitRootFinder } from './gitroot.js';
@@ -109,6 +110,7 @@ export function ingestSpool(o: IngestOptions): IngestReport {
           writeTx(o.db, () => {
             const added = store.insert(records);
             report.added += added.length;
+            if (added.length) recordEvent(o.db, 'command.ingested', ingestedEvent(added, 'hook'), o.now);
             store.setSpoolProgress(name, st.ino, next, o.now);
           });
         } catch (err) {
@@ -163,4 +165,14 @@ export function writeStatus(dir: string, status: IngestStatus): void {
   } catch {
     // the status is advice for `mem doctor`; never fail ingestion over it
   }
+}
+
+/** What a follower learns of an ingested batch: how many, from which sessions, the last few lines (already redacted). */
+export function ingestedEvent(added: readonly CommandRecord[], source: 'hook' | 'learn'): Record<string, unknown> {
+  return {
+    added: added.length,
+    source,
+    sessions: [...new Set(added.map((r) => r.session))].slice(0, 20),
+    commands: added.slice(-10).map((r) => ({ command: r.command, cwd: r.cwd, exit_code: r.exit_code, session: r.session, ts: new Date(r.ts).toISOString() })),
+  };
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/open.js';
 import { storeId } from '../../db/open.js';
 import { writeTx } from '../../db/tx.js';
+import { recordEvent } from '../../events/store.js';
 import { Aggregator, contributionOf, rebuildAggregates, type AttemptRow, type Contribution } from './aggregates.js';
 import type { FixAttemptInput } from '../input.js';
 import { fixKey, issueSignature, modelFamily } from '../signature.js';
@@ -107,7 +108,14 @@ export class FixStore {
         // A client-supplied uid seen before is the same attempt again: recorded once.
         if (r.changes === 0) return { id: this.idOf(row.uid), issue_signature: row.issue_signature, created: false };
         agg.apply(contributionOf(row));
-        return { id: Number(r.lastInsertRowid), issue_signature: row.issue_signature, created: true };
+        const id = Number(r.lastInsertRowid);
+        recordEvent(
+          this.db,
+          'fix.recorded',
+          { id, issue_signature: row.issue_signature, model: row.model_name, issue_type: row.issue_type, fixer_type: row.fixer_type, fix_success: row.fix_success === 1 },
+          now,
+        );
+        return { id, issue_signature: row.issue_signature, created: true };
       }),
     );
   }

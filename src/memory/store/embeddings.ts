@@ -29,6 +29,17 @@ export class EmbeddingQueue {
     return this.db.prepare("SELECT COUNT(*) FROM memories WHERE deleted_at IS NULL AND embedding_status IN ('pending', 'processing')").pluck().get() as number;
   }
 
+  /** Memories a worker would claim now (or that a dead worker left claimed): zero means no model need be loaded. */
+  due(now: number): number {
+    return this.db
+      .prepare(
+        `SELECT COUNT(*) FROM memories WHERE deleted_at IS NULL AND (embedding_status IN ('pending', 'processing')
+           OR (embedding_status = 'failed' AND embedding_attempts < ${MAX_ATTEMPTS} AND embedding_retry_at <= ?))`,
+      )
+      .pluck()
+      .get(now) as number;
+  }
+
   /** Claims up to `size` memories due for embedding, for this process. */
   claim(size: number, now: number, me: string): MemoryRow[] {
     const db = this.db;

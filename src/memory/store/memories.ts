@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { ensureVec, type Db } from '../../db/open.js';
 import { writeTx } from '../../db/tx.js';
-import { isStoreBusy, NotFoundError, UsageError } from '../../errors.js';
+import { isStoreBusy, MemError, NotFoundError, UsageError } from '../../errors.js';
+import { recordEvent } from '../../events/store.js';
 import { contentHash, type MemoryInput } from '../input.js';
 import { toMemory, type Memory, type MemoryRow } from '../model.js';
 import { streamed } from '../../db/rows.js';
@@ -91,6 +92,7 @@ export class MemoryStore {
     );
     this.setTags(n, m.tags);
     this.audit(id, now, 'create', { kind: m.kind, title: m.title, scope: m.scope, source: m.source });
+    recordEvent(this.db, 'memory.stored', { id, kind: m.kind, title: m.title, scope: m.scope, source: m.source, task_id: m.task_id }, now);
     return { memory: toMemory(this.row(n)), created: true, duplicate_of: null };
   }
 
@@ -117,9 +119,7 @@ export class MemoryStore {
   resolve(idOrPrefix: string, opts: { includeDeleted?: boolean } = {}): MemoryRow {
     const key = idOrPrefix.trim().toLowerCase();
     if (key.length < 6) throw new UsageError(`memory id '${idOrPrefix}' is too short (give at least 6 characters)`);
-    const rows = this.db
-      .prepare(`SELECT * FROM memories WHERE id >= ? AND id < ? ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} LIMIT 2`)
-      .all(key, key + '\uffff') as MemoryRow[];
+    const rows = this.prep(`SELECT * FROM memories WHERE id >= ? AND id < ? ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} LIMIT 2`).all(key, key + '\uffff') as MemoryRow[];
     if (rows.length === 0) throw new NotFoundError(`no memory '${idOrPrefix}'`);
     if (rows.length > 1 && rows[0]!.id !== key) throw new UsageError(`memory id '${idOrPrefix}' is ambiguous; give more characters`);
     return rows[0]!;
@@ -127,7 +127,7 @@ export class MemoryStore {
 
   show(idOrPrefix: string, now: number): Memory {
     const r = this.resolve(idOrPrefix);
-    const touched = bookkeeping(() => this.db.prepare('UPDATE memories SET accessed_at = ? WHERE n = ?').run(now, r.n));
+    const touched = bookkeeping(() => this.prep('UPDATE memories SET accessed_at = ? WHERE n = ?').run(now, r.n));
     return toMemory(touched ? { ...r, accessed_at: now } : r);
   }
 
@@ -234,6 +234,27 @@ export class MemoryStore {
       this.audit(r.id, now, purge ? 'purge' : 'delete');
       return toMemory({ ...r, deleted_at: purge ? r.deleted_at : now });
     });
+  }
+
+  /** A failed embedding gets a fresh set of attempts (`pending` again); anything else is a conflict. */
+  retryEmbedding(idOrPrefix: string, now: number): Memory {
+    return writeTx(this.db, () => {
+      const r = this.resolve(idOrPrefix);
+      if (r.embedding_status !== 'failed') throw new MemError(`memory ${r.id} is ${r.embedding_status}, not failed: nothing to retry`, 1, 'conflict');
+      this.db.prepare("UPDATE memories SET embedding_status = 'pending', embedding_attempts = 0, embedding_retry_at = NULL, embedding_error = NULL WHERE n = ?").run(r.n);
+      this.audit(r.id, now, 'retry_embedding', { error: r.embedding_error });
+      return toMemory(this.row(r.n));
+    });
+  }
+
+  /** The memory that describes a task: the one with this id, else the newest with this task_id (a `task` first). */
+  taskMemory(taskId: string): Memory {
+    const r = this.prep(
+      `SELECT * FROM memories WHERE deleted_at IS NULL AND (id = @t OR task_id = @t)
+       ORDER BY id = @t DESC, kind = 'task' DESC, created_at DESC, n DESC LIMIT 1`,
+    ).get({ t: taskId }) as MemoryRow | undefined;
+    if (!r) throw new NotFoundError(`no task '${taskId}' (no memory with that id or task_id)`);
+    return toMemory(r);
   }
 
   log(idOrPrefix: string): { at: string; action: string; changes: Record<string, unknown> }[] {

@@ -55,42 +55,54 @@ export function templateEdges(db: Db, top: number): TransitionEdge[] {
     .all(top) as TransitionEdge[];
 }
 
+/**
+ * The statements of one connection, prepared once: a CLI process makes one SqlStats, but a server
+ * makes one per prediction, and preparing these costs about a millisecond each time.
+ */
+function prepare(db: Db) {
+  db.function('decay_add', { deterministic: true }, decayAdd);
+  return {
+    command: db.prepare(`INSERT INTO predict_commands (command, template, name, count, wkey, successes, failures, last_seen, last_ts)
+      VALUES (@command, @template, @name, 1, @wkey, @ok, @bad, @seq, @ts)
+      ON CONFLICT (command) DO UPDATE SET count = count + 1, wkey = decay_add(wkey, excluded.wkey),
+        successes = successes + excluded.successes, failures = failures + excluded.failures,
+        last_seen = excluded.last_seen, last_ts = excluded.last_ts`),
+    context: db.prepare(`INSERT INTO predict_contexts (kind, key, count, wkey, distinct_items) VALUES (?, ?, 1, ?, 0)
+      ON CONFLICT (kind, key) DO UPDATE SET count = count + 1, wkey = decay_add(wkey, excluded.wkey) RETURNING count`),
+    transition: db.prepare(`INSERT INTO predict_transitions (kind, key, item, command, count, wkey, ckey, successes, failures, last_seen, last_ts)
+      VALUES (@kind, @key, @item, @command, 1, @wkey, @ckey, @ok, @bad, @seq, @ts)
+      ON CONFLICT (kind, key, item) DO UPDATE SET count = count + 1, wkey = decay_add(wkey, excluded.wkey),
+        ckey = decay_add(ckey, excluded.ckey), successes = successes + excluded.successes, failures = failures + excluded.failures,
+        last_seen = excluded.last_seen, last_ts = excluded.last_ts, command = excluded.command
+      RETURNING count`),
+    distinct: db.prepare('UPDATE predict_contexts SET distinct_items = distinct_items + 1 WHERE kind = ? AND key = ?'),
+    successors: db.prepare(`SELECT t.item, t.command, c.template, c.name, t.count, t.wkey, t.ckey, t.successes, t.failures, t.last_seen, t.last_ts
+      FROM predict_transitions t JOIN predict_commands c ON c.command = t.command
+      WHERE t.kind = ? AND t.key = ? ORDER BY t.count DESC, t.last_seen DESC LIMIT ?`),
+    contextOf: db.prepare('SELECT count, wkey, distinct_items FROM predict_contexts WHERE kind = ? AND key = ?'),
+    frequent: db.prepare('SELECT * FROM predict_commands ORDER BY count DESC, last_seen DESC LIMIT ?'),
+    trending: db.prepare('SELECT * FROM predict_commands ORDER BY wkey DESC LIMIT ?'),
+    recent: db.prepare('SELECT * FROM predict_commands ORDER BY last_seen DESC LIMIT ?'),
+    one: db.prepare('SELECT * FROM predict_commands WHERE command = ?'),
+    stream: db.prepare('SELECT recent FROM predict_streams WHERE stream = ?'),
+    saveStream: db.prepare('INSERT INTO predict_streams (stream, recent, updated_at) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at'),
+  };
+}
+type Statements = ReturnType<typeof prepare>;
+const prepared = new WeakMap<Db, Statements>();
+
 export class SqlStats implements LearningStats {
   readonly halfLife = DEFAULT_HALF_LIFE;
   seq: number;
   private readonly streams = new Map<string, CommandEvent[]>();
   private readonly dirty = new Set<string>();
-  private readonly q;
+  private readonly q: Statements;
 
   constructor(readonly db: Db) {
-    db.function('decay_add', { deterministic: true }, decayAdd);
+    let q = prepared.get(db);
+    if (!q) prepared.set(db, (q = prepare(db)));
+    this.q = q;
     this.seq = Number(this.getState('seq') ?? 0);
-    this.q = {
-      command: db.prepare(`INSERT INTO predict_commands (command, template, name, count, wkey, successes, failures, last_seen, last_ts)
-        VALUES (@command, @template, @name, 1, @wkey, @ok, @bad, @seq, @ts)
-        ON CONFLICT (command) DO UPDATE SET count = count + 1, wkey = decay_add(wkey, excluded.wkey),
-          successes = successes + excluded.successes, failures = failures + excluded.failures,
-          last_seen = excluded.last_seen, last_ts = excluded.last_ts`),
-      context: db.prepare(`INSERT INTO predict_contexts (kind, key, count, wkey, distinct_items) VALUES (?, ?, 1, ?, 0)
-        ON CONFLICT (kind, key) DO UPDATE SET count = count + 1, wkey = decay_add(wkey, excluded.wkey) RETURNING count`),
-      transition: db.prepare(`INSERT INTO predict_transitions (kind, key, item, command, count, wkey, ckey, successes, failures, last_seen, last_ts)
-        VALUES (@kind, @key, @item, @command, 1, @wkey, @ckey, @ok, @bad, @seq, @ts)
-        ON CONFLICT (kind, key, item) DO UPDATE SET count = count + 1, wkey = decay_add(wkey, excluded.wkey),
-          ckey = decay_add(ckey, excluded.ckey), successes = successes + excluded.successes, failures = failures + excluded.failures,
-          last_seen = excluded.last_seen, last_ts = excluded.last_ts, command = excluded.command
-        RETURNING count`),
-      distinct: db.prepare('UPDATE predict_contexts SET distinct_items = distinct_items + 1 WHERE kind = ? AND key = ?'),
-      successors: db.prepare(`SELECT t.item, t.command, c.template, c.name, t.count, t.wkey, t.ckey, t.successes, t.failures, t.last_seen, t.last_ts
-        FROM predict_transitions t JOIN predict_commands c ON c.command = t.command
-        WHERE t.kind = ? AND t.key = ? ORDER BY t.count DESC, t.last_seen DESC LIMIT ?`),
-      contextOf: db.prepare('SELECT count, wkey, distinct_items FROM predict_contexts WHERE kind = ? AND key = ?'),
-      frequent: db.prepare('SELECT * FROM predict_commands ORDER BY count DESC, last_seen DESC LIMIT ?'),
-      trending: db.prepare('SELECT * FROM predict_commands ORDER BY wkey DESC LIMIT ?'),
-      recent: db.prepare('SELECT * FROM predict_commands ORDER BY last_seen DESC LIMIT ?'),
-      one: db.prepare('SELECT * FROM predict_commands WHERE command = ?'),
-      stream: db.prepare('SELECT recent FROM predict_streams WHERE stream = ?'),
-      saveStream: db.prepare('INSERT INTO predict_streams (stream, recent, updated_at) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at'),
-    };
   }
 
   /**
