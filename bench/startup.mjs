@@ -36,7 +36,7 @@ for (const [name, bin] of Object.entries(builds)) {
   spawnSync(process.execPath, [bin, 'predict'], { env }); // learns what the import brought
 }
 
-const commands = { '--version': ['--version'], predict: ['predict', 'git', 'status'], add: ['add', 'a note'] };
+const commands = { '--version': ['--version'], predict: ['predict'], add: ['add', 'a note'] };
 let n = 0;
 const once = (bin, args, env) => {
   const t = performance.now();
