@@ -19,10 +19,10 @@ const shared = {
   minify: true,
   define: { MEM_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__memModuleUrl' },
   banner: { js: "const __memModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // Native addons and the embedding runtime are resolved from node_modules at run time.
+  // Native addons, the embedding runtime and pg (team sync only) are resolved from node_modules at run time.
   // better-sqlite3's JavaScript is bundled (its addon is loaded by path, see src/db/open.ts), so
   // `bindings`, which it would otherwise use to find the addon, is never needed.
-  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node'],
+  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node', 'pg', 'pg-native'],
   logLevel: 'warning',
 };
 // The CLI, and the library (`import { openMem } from 'mem-cli'`): the same core in two bundles.
