@@ -8,6 +8,7 @@ import { registerMaintenance } from './register/maintenance.js';
 import { registerMemory } from './register/memory.js';
 import { registerPredict } from './register/predict.js';
 import { registerShell } from './register/shell.js';
+import { registerSync } from './register/sync.js';
 
 declare const MEM_VERSION: string;
 
@@ -54,6 +55,7 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
   registerPredict(program);
   registerMemory(program);
   registerMaintenance(program);
+  registerSync(program);
   // An unknown command gets the whole tree, so commander can suggest the nearest name.
   if (only !== null && !found) return buildProgram(null);
   return program;

@@ -29,6 +29,12 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'embedding.provider', type: 'enum', values: ['local', 'openai', 'none'], default: 'local', description: 'local (MiniLM via transformers.js, no API key), openai (needs OPENAI_API_KEY) or none' },
   { key: 'embedding.model', type: 'string', default: '', description: 'model name (empty: Xenova/all-MiniLM-L6-v2 for local, text-embedding-3-small for openai)' },
   { key: 'embedding.batch_size', type: 'int', min: 1, max: 1024, default: 32, description: 'memories embedded per batch by the background worker' },
+  { key: 'sync.url', type: 'string', default: '', description: 'the team hub (postgresql://USER@HOST:PORT/DB, no password: see `mem team join`); empty: no sync' },
+  { key: 'sync.team', type: 'string', default: '', description: 'the team whose memory this store shares' },
+  { key: 'sync.shell', type: 'bool', default: false, description: 'share shell history too (for one person\'s machines; never by default)' },
+  { key: 'sync.interval_s', type: 'int', min: 10, max: 86_400, default: 300, description: 'how often (seconds) the background ingester syncs when sync.url is set' },
+  { key: 'sync.password_file', type: 'string', default: '', description: 'a 0600 file holding the hub password (empty: <data dir>/sync-password; PGPASSWORD and ~/.pgpass also work)' },
+  { key: 'sync.admin_url', type: 'string', default: '', description: 'the hub URL `mem team init` ran with (for `mem team add-member`); no password' },
   { key: 'cleanup.older_than', type: 'duration', default: '30d', description: 'default age cut-off for `mem cleanup`' },
 ];
 

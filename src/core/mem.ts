@@ -19,6 +19,7 @@ import { historyApi, type HistoryApi } from '../shell/api.js';
 import type { ShellStats } from '../shell/store/stats.js';
 import type { FixStats } from '../fixes/store/stats.js';
 import { configApi, type ConfigApi } from '../config/api.js';
+import { syncApi, type SyncApi } from '../sync/api.js';
 import { ingestOnce, runIngester } from './ingester.js';
 import type { IngestReport } from '../shell/ingest.js';
 import { createWorld, type World, type WorldOptions } from './world.js';
@@ -40,6 +41,8 @@ export interface Mem {
   readonly patterns: PatternsApi;
   readonly maintenance: MaintenanceApi;
   readonly config: ConfigApi;
+  /** Team sync through a PostgreSQL hub (pg is loaded only when one of its functions runs). */
+  readonly sync: SyncApi;
   /** Totals and breakdowns of everything mem remembers. */
   stats(): Overview;
   /** Similar past tasks with outcomes, matching patterns, related fixes and workflows, and recommendations. */
@@ -64,6 +67,7 @@ export function openMem(options: MemOptions = {}): Mem {
   const episodes = once(() => episodesApi(world));
   const patterns = once(() => patternsApi(world));
   const config = once(() => configApi(world));
+  const sync = once(() => syncApi(world));
   const maintenance = once(() =>
     maintenanceApi(world, (r) => {
       if (r.added.memories) startEmbedWorker(world); // vectors are not exported: embed again
@@ -94,6 +98,9 @@ export function openMem(options: MemOptions = {}): Mem {
     },
     get config() {
       return config();
+    },
+    get sync() {
+      return sync();
     },
     stats() {
       predict().freshen();

@@ -258,6 +258,28 @@ export class FixMaintenance {
     return { added, already_present: fresh.length - added, superseded_by_archive: b.attempts.length - fresh.length + rawDropped, archive_merged: merged, tombstones_added: tombAdded, changes };
   }
 
+  /** One attempt as the bundle carries it, by uid (team sync pushes it). */
+  exportAttempt(uid: string): Omit<FixAttempt, 'id'> | undefined {
+    const r = this.db.prepare('SELECT * FROM fix_attempts WHERE uid = ?').get(uid) as DbAttempt | undefined;
+    return r ? withoutId(toAttempt(r)) : undefined;
+  }
+
+  /** One archive row by its key (a JSON array of the key columns). */
+  exportArchiveRow(key: string): Record<string, unknown> | undefined {
+    const k = JSON.parse(key) as string[];
+    return this.db.prepare('SELECT * FROM fix_archive WHERE origin = ? AND day = ? AND issue_signature = ? AND model_name = ? AND fixer_type = ? AND fix_key = ?').get(...k) as
+      | Record<string, unknown>
+      | undefined;
+  }
+
+  /** Drops attempts another store rewrote (team sync), so that the import inserts the new version. Caller holds the transaction. */
+  dropForRewrite(uids: readonly string[]): number {
+    const del = this.db.prepare('DELETE FROM fix_attempts WHERE uid = ?');
+    let n = 0;
+    for (const u of uids) n += del.run(u).changes;
+    return n;
+  }
+
   countOlderThan(cutoffMs: number): number {
     return this.db.prepare('SELECT COUNT(*) FROM fix_attempts WHERE ts < ?').pluck().get(cutoffMs) as number;
   }

@@ -189,6 +189,28 @@ export class ShellStore {
     this.db.prepare('DELETE FROM spool_progress WHERE file = ?').run(file);
   }
 
+  /** One command as the bundle carries it, by uid (team sync pushes it). */
+  exportRow(uid: string): CommandRecord | undefined {
+    return this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands WHERE uid = ?').get(uid) as CommandRecord | undefined;
+  }
+
+  /**
+   * Another store rewrote (prune redaction) or deleted commands (team sync): applied here, then the
+   * aggregates are rebuilt. Caller holds the transaction; the caller resets predictions.
+   */
+  applySynced(rewrites: readonly CommandRecord[], deletes: readonly string[]): number {
+    const upd = this.db.prepare('UPDATE commands SET command = ? WHERE uid = ?');
+    const del = this.db.prepare('DELETE FROM commands WHERE uid = ?');
+    let n = 0;
+    for (const r of rewrites) {
+      const changed = upd.run(r.command, r.uid).changes;
+      n += changed || this.insert([r]).length;
+    }
+    for (const u of deletes) n += del.run(u).changes;
+    if (n) this.rebuildAggregates();
+    return n;
+  }
+
   /** Every command as the bundle carries it, in id order, streamed. */
   exportRows(): Iterable<CommandRecord> {
     return streamed(() => this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY id').iterate() as Iterator<CommandRecord>);
