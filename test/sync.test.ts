@@ -212,6 +212,31 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     await expect(query("UPDATE mem_hub.ops SET body = NULL WHERE team = 'red'", [], as).then(() => query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'red' AND body IS NULL"))).resolves.toEqual([{ n: 0 }]);
   });
 
+  it('the background ingester syncs when sync.url is set; --watch follows the hub', async () => {
+    const [a, b] = [member('bg'), member('bg')];
+    expect(a.mem(['add', 'pushed by the ingester', '--scope', 'team']).code).toBe(0);
+    // The ingester started by the shell hooks: it spawns `mem sync --quiet` when one is due.
+    expect(a.mem(['__ingest', '--daemon'], { env: { MEM_HISTORY_DAEMON_LINGER_S: '1' } }).code).toBe(0);
+    const onHub = async () => (await query<{ n: number }>("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'bg' AND body::text LIKE '%pushed by the ingester%'"))[0]!.n;
+    for (let i = 0; i < 200 && (await onHub()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await onHub()).toBe(1);
+    // b follows the hub: a's next write shows up without b running `mem sync`.
+    const watcher = spawn(process.execPath, [BIN, 'sync', '--watch', '--json'], { env: b.env, cwd: b.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    watcher.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      for (let i = 0; i < 200 && !out.includes('"pulled"'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(b.mem(['list', '--scope', 'team']).stdout).toContain('pushed by the ingester');
+      expect(a.mem(['add', 'seen by the watcher', '--scope', 'team']).code).toBe(0);
+      syncOk(a);
+      const seen = () => b.mem(['list', '--scope', 'team']).stdout.includes('seen by the watcher');
+      for (let i = 0; i < 200 && !seen(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(seen()).toBe(true);
+    } finally {
+      watcher.kill('SIGTERM');
+    }
+  });
+
   it('after prune, nothing it removed remains on the hub or on the other machines', async () => {
     const [a, b] = [member('prune', { shell: true }), member('prune', { shell: true })];
     const hist = join(a.dir, 'history');

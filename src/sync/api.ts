@@ -11,6 +11,7 @@ import { MemError, UsageError } from '../errors.js';
 import { startEmbedWorker } from '../memory/embedder.js';
 import { relearnAll, resetPredictions } from '../predict/learner.js';
 import { addMember, checkMember, checkTeam, connect, heads, hubError, migrateHub, pullOps, pushOps, redactUrl } from './hub.js';
+import { syncDue } from './due.js';
 import { SyncStore } from './store.js';
 
 const BATCH = 5000;
@@ -295,12 +296,6 @@ export function syncApi(world: World): SyncApi {
       return { url: redactUrl(url), team, role, password_file: file };
     },
 
-    due() {
-      const c = cfg();
-      if (!c.url || !c.team || !world.storeExists()) return false;
-      const store = new SyncStore(world.db());
-      const last = Number(store.state('last_attempt_at') ?? 0);
-      return world.now() - last >= world.config.get<number>('sync.interval_s') * 1000;
-    },
+    due: () => syncDue(world, 0),
   };
 }
