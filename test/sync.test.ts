@@ -150,9 +150,10 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
 
   it('kill -9 in the middle of a push, then sync again: nothing lost, nothing twice', async () => {
     const [a, b] = [member('crash'), member('crash')];
-    const n = 12_000;
+    const n = 4000;
     expect(a.mem(['fix', 'record', '--from-json', '-'], { input: jsonl(attempts(n, 'k', 6)) }).code).toBe(0);
-    const child = spawn(process.execPath, [BIN, 'sync'], { env: a.env, cwd: a.dir, stdio: 'ignore' });
+    // Small batches: one transaction each on the hub, so the kill lands between two of them.
+    const child = spawn(process.execPath, [BIN, 'sync'], { env: { ...a.env, MEM_SYNC_BATCH_SIZE: '500' }, cwd: a.dir, stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', r));
     // Wait for the first batch to land on the hub, then kill it in the middle of the rest.
     for (let i = 0; i < 400; i++) {

@@ -33,6 +33,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'sync.team', type: 'string', default: '', description: 'the team whose memory this store shares' },
   { key: 'sync.shell', type: 'bool', default: false, description: 'share shell history too (for one person\'s machines; never by default)' },
   { key: 'sync.interval_s', type: 'int', min: 10, max: 86_400, default: 300, description: 'how often (seconds) the background ingester syncs when sync.url is set' },
+  { key: 'sync.batch_size', type: 'int', min: 100, max: 50_000, default: 5000, description: 'operations per push or pull transaction' },
   { key: 'sync.password_file', type: 'string', default: '', description: 'a 0600 file holding the hub password (empty: <data dir>/sync-password; PGPASSWORD and ~/.pgpass also work)' },
   { key: 'sync.admin_url', type: 'string', default: '', description: 'the hub URL `mem team init` ran with (for `mem team add-member`); no password' },
   { key: 'cleanup.older_than', type: 'duration', default: '30d', description: 'default age cut-off for `mem cleanup`' },

@@ -14,8 +14,6 @@ import { addMember, checkMember, checkTeam, connect, heads, hubError, migrateHub
 import { syncDue } from './due.js';
 import { SyncStore } from './store.js';
 
-const BATCH = 5000;
-
 export interface SyncReport {
   url: string;
   team: string;
@@ -88,6 +86,7 @@ export function syncApi(world: World): SyncApi {
 
   async function run(client: Client, c: { url: string; team: string; shell: boolean }, onProgress?: (p: SyncProgress) => void): Promise<SyncReport> {
     const started = Date.now();
+    const BATCH = world.config.get<number>('sync.batch_size');
     const store = new SyncStore(world.db());
     const { backfilled } = store.enable(c.shell);
     const origin = store.origin;

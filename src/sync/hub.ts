@@ -196,34 +196,35 @@ export async function checkMember(c: Client, team: string): Promise<boolean> {
  */
 export async function pushOps(c: Client, team: string, origin: string, ops: readonly HubOp[]): Promise<void> {
   if (!ops.length) return;
-  const col = <K extends keyof HubOp>(k: K) => ops.map((o) => o[k]);
+  // One JSON parameter: pg escapes array parameters element by element, JSON.stringify is native.
+  const rows = JSON.stringify(ops.map((o) => ({ s: o.seq, k: o.kind, y: o.key, o: o.op, h: o.hlc, b: o.body })));
   await c.query('BEGIN');
   try {
     await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${team}/${origin}`]);
     await c.query(
       `INSERT INTO mem_hub.ops (team, origin, seq, kind, key, op, hlc, body)
-       SELECT $1, $2, s, k, y, o, h, b::json FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(s, k, y, o, h, b)
+       SELECT $1, $2, s, k, y, o, h, CASE WHEN json_typeof(b) = 'null' THEN NULL ELSE b END FROM json_to_recordset($3::json) AS u(s bigint, k text, y text, o text, h text, b json)
        ON CONFLICT DO NOTHING`,
-      [team, origin, col('seq'), col('kind'), col('key'), col('op'), col('hlc'), ops.map((o) => (o.body === null ? null : JSON.stringify(o.body)))],
+      [team, origin, rows],
     );
     const sup = ops.filter((o) => o.op !== 'put');
     if (sup.length) {
       await c.query(
         `UPDATE mem_hub.ops o SET body = NULL
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS n(kind, key, op, hlc)
+         FROM json_to_recordset($3::json) AS n(kind text, key text, op text, hlc text)
          WHERE o.team = $1 AND o.key = n.key AND o.body IS NOT NULL
            AND NOT (o.kind = 'audit' AND o.body->>'action' = 'purge')
            AND (n.op = 'del' OR (o.kind = n.kind AND (o.hlc, o.origin) < (n.hlc, $2)))`,
-        [team, origin, sup.map((o) => o.kind), sup.map((o) => o.key), sup.map((o) => o.op), sup.map((o) => o.hlc)],
+        [team, origin, JSON.stringify(sup.map((o) => ({ kind: o.kind, key: o.key, op: o.op, hlc: o.hlc })))],
       );
     }
     // A version pushed after a delete of its record (an edit racing a purge) keeps no body either.
     await c.query(
       `UPDATE mem_hub.ops o SET body = NULL
-       WHERE o.team = $1 AND o.origin = $2 AND o.seq = ANY($3::bigint[]) AND o.body IS NOT NULL AND o.op <> 'del'
+       WHERE o.team = $1 AND o.origin = $2 AND o.seq BETWEEN $3 AND $4 AND o.body IS NOT NULL AND o.op <> 'del'
          AND NOT (o.kind = 'audit' AND o.body->>'action' = 'purge')
          AND EXISTS (SELECT 1 FROM mem_hub.ops d WHERE d.team = o.team AND d.key = o.key AND d.op = 'del' AND d.kind <> 'fix')`,
-      [team, origin, col('seq')],
+      [team, origin, ops[0]!.seq, ops[ops.length - 1]!.seq],
     );
     await c.query(
       `INSERT INTO mem_hub.heads (team, origin, seq) VALUES ($1, $2, $3)

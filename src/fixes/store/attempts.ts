@@ -1,5 +1,6 @@
 // Intent-named reads and writes of fix attempts, their archive and tombstones.
 import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { storeId } from '../../db/open.js';
 import { writeTx } from '../../db/tx.js';
@@ -209,6 +210,7 @@ export interface FixImport {
 /** Bundle sections, cleanup and prune of fix attempts. The caller holds the transaction where noted. */
 export class FixMaintenance {
   constructor(readonly db: Db) {}
+  private byUid?: Statement;
 
   /** Every section, streamed (the caller holds a read transaction for one snapshot). */
   exportSections(): [string, Iterable<unknown>][] {
@@ -260,7 +262,8 @@ export class FixMaintenance {
 
   /** One attempt as the bundle carries it, by uid (team sync pushes it). */
   exportAttempt(uid: string): Omit<FixAttempt, 'id'> | undefined {
-    const r = this.db.prepare('SELECT * FROM fix_attempts WHERE uid = ?').get(uid) as DbAttempt | undefined;
+    this.byUid ??= this.db.prepare('SELECT * FROM fix_attempts WHERE uid = ?');
+    const r = this.byUid.get(uid) as DbAttempt | undefined;
     return r ? withoutId(toAttempt(r)) : undefined;
   }
 

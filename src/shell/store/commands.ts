@@ -1,5 +1,6 @@
 // Intent-named reads and writes of shell commands. Aggregates for stats are maintained on every
 // insert so that stats never scan the whole history.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { isoDay } from '../../util/time.js';
 import { commandWords } from '../words.js';
@@ -35,6 +36,7 @@ export interface HistoryQuery {
 
 export class ShellStore {
   constructor(readonly db: Db) {}
+  private byUid?: Statement;
 
   private stmts() {
     const db = this.db;
@@ -191,7 +193,8 @@ export class ShellStore {
 
   /** One command as the bundle carries it, by uid (team sync pushes it). */
   exportRow(uid: string): CommandRecord | undefined {
-    return this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands WHERE uid = ?').get(uid) as CommandRecord | undefined;
+    this.byUid ??= this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands WHERE uid = ?');
+    return this.byUid.get(uid) as CommandRecord | undefined;
   }
 
   /**
