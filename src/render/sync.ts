@@ -23,7 +23,7 @@ export function renderSyncStatus(s: SyncStatus): string {
     `last sync:  ${s.last_sync_at ? `${s.last_sync_at} (${ago(s.lag_s ?? 0)})` : 'never'}`,
     `to push:    ${n(s.pending, 'change')}`,
   ];
-  if (s.hub?.reachable) lines.push(`to pull:    ${n(s.hub.behind ?? 0, 'change')} from ${n(Math.max(0, (s.hub.origins ?? 1) - 1), 'other store')}`);
+  if (s.hub?.reachable) lines.push(`to pull:    ${n(s.hub.behind ?? 0, 'change')} from ${n(s.hub.origins ?? 0, 'other store')}`);
   else if (s.hub) lines.push(`hub now:    unreachable (${s.hub.error})`);
   if (s.last_error) lines.push(`last error: ${s.last_error}`);
   return lines.join('\n');

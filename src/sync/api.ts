@@ -37,6 +37,7 @@ export interface SyncStatus {
   last_error: string | null;
   /** Seconds since the last successful sync. */
   lag_s: number | null;
+  /** From the hub: how many changes of how many other stores wait to be pulled. */
   hub: { reachable: boolean; error?: string; behind?: number; origins?: number } | null;
 }
 
@@ -181,7 +182,7 @@ export function syncApi(world: World): SyncApi {
         const cur = store?.cursors() ?? new Map<string, number>();
         let behind = 0;
         for (const [origin, head] of h) if (origin !== s.store_id) behind += Math.max(0, head - (cur.get(origin) ?? 0));
-        s.hub = { reachable: true, behind, origins: h.size };
+        s.hub = { reachable: true, behind, origins: [...h.keys()].filter((o) => o !== s.store_id).length };
       } catch (err) {
         s.hub = { reachable: false, error: hubError(err, c.url).message };
       } finally {
