@@ -200,6 +200,22 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     expect(a.mem(['sync', '--status', '--json']).json()).toMatchObject({ pending: 0, last_error: null, hub: { reachable: true, behind: 0 } });
   });
 
+  it('a store restored from a backup forks: what it writes after the restore still reaches the others', () => {
+    const [a, b] = [member('fork'), member('fork')];
+    expect(a.mem(['add', 'before the backup', '--scope', 'team']).code).toBe(0);
+    syncOk(a);
+    const backup = a.mem(['backup', '--dir', join(a.dir, 'bk'), '--json']).json<{ path: string }>().path;
+    expect(a.mem(['add', 'after the backup, synced, then lost by the restore', '--scope', 'team']).code).toBe(0);
+    syncOk(a);
+    expect(a.mem(['restore', backup]).code).toBe(0);
+    // Its log now reuses sequence numbers the hub already holds for other changes.
+    expect(a.mem(['add', 'written after the restore', '--scope', 'team']).code).toBe(0);
+    syncOk(a);
+    syncOk(b);
+    const list = b.mem(['list', '--scope', 'team']).stdout;
+    for (const text of ['before the backup', 'synced, then lost', 'written after the restore']) expect(list).toContain(text);
+  });
+
   it("another team's role reads 0 rows and cannot write into this team", async () => {
     const a = member('red');
     expect(a.mem(['add', 'red team secret plan', '--scope', 'team']).code).toBe(0);

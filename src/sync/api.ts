@@ -90,12 +90,18 @@ export function syncApi(world: World): SyncApi {
     const BATCH = world.config.get<number>('sync.batch_size');
     const store = new SyncStore(world.db());
     const { backfilled } = store.enable(c.shell);
-    const origin = store.origin;
+    let origin = store.origin;
     let pushed = 0;
     for (;;) {
       const batch = store.pending(BATCH);
       if (!batch.length) break;
-      await pushOps(client, c.team, origin, store.toOps(batch));
+      try {
+        await pushOps(client, c.team, origin, store.toOps(batch));
+      } catch (err) {
+        if (!(err instanceof MemError && err.code === 'store_forked')) throw err;
+        origin = store.rekey();
+        continue;
+      }
       store.markPushed(batch[batch.length - 1]!.seq);
       pushed += batch.length;
       onProgress?.({ phase: 'push', done: pushed });

@@ -201,12 +201,25 @@ export async function pushOps(c: Client, team: string, origin: string, ops: read
   await c.query('BEGIN');
   try {
     await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${team}/${origin}`]);
-    await c.query(
+    const added = await c.query(
       `INSERT INTO mem_hub.ops (team, origin, seq, kind, key, op, hlc, body)
        SELECT $1, $2, s, k, y, o, h, CASE WHEN json_typeof(b) = 'null' THEN NULL ELSE b END FROM json_to_recordset($3::json) AS u(s bigint, k text, y text, o text, h text, b json)
        ON CONFLICT DO NOTHING`,
       [team, origin, rows],
     );
+    if (added.rowCount !== ops.length) {
+      // Already there: the same operations again (a push cut short after the hub committed), or
+      // different ones under the same numbers (this store was restored from a backup, or copied).
+      const have = await c.query<{ seq: string; kind: string; key: string; hlc: string }>(
+        'SELECT seq, kind, key, hlc FROM mem_hub.ops WHERE team = $1 AND origin = $2 AND seq BETWEEN $3 AND $4',
+        [team, origin, ops[0]!.seq, ops[ops.length - 1]!.seq],
+      );
+      const mine = new Map(ops.map((o) => [o.seq, o]));
+      for (const h of have.rows) {
+        const o = mine.get(Number(h.seq));
+        if (o && (o.kind !== h.kind || o.hlc !== h.hlc)) throw new MemError('this store forked (restored from a backup, or copied): its changes go to the hub again under a new origin', 1, 'store_forked');
+      }
+    }
     const sup = ops.filter((o) => o.op !== 'put');
     if (sup.length) {
       await c.query(

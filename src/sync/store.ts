@@ -1,6 +1,7 @@
 // The local side of team sync: the change log the triggers fill (migration 8), the per-origin
 // cursors, the clock, and applying what other stores pushed. Records are read and written through
 // each capability's own store and bundle part (the same validation as `mem import`).
+import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import { storeId } from '../db/open.js';
@@ -36,8 +37,23 @@ const HLC = /^(\d{13})\.(\d{6})$/;
 export class SyncStore {
   constructor(readonly db: Db) {}
 
+  /** This store's sequence on the hub: its store id, until a restore or a copy forked it (rekey). */
   get origin(): string {
-    return storeId(this.db);
+    return this.state('origin') ?? storeId(this.db);
+  }
+
+  /**
+   * The hub holds other operations under this store's sequence numbers: the store was restored from
+   * a backup or copied. Its log goes to the hub again under a new origin; receivers already holding
+   * a record keep it once (ids dedupe, clocks decide).
+   */
+  rekey(): string {
+    const origin = randomUUID();
+    writeTx(this.db, () => {
+      this.setState('origin', origin);
+      this.setState('pushed', '0');
+    });
+    return origin;
   }
 
   state(key: string): string | undefined {
