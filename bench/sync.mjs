@@ -130,7 +130,7 @@ const hub = await cluster();
 const made = [];
 try {
   spawnSync(process.execPath, [BIN, 'team', 'init', hub.url], { env: { ...process.env, PGPASSWORD: hub.password, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'mem-bench-admin-')) } });
-  const stores = ['a', 'b', 'c'].map((t) => store(t));
+  const stores = N ? ['a', 'b', 'c'].map((t) => store(t)) : []; // N = 0: only the pull
   made.push(...stores);
   for (const s of stores) join_(s, hub, 'bench', true);
   for (const s of stores) {
@@ -139,7 +139,7 @@ try {
     console.log(`store ${s.name}: ${N.toLocaleString('en-US')} operations recorded in ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s`);
   }
   const t0 = process.hrtime.bigint();
-  for (const s of [...stores, stores[0], stores[1]]) {
+  for (const s of N ? [...stores, stores[0], stores[1]] : []) {
     const { out, s: secs } = s.mem(['sync', '--json']);
     const r = JSON.parse(out);
     console.log(`  sync ${s.name}: pushed ${r.pushed}, pulled ${r.pulled} in ${secs.toFixed(1)} s`);
@@ -147,7 +147,7 @@ try {
   const total = Number(process.hrtime.bigint() - t0) / 1e9;
   const d = stores.map(digest);
   const same = d.every((x) => x.digest === d[0].digest);
-  console.log(`3 stores x ${N.toLocaleString('en-US')} operations converge in ${total.toFixed(1)} s: ${same ? 'identical' : 'DIFFERENT'} sorted exports (${JSON.stringify(d[0].counts)})`);
+  if (N) console.log(`3 stores x ${N.toLocaleString('en-US')} operations converge in ${total.toFixed(1)} s: ${same ? 'identical' : 'DIFFERENT'} sorted exports (${JSON.stringify(d[0].counts)})`);
   if (!same) process.exitCode = 1;
 
   const src = store('src');

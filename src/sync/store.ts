@@ -7,7 +7,7 @@ import type { Db } from '../db/open.js';
 import { storeId } from '../db/open.js';
 import { writeTx } from '../db/tx.js';
 import { fixesBundle } from '../fixes/bundle.js';
-import { FixMaintenance, type ArchiveRow, type ExportedAttempt } from '../fixes/store/attempts.js';
+import { FixMaintenance, FixStore, type ArchiveRow, type ExportedAttempt } from '../fixes/store/attempts.js';
 import { InputError } from '../errors.js';
 import { memoryBundle } from '../memory/bundle.js';
 import { MemoryStore } from '../memory/store/memories.js';
@@ -231,7 +231,8 @@ export class SyncStore {
           else throw err;
         }
       }
-      if (fixPut.size || fixSet.size || fixDel.length || archive.length) {
+      if (fixPut.size && !fixSet.size && !fixDel.length && !archive.length) new FixStore(db).insertSynced([...fixPut.values()]);
+      else if (fixPut.size || fixSet.size || fixDel.length || archive.length) {
         const fixes = new FixMaintenance(db);
         fixes.dropForRewrite([...fixSet.keys()]);
         fixes.import({ attempts: [...fixPut.values(), ...fixSet.values()], archive, tombstones: fixDel, notes: [] });

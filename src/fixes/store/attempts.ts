@@ -125,6 +125,26 @@ export class FixStore {
     return added;
   }
 
+  /**
+   * Attempts pulled from the team hub: new ones inserted (a tombstoned uid never comes back) and
+   * counted into the aggregates as they go, like `record`, instead of a rebuild per batch.
+   * Caller holds the transaction. Returns how many were new.
+   */
+  insertSynced(attempts: readonly ExportedAttempt[]): number {
+    const insert = this.insertStmt();
+    const agg = new Aggregator(this.db);
+    const tomb = this.db.prepare('SELECT 1 FROM fix_tombstones WHERE uid = ?');
+    let added = 0;
+    for (const a of attempts) {
+      if (tomb.get(a.uid)) continue;
+      const row = rowOf(a.input, a.uid, a.input.ts ?? 0);
+      if (insert.run(row).changes === 0) continue;
+      agg.apply(contributionOf(row));
+      added++;
+    }
+    return added;
+  }
+
   get(id: number): FixAttempt | undefined {
     const r = this.db.prepare('SELECT * FROM fix_attempts WHERE id = ?').get(id) as DbAttempt | undefined;
     return r && toAttempt(r);
