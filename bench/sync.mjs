@@ -2,7 +2,8 @@
 //   1. three stores, each with N operations of its own (default 100,000: shell commands with
 //      sync.shell on, fix attempts, memories), sync until they converge: time of each sync and
 //      of the whole, and a check that all three hold the same records;
-//   2. a fresh store pulling P operations (default 10,000) pushed by another: median of 3.
+//   2. a fresh store pulling P operations (default 10,000) pushed by another: median of 3;
+//   3. what the change log costs on the write path: import-history with and without sync.
 //   node bench/sync.mjs [N] [P]        (build first: npm run build)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -167,6 +168,23 @@ try {
     pulls.push(secs);
   }
   console.log(`pull of ${P.toLocaleString('en-US')} operations into a fresh store: median ${median(pulls).toFixed(2)} s (runs: ${pulls.map((x) => x.toFixed(2)).join(', ')} s; the whole \`mem sync\` process)`);
+
+  // What the change log costs where commands are written: the same history imported into a store
+  // with sync (shell shared) and one without, interleaved.
+  const H = Math.round(N * 0.7) || 70_000;
+  const lines = [];
+  for (let i = 0; i < H; i++) lines.push(`#${1767225600 + i * 7}`, `${['git status', 'npm test', 'make build'][i % 3]} ${i % 997}`);
+  const times = { off: [], on: [] };
+  for (let round = 0; round < 3; round++) {
+    for (const mode of ['off', 'on']) {
+      const s = store(`ingest-${mode}`);
+      made.push(s);
+      if (mode === 'on') join_(s, hub, 'ingest', true);
+      writeFileSync(join(s.dir, 'h'), lines.join('\n') + '\n');
+      times[mode].push(s.mem(['import-history', join(s.dir, 'h'), '--shell', 'bash']).s);
+    }
+  }
+  console.log(`import-history of ${H.toLocaleString('en-US')} commands: median ${median(times.off).toFixed(1)} s without sync, ${median(times.on).toFixed(1)} s with sync.shell on (${(median(times.on) / median(times.off)).toFixed(2)}x)`);
 } finally {
   hub.remove();
   for (const s of made) s.remove();

@@ -77,7 +77,6 @@ export class SyncStore {
   enable(shell: boolean): { backfilled: number } {
     return writeTx(this.db, () => {
       const db = this.db;
-      let n = 0;
       const before = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM sync_log').pluck();
       const start = before.get() as number;
       // Backfill with logging off (the statements below log explicitly), one clock value each.
@@ -96,6 +95,10 @@ export class SyncStore {
         ins(
           "INSERT INTO sync_log (kind, key, op, hlc) SELECT 'audit', memory_id || '/' || at || '/' || action || '/' || (SELECT value FROM meta WHERE key = 'store_id'), 'put', ? FROM memory_audit ORDER BY id",
         );
+        // The versions this store holds of its memories' registers (a remote older one must not win).
+        db.prepare(
+          "INSERT OR IGNORE INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE seq > ? AND kind IN ('mem', 'memdel')",
+        ).run(start);
         this.setState('backfilled', '1');
       }
       if (shell && !this.state('backfilled_shell')) {
@@ -103,8 +106,7 @@ export class SyncStore {
         this.setState('backfilled_shell', '1');
       }
       db.prepare('UPDATE sync_clock SET logging = 1, shell = ?').run(shell ? 1 : 0);
-      n = (before.get() as number) - start;
-      return { backfilled: n };
+      return { backfilled: (before.get() as number) - start };
     });
   }
 
@@ -223,7 +225,7 @@ export class SyncStore {
           continue;
         }
         try {
-          if (this.applyOne(o, origin, { fixPut, fixSet, fixDel, archive, cmdPut, cmdSet, cmdDel, memories, attempt, command, newer, tomb, addTomb, version, delValue, report })) report.applied++;
+          if (this.applyOne(o, { fixPut, fixSet, fixDel, archive, cmdPut, cmdSet, cmdDel, memories, attempt, command, newer, tomb, addTomb, delValue, report })) report.applied++;
           else report.skipped++;
         } catch (err) {
           // A record this mem cannot read (damaged, or from a newer mem): skipped, not fatal.
@@ -253,7 +255,7 @@ export class SyncStore {
   }
 
   /** One operation: immutable records are collected for one bulk insert, registers merged now. Returns false when it changed nothing. */
-  private applyOne(o: HubOp, _origin: string, b: Batch): boolean {
+  private applyOne(o: HubOp, b: Batch): boolean {
     switch (o.kind) {
       case 'fix':
         if (o.op === 'del') {
@@ -329,7 +331,6 @@ interface Batch {
   newer: (o: HubOp) => boolean;
   tomb: Statement;
   addTomb: Statement;
-  version: Statement;
   delValue: Statement;
   report: ApplyReport;
 }
