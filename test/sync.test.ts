@@ -101,6 +101,9 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     const bad = a.mem(['team', 'add-member', 'Bad Team!', '--hub', hub.adminUrl]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const notUrl = a.mem(['team', 'join', 'db.internal:5432', '--team', 'alpha']);
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.stderr).toMatch(/^mem: not a PostgreSQL URL: .*\n$/);
     const wrong = a.mem(['team', 'join', `postgresql://${a.role}@127.0.0.1:${hub.port}/postgres`, '--team', 'alpha'], { env: { PGPASSWORD: 'wrong' } });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^mem: hub .*authentication failed/);

@@ -107,6 +107,7 @@ export function redactUrl(url: string): string {
 }
 
 export async function connect(url: string, password: string | undefined): Promise<Client> {
+  if (!/^postgres(ql)?:\/\/[^/\s]*\/?/.test(url)) throw new UsageError(`not a PostgreSQL URL: '${redactUrl(url)}' (expected postgresql://USER@HOST:PORT/DATABASE)`);
   const { default: pg } = await import('pg');
   let client: Client;
   try {
