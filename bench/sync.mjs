@@ -130,7 +130,9 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const hub = await cluster();
 const made = [];
 try {
-  spawnSync(process.execPath, [BIN, 'team', 'init', hub.url], { env: { ...process.env, PGPASSWORD: hub.password, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'mem-bench-admin-')) } });
+  const adminConfig = mkdtempSync(join(tmpdir(), 'mem-bench-admin-'));
+  made.push({ remove: () => rmSync(adminConfig, { recursive: true, force: true }) });
+  spawnSync(process.execPath, [BIN, 'team', 'init', hub.url], { env: { ...process.env, PGPASSWORD: hub.password, XDG_CONFIG_HOME: adminConfig } });
   const stores = N ? ['a', 'b', 'c'].map((t) => store(t)) : []; // N = 0: only the pull
   made.push(...stores);
   for (const s of stores) join_(s, hub, 'bench', true);
