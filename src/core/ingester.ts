@@ -9,6 +9,7 @@ import { tryLock } from '../shell/lock.js';
 import { ingestPending } from '../shell/pending.js';
 import { SPOOL_SUFFIX } from '../shell/spool.js';
 import type { IngestReport } from '../shell/ingest.js';
+import { syncDue } from '../sync/due.js';
 import type { World } from './world.js';
 
 const LEARN_CHUNK = 5000;
@@ -46,6 +47,7 @@ export async function runIngester(world: World): Promise<void> {
   if (!lock) return; // one is already running
   const linger = world.config.get<number>('history.daemon_linger_s') * 1000;
   let idleSince = Date.now();
+  let lastSync = 0;
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   await new Promise<void>((done) => {
@@ -63,6 +65,11 @@ export async function runIngester(world: World): Promise<void> {
       // The lock holds our pid: hooks check it to decide whether to start another ingester.
       const report = ingestPending(world, 0, { lockHeld: true });
       const backlog = learnAndSuggest(world);
+      // Team sync (sync.url set) runs in its own process: pg and the network stay out of this one.
+      if (syncDue(world, lastSync)) {
+        lastSync = Date.now();
+        world.spawn(['sync', '--quiet']);
+      }
       if (report?.added || report?.read || backlog) idleSince = Date.now();
       if (Date.now() - idleSince > linger || !existsSync(p.ingestLock)) return stop();
       // A learning backlog (after an import) is worked off in chunks, between spool events.

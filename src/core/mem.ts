@@ -21,6 +21,7 @@ import type { FixStats } from '../fixes/store/stats.js';
 import { configApi, type ConfigApi } from '../config/api.js';
 import { eventsApi, type EventsApi } from '../events/api.js';
 import { usersApi, type UsersApi } from '../users/api.js';
+import { syncApi, type SyncApi } from '../sync/api.js';
 import { ingestOnce, runIngester } from './ingester.js';
 import type { IngestReport } from '../shell/ingest.js';
 import { createWorld, type World, type WorldOptions } from './world.js';
@@ -46,6 +47,8 @@ export interface Mem {
   readonly events: EventsApi;
   /** The users of `mem serve` (a registry beside the home store, each user with a store of their own). */
   readonly users: UsersApi;
+  /** Team sync through a PostgreSQL hub (pg is loaded only when one of its functions runs). */
+  readonly sync: SyncApi;
   /** Totals and breakdowns of everything mem remembers. */
   stats(): Overview;
   /** Similar past tasks with outcomes, matching patterns, related fixes and workflows, and recommendations. */
@@ -75,6 +78,7 @@ export function openMem(options: MemOptions = {}): Mem {
   const events = once(() => eventsApi(world));
   let usersOpen: UsersApi | undefined;
   const users = () => (usersOpen ??= usersApi(world));
+  const sync = once(() => syncApi(world));
   const maintenance = once(() =>
     maintenanceApi(world, (r) => {
       if (r.added.memories) startEmbedWorker(world); // vectors are not exported: embed again
@@ -116,6 +120,9 @@ export function openMem(options: MemOptions = {}): Mem {
     },
     get users() {
       return users();
+      },
+    get sync() {
+      return sync();
     },
     stats() {
       predict().freshen();

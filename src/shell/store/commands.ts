@@ -1,5 +1,6 @@
 // Intent-named reads and writes of shell commands. Aggregates for stats are maintained on every
 // insert so that stats never scan the whole history.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { isoDay } from '../../util/time.js';
 import { commandWords } from '../words.js';
@@ -35,6 +36,7 @@ export interface HistoryQuery {
 
 export class ShellStore {
   constructor(readonly db: Db) {}
+  private byUid?: Statement;
 
   private prepared?: ReturnType<ShellStore['prepare']>;
   /** Prepared once per store: an import inserts in many short transactions. */
@@ -215,6 +217,29 @@ export class ShellStore {
 
   dropSpoolProgress(file: string): void {
     this.db.prepare('DELETE FROM spool_progress WHERE file = ?').run(file);
+  }
+
+  /** One command as the bundle carries it, by uid (team sync pushes it). */
+  exportRow(uid: string): CommandRecord | undefined {
+    this.byUid ??= this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands WHERE uid = ?');
+    return this.byUid.get(uid) as CommandRecord | undefined;
+  }
+
+  /**
+   * Another store rewrote (prune redaction) or deleted commands (team sync): applied here, then the
+   * aggregates are rebuilt. Caller holds the transaction; the caller resets predictions.
+   */
+  applySynced(rewrites: readonly CommandRecord[], deletes: readonly string[]): number {
+    const upd = this.db.prepare('UPDATE commands SET command = ? WHERE uid = ?');
+    const del = this.db.prepare('DELETE FROM commands WHERE uid = ?');
+    let n = 0;
+    for (const r of rewrites) {
+      const changed = upd.run(r.command, r.uid).changes;
+      n += changed || this.insert([r]).length;
+    }
+    for (const u of deletes) n += del.run(u).changes;
+    if (n) this.rebuildAggregates();
+    return n;
   }
 
   /** Every command as the bundle carries it, in id order, streamed. */
