@@ -7,7 +7,7 @@ import { pruneSuggestions, writeSuggestions } from '../predict/suggest.js';
 import { learnPending } from '../predict/learner.js';
 import { tryLock } from '../shell/lock.js';
 import { ingestPending } from '../shell/pending.js';
-import { SPOOL_SUFFIX } from '../shell/spool.js';
+import { AGENT_SUFFIX, SPOOL_SUFFIX } from '../shell/spool.js';
 import type { IngestReport } from '../shell/ingest.js';
 import type { World } from './world.js';
 
@@ -73,7 +73,7 @@ export async function runIngester(world: World): Promise<void> {
         watcher = watch(p.spool, (_event, name) => {
           // Only spool files are news: our own status writes in this directory must not wake us,
           // or every tick would schedule the next one at once.
-          if (name && !String(name).endsWith(SPOOL_SUFFIX)) return;
+          if (name && !String(name).endsWith(SPOOL_SUFFIX) && !String(name).endsWith(AGENT_SUFFIX)) return;
           clearTimeout(timer);
           timer = setTimeout(tick, 5);
         });
