@@ -20,7 +20,7 @@ const LEARN_CHUNK = 5000;
 export function learnAndSuggest(world: World, max = LEARN_CHUNK): number {
   try {
     if (!world.storeExists()) return 0;
-    const r = learnPending(world.db(), { now: world.now(), max, train: true });
+    const r = learnPending(world.db(), { now: world.now(), max, train: true, agents: world.config.get<boolean>('predict.include_agents') });
     if (world.paths.home) writeSuggestions(world.db(), world.paths.suggest, r.streams, world.now());
     return r.remaining;
   } catch (err) {

@@ -245,6 +245,19 @@ export class ShellStore {
     return fails.map((f) => ({ ts: f.ts, exit_code: f.exit_code, next: next.all(f.session, f.ts, f.ts + o.windowMs, o.next) as { command: string; exit_code: number | null }[] }));
   }
 
+  /** The author's latest commands (at most `limit`), oldest first. */
+  byAuthor(author: string, limit: number): { command: string; ts: number; cwd: string | null; exit_code: number | null; session: string | null }[] {
+    return (
+      this.db.prepare('SELECT command, ts, cwd, exit_code, session FROM commands WHERE author = ? ORDER BY ts DESC, id DESC LIMIT ?').all(author, limit) as {
+        command: string;
+        ts: number;
+        cwd: string | null;
+        exit_code: number | null;
+        session: string | null;
+      }[]
+    ).reverse();
+  }
+
   /** Stored commands after row `afterId`, in id order (the learner's feed). */
   after(afterId: number, limit: number): (CommandRecord & { id: number })[] {
     return this.db.prepare('SELECT * FROM commands WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as (CommandRecord & { id: number })[];
