@@ -40,10 +40,19 @@ export function failureOf(payload: string): { event: string; command: string; er
   return { event: typeof p.hook_event_name === 'string' ? p.hook_event_name : 'PostToolUseFailure', command: p.tool_input.command, error };
 }
 
-/** The error's telling part: its last non-empty lines, where tools print what went wrong. */
-function errorText(error: string): string {
-  const lines = error.split('\n').map((l) => l.trim()).filter((l) => l && !/^exit(?:ed)? (?:with )?(?:status|code)\s*:?\s*\d+$/i.test(l));
-  return lines.slice(-6).join('\n').slice(-1500);
+const TELLING = /error|fail|cannot|can't|not found|no such|denied|missing|refused|exception|fatal|invalid|unable|timed? ?out/i;
+
+/**
+ * The error's telling lines, each a query of its own (keyword search wants every term a memory
+ * knows, so one line of noise would sink the whole text): lines that say what went wrong first.
+ */
+function errorLines(error: string): string[] {
+  const lines = error
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 6 && !/^exit(?:ed)? (?:with )?(?:status|code)\s*:?\s*\d+$/i.test(l));
+  const telling = lines.filter((l) => TELLING.test(l));
+  return [...new Set([...telling, ...lines.filter((l) => !TELLING.test(l)).slice(-1)])].slice(0, 4).map((l) => l.slice(0, 300));
 }
 
 export async function recallFailure(world: World, api: { memories: MemoriesApi; fixes: FixesApi }, payload: string): Promise<RecallAnswer> {
@@ -65,20 +74,24 @@ export async function recallFailure(world: World, api: { memories: MemoriesApi; 
   const best = [...fixes.entries()].sort((x, y) => y[1] - x[1]).slice(0, 2);
   for (const [cmd, n] of best) lines.push(`- after \`${clip(f.command, 80)}\` failed before, \`${clip(cmd, 120)}\` was run and it then passed (${n}×)`);
 
-  // 2. Error and solution memories matching the error (keywords only).
-  const text = errorText(f.error);
-  if (text) {
+  // 2. Error and solution memories matching the error (keywords only), line by line.
+  const queries = errorLines(f.error);
+  const hits = new Map<string, { kind: string; text: string; score: number }>();
+  for (const q of queries) {
     try {
-      const r = await api.memories.recallError(`${text}\n${f.command}`, { allScopes: true, topK: 3, minScore: MIN_SCORE, mode: 'keyword' });
-      for (const h of r.results) lines.push(`- memory ${h.id.slice(0, 8)} [${h.kind}] ${clip(h.title || h.snippet, 200)} (score ${h.score.toFixed(2)})`);
+      const r = await api.memories.recallError(q, { allScopes: true, topK: 3, minScore: MIN_SCORE, mode: 'keyword' });
+      for (const h of r.results) if ((hits.get(h.id)?.score ?? 0) < h.score) hits.set(h.id, { kind: h.kind, text: h.title || h.snippet, score: h.score });
     } catch {
       // an unreadable memory store says nothing
     }
   }
+  for (const [id, h] of [...hits.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, 3)) {
+    lines.push(`- memory ${id.slice(0, 8)} [${h.kind}] ${clip(h.text, 200)} (score ${h.score.toFixed(2)})`);
+  }
 
   // 3. Fix-attempt patterns whose name mentions the error.
-  if (text) {
-    for (const p of api.fixes.related(text, 3)) {
+  for (const q of queries.slice(0, 1)) {
+    for (const p of api.fixes.related(q, 3)) {
       if (!p.best_fix?.length || !p.success_rate) continue;
       lines.push(`- fix for '${clip(p.name, 80)}' (worked ${Math.round(p.success_rate * 100)}% of ${p.attempts}): ${clip(p.best_fix.join(' && '), 160)}`);
     }
