@@ -186,6 +186,16 @@ describe('the agent hook script', () => {
     expect(box.mem(['hook', 'install', 'claude-code']).code).toBe(0);
   });
 
+  it('passes shellcheck as POSIX sh, as shipped and as installed', () => {
+    const has = spawnSync('shellcheck', ['--version']).status === 0;
+    if (!has) return;
+    for (const f of [join(import.meta.dirname, '..', 'shell-hooks', 'mem-agent.sh'), script()]) {
+      const r = spawnSync('shellcheck', ['-s', 'sh', f], { encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+  });
+
   it('records Claude Code calls: start and end paired into one command with intent, duration and exit status', () => {
     for (const r of [
       hook(['claude-code'], claude.pre('toolu_1', 'npm run build', 'Build the app')),

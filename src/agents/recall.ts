@@ -17,7 +17,7 @@ export interface RecallAnswer {
 }
 
 /** Memories scoring below this are not worth an agent's attention (scores are absolute). */
-const MIN_SCORE = 0.35;
+const MIN_SCORE = 0.5;
 const MAX_LINES = 6;
 const LINE_CHARS = 240;
 
