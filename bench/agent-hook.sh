@@ -5,7 +5,8 @@
 #    The ingester counts as running (its lock holds a live pid), as while an agent works.
 #  - recall on failure (`--recall`, a PostToolUseFailure payload), which starts Node, on a store of
 #    100,000 memories and 100,000 commands. Target: < 300 ms.
-# Needs hyperfine. Usage: bench/agent-hook.sh [--store DIR]  (DIR: a MEM_HOME built by an earlier run, kept)
+# Needs hyperfine. Usage: bench/agent-hook.sh [--capture-only | --store DIR]  (DIR: a MEM_HOME built
+# by an earlier run, kept). The machine's speed drifts: compare each figure with its baseline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out; mkdir -p "$out"
@@ -26,13 +27,17 @@ node -e '
 const out = "x".repeat(29990) + "\n";
 process.stdout.write(JSON.stringify({session_id:"s1",transcript_path:"/t.jsonl",cwd:"/work/app",permission_mode:"default",hook_event_name:"PostToolUse",tool_name:"Bash",tool_input:{command:"npm test",description:"Run the unit tests"},tool_use_id:"toolu_01",tool_response:{stdout:out,stderr:"",interrupted:false,isImage:false}}));
 ' > "$work/post.json"
-hyperfine --warmup 5 --runs 200 --export-json "$out/agent-hook.json" \
-  -n 'sh -c : (baseline)' "sh -c :" \
-  -n 'hook PreToolUse' "sh $hook claude-code < $work/pre.json" \
-  -n 'hook PostToolUse, 30 KB output' "sh $hook claude-code < $work/post.json" \
+# Each run is `sh -c '<hook> < payload'`, as an agent spawns it; the baseline is the same with a
+# script that does nothing, so the difference is the hook's own cost.
+hyperfine -N --warmup 5 --runs 200 --export-json "$out/agent-hook.json" \
+  -n 'sh -c : < payload (baseline)' "sh -c 'sh -c : < $work/pre.json'" \
+  -n 'hook PreToolUse' "sh -c 'sh $hook claude-code < $work/pre.json'" \
+  -n 'hook PostToolUse, 30 KB output' "sh -c 'sh $hook claude-code < $work/post.json'" \
   | grep -E 'Benchmark|Time|Range'
+node bench/agent-median.mjs "$out/agent-hook.json"
 echo "spool files written: $(ls "$MEM_HOME/spool" | grep -c '\.agent$')"
 kill "$sleeper"; sleeper=''
+[ "${1-}" = "--capture-only" ] && exit 0
 
 # --- recall on failure, on 100k memories and 100k commands ---
 if [ "${1-}" = "--store" ]; then
@@ -67,3 +72,4 @@ hyperfine --warmup 3 --runs 30 --export-json "$out/agent-recall.json" \
   -n 'recall, a known failure' "sh $hook claude-code --recall < $work/fail.json" \
   -n 'recall, nothing relevant' "sh $hook claude-code --recall < $work/none.json" \
   | grep -E 'Benchmark|Time|Range'
+node bench/agent-median.mjs "$out/agent-recall.json"
