@@ -1,5 +1,18 @@
--- mem store schema, version 8. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 9. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
+
+CREATE TABLE agent_calls (
+  uid         TEXT PRIMARY KEY,      -- agent:<agent>:<tool use id>, the command's uid once stored
+  agent       TEXT NOT NULL,
+  session     TEXT,
+  command     TEXT NOT NULL,         -- redacted
+  intent      TEXT,                  -- redacted
+  cwd         TEXT,
+  started_at  INTEGER,               -- epoch ms, when the start arrived
+  ended_at    INTEGER,               -- epoch ms, when the end arrived
+  exit_code   INTEGER,
+  duration_ms INTEGER
+) WITHOUT ROWID;
 
 CREATE TABLE command_counts (
   command  TEXT PRIMARY KEY,
@@ -38,7 +51,7 @@ CREATE TABLE commands (
   host        TEXT,
   user        TEXT,
   source      TEXT NOT NULL            -- hook, import:zsh, import:bash, learn
-);
+, author TEXT, author_kind TEXT NOT NULL DEFAULT 'human', intent TEXT);
 
 CREATE TABLE episode_events (
   id         INTEGER PRIMARY KEY,
@@ -414,6 +427,10 @@ CREATE TABLE workflows (
   top_cwd       TEXT,
   top_cwd_count INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+
+CREATE INDEX commands_agents ON commands (author_kind, ts) WHERE author_kind <> 'human';
+
+CREATE INDEX commands_author ON commands (author, ts);
 
 CREATE INDEX commands_cwd ON commands (cwd, ts);
 

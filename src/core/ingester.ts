@@ -7,7 +7,7 @@ import { pruneSuggestions, writeSuggestions } from '../predict/suggest.js';
 import { learnPending } from '../predict/learner.js';
 import { tryLock } from '../shell/lock.js';
 import { ingestPending } from '../shell/pending.js';
-import { SPOOL_SUFFIX } from '../shell/spool.js';
+import { AGENT_SUFFIX, SPOOL_SUFFIX } from '../shell/spool.js';
 import type { IngestReport } from '../shell/ingest.js';
 import { syncDue } from '../sync/due.js';
 import type { World } from './world.js';
@@ -21,7 +21,7 @@ const LEARN_CHUNK = 5000;
 export function learnAndSuggest(world: World, max = LEARN_CHUNK): number {
   try {
     if (!world.storeExists()) return 0;
-    const r = learnPending(world.db(), { now: world.now(), max, train: true });
+    const r = learnPending(world.db(), { now: world.now(), max, train: true, agents: world.config.get<boolean>('predict.include_agents') });
     if (world.paths.home) writeSuggestions(world.db(), world.paths.suggest, r.streams, world.now());
     return r.remaining;
   } catch (err) {
@@ -80,7 +80,7 @@ export async function runIngester(world: World): Promise<void> {
         watcher = watch(p.spool, (_event, name) => {
           // Only spool files are news: our own status writes in this directory must not wake us,
           // or every tick would schedule the next one at once.
-          if (name && !String(name).endsWith(SPOOL_SUFFIX)) return;
+          if (name && !String(name).endsWith(SPOOL_SUFFIX) && !String(name).endsWith(AGENT_SUFFIX)) return;
           clearTimeout(timer);
           timer = setTimeout(tick, 5);
         });

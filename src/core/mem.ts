@@ -7,6 +7,7 @@
 //   mem.memories.add({ content: 'pip install fastapi fixed the import', kind: 'solution' });
 //   const { results } = await mem.memories.search('fastapi import');
 //   mem.close();
+import { agentsApi, type AgentsApi } from '../agents/api.js';
 import { episodesApi, type EpisodesApi } from '../episodes/api.js';
 import { fixesApi, type FixesApi } from '../fixes/api.js';
 import { maintenanceApi, type MaintenanceApi } from '../maintenance/api.js';
@@ -45,6 +46,8 @@ export interface Mem {
   readonly config: ConfigApi;
   /** What was written to this store, by any process, in order (and followed as it happens). */
   readonly events: EventsApi;
+  /** AI agents: their hooks (capturing the commands they run) and recall on failure. */
+  readonly agents: AgentsApi;
   /** The users of `mem serve` (a registry beside the home store, each user with a store of their own). */
   readonly users: UsersApi;
   /** Team sync through a PostgreSQL hub (pg is loaded only when one of its functions runs). */
@@ -76,6 +79,7 @@ export function openMem(options: MemOptions = {}): Mem {
   const patterns = once(() => patternsApi(world));
   const config = once(() => configApi(world));
   const events = once(() => eventsApi(world));
+  const agents = once(() => agentsApi(world, { memories, fixes }));
   let usersOpen: UsersApi | undefined;
   const users = () => (usersOpen ??= usersApi(world));
   const sync = once(() => syncApi(world));
@@ -117,6 +121,9 @@ export function openMem(options: MemOptions = {}): Mem {
     },
     get events() {
       return events();
+    },
+    get agents() {
+      return agents();
     },
     get users() {
       return users();

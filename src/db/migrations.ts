@@ -518,6 +518,34 @@ CREATE TABLE sync_state (
 ${SYNC_TRIGGERS}
 `,
   },
+  {
+    version: 9,
+    why: "agents' commands, captured like a human's: who ran a command (a user, or an agent such as claude-code) and why (the tool call's description), so history can be filtered by author and agents' commands kept out of the user's predictions; a tool call's start waits in agent_calls until its end arrives (they come in separate hook runs), which gives its duration and exit status",
+    sql: `
+ALTER TABLE commands ADD COLUMN author TEXT;                                -- the user's name, or the agent (claude-code, codex, cursor)
+ALTER TABLE commands ADD COLUMN author_kind TEXT NOT NULL DEFAULT 'human';  -- human or agent
+ALTER TABLE commands ADD COLUMN intent TEXT;                                -- an agent's description of the call, secrets redacted
+UPDATE commands SET author = user WHERE user IS NOT NULL;
+CREATE INDEX commands_author ON commands (author, ts);
+CREATE INDEX commands_agents ON commands (author_kind, ts) WHERE author_kind <> 'human';
+
+-- Agents' tool calls whose start or end has arrived but not both (they come in separate hook
+-- runs, in either order across spool files). Both: the command is stored and the row goes. A start
+-- alone for long is stored with an unknown exit status; an end alone, without a duration.
+CREATE TABLE agent_calls (
+  uid         TEXT PRIMARY KEY,      -- agent:<agent>:<tool use id>, the command's uid once stored
+  agent       TEXT NOT NULL,
+  session     TEXT,
+  command     TEXT NOT NULL,         -- redacted
+  intent      TEXT,                  -- redacted
+  cwd         TEXT,
+  started_at  INTEGER,               -- epoch ms, when the start arrived
+  ended_at    INTEGER,               -- epoch ms, when the end arrived
+  exit_code   INTEGER,
+  duration_ms INTEGER
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
