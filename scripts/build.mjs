@@ -24,7 +24,7 @@ const shared = {
   // `bindings`, which it would otherwise use to find the addon, is never needed.
   // The HTTP framework too: only `mem serve` loads it, from node_modules, so no other command's
   // start-up parses a byte of it.
-  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node', 'fastify', '@fastify/ajv-compiler', '@fastify/swagger', '@fastify/swagger-ui', 'pg', 'pg-native'],
+  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node', 'ora', 'graphology', 'fastify', '@fastify/ajv-compiler', '@fastify/swagger', '@fastify/swagger-ui', 'pg', 'pg-native'],
   logLevel: 'warning',
 };
 // The CLI, the library (`import { openMem } from 'mem-cli'`) and the MCP server: the same core in
