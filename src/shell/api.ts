@@ -13,21 +13,52 @@ import { refreshInitScripts } from './generated.js';
 import { initScript, initSettings, parseShell, type Shell } from './init.js';
 import { ensureShellDirs, install, type InstallResult } from './install.js';
 import { ingestPending } from './pending.js';
+import { AUTHOR_NOT_APPLIED, queryHistory } from './query.js';
+import { removeHistory, type HistoryRemoval, type HistoryTarget } from './remove.js';
 import { ShellStore, type HistoryRow } from './store/commands.js';
 import { shellStats, type ShellStats } from './store/stats.js';
 
 export { FORMAT_NAMES };
 export type HistoryFormat = HistoryFormatName;
-export type { HistoryRow, ImportHistoryReport, IngestReport, InstallResult, Shell, ShellStats };
+export type { HistoryRemoval, HistoryRow, HistoryTarget, ImportHistoryReport, IngestReport, InstallResult, Shell, ShellStats };
+
+/** How `query` matches a command line. */
+export type HistoryMatch = 'substring' | 'fuzzy' | 'prefix' | 'regex';
+export const HISTORY_MATCHES: readonly HistoryMatch[] = ['substring', 'fuzzy', 'prefix', 'regex'];
 
 export interface HistoryQuery {
   session?: string;
   /** Only commands run in this directory (relative to the world's cwd). */
   cwd?: string;
   failed?: boolean;
-  /** Epoch milliseconds. */
+  /** Only commands that exited with this status. */
+  exit?: number;
+  /** At or after this time (epoch milliseconds). */
   since?: number;
+  /** Before this time (epoch milliseconds). */
+  before?: number;
+  host?: string;
+  /** Who ran them (an author name or kind), where the store records it; otherwise a notice says so. */
+  author?: string;
+  /** Text to look for in the command line, matched as `match` says (default: substring). */
+  query?: string;
+  /**
+   * substring and prefix: ASCII letters in any case; fuzzy: each space-separated term's characters
+   * in order; regex: a JavaScript regular expression, case-sensitive, each line within a time budget.
+   */
+  match?: HistoryMatch;
+  /** At most this many (the newest); default 50. */
   limit?: number;
+  /** Newest first instead of newest last. */
+  newestFirst?: boolean;
+}
+
+export interface HistoryResult {
+  commands: HistoryRow[];
+  /** Why the answer is not exactly what was asked for (a filter not applied, lines a regex ran out of time on). */
+  notice: string | null;
+  /** When nothing matched: which filter matched nothing (or that the store holds no commands). */
+  empty: string | null;
 }
 
 export interface HistorySearch extends Omit<HistoryQuery, 'limit'> {
@@ -57,6 +88,8 @@ export interface HistoryApi {
   ingest(): IngestReport | null;
   /** Matching commands, newest last. */
   list(q?: HistoryQuery): HistoryRow[];
+  /** Matching commands (newest last unless asked), with notices and, when empty, the filter that matched nothing. */
+  query(q?: HistoryQuery): HistoryResult;
   /** Matching commands a page at a time, newest first (what agents ask: "when did this last fail?"). */
   search(q?: HistorySearch): HistoryPage;
   /** The cursor that continues a search after this row (a front end that shows fewer rows than a page). */
@@ -67,6 +100,12 @@ export interface HistoryApi {
    */
   importFile(file?: string, opts?: { shell?: HistoryFormatName | 'auto'; onProgress?: (done: number, total: number) => void }): ImportHistoryReport;
   stats(): ShellStats;
+  /**
+   * Deletes commands (by id, or every one a case-sensitive regex matches) and everything derived
+   * from them: aggregates, the events that quoted them, the prediction statistics and workflows
+   * (relearned from what remains), the suggestion files; scrubbed from disk. dryRun only reports.
+   */
+  remove(target: HistoryTarget, opts?: { dryRun?: boolean; onProgress?: (done: number, total: number) => void }): HistoryRemoval;
   /** The integration script a shell evaluates (settings baked in); generated scripts are refreshed. */
   initScript(shell: string): string;
   /**
@@ -78,26 +117,23 @@ export interface HistoryApi {
 
 export function historyApi(world: World): HistoryApi {
   const ingest = () => ingestPending(world, 0);
+  const query = (q: HistoryQuery = {}): HistoryResult => {
+    ingest();
+    return queryHistory(new ShellStore(world.readDb()), { ...q, cwd: q.cwd === undefined ? undefined : resolve(world.cwd, q.cwd) });
+  };
   return {
     ingest,
-    list(q = {}) {
-      ingest();
-      return new ShellStore(world.readDb()).history({
-        session: q.session,
-        cwd: q.cwd === undefined ? undefined : resolve(world.cwd, q.cwd),
-        failed: q.failed,
-        since: q.since,
-        limit: q.limit === undefined ? 50 : intIn(q.limit, 'limit', 1, 1_000_000),
-      });
-    },
+    list: (q = {}) => query(q).commands,
+    query,
     search(q = {}) {
       ingest();
       const limit = q.limit === undefined ? 20 : intIn(q.limit, 'limit', 1, 1000);
       if (q.query !== undefined && typeof q.query !== 'string') throw new InputError('must be a string', undefined, 'query');
-      // TODO(issue 10, "Agents' commands, captured like a human's": `mem hook install`): commands
-      // gain `author` and `author_kind`; filter on them here instead of saying the filter is not applied.
-      const notice = q.author ? `author filter not applied: commands do not record who ran them yet (all come from shell hooks and imports)` : null;
-      const rows = new ShellStore(world.readDb()).page({
+      const store = new ShellStore(world.readDb());
+      const author = q.author && store.hasAuthor() ? q.author : undefined;
+      const notice = q.author && !author ? AUTHOR_NOT_APPLIED : null;
+      const rows = store.page({
+        author,
         session: q.session,
         cwd: q.cwd === undefined ? undefined : resolve(world.cwd, q.cwd),
         failed: q.failed,
@@ -133,6 +169,7 @@ export function historyApi(world: World): HistoryApi {
       ingest();
       return shellStats(world.readDb(), world.now());
     },
+    remove: (target, o) => removeHistory(world, target, o),
     initScript(shell) {
       const sh = parseShell(shell);
       const bin = binPath();

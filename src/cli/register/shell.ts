@@ -1,7 +1,8 @@
 // Shell memory: the integration scripts, captured history, imports, and prune.
-import { act } from '../act.js';
+import { Option } from '@commander-js/extra-typings';
+import { act, pick } from '../act.js';
 import type { Program } from '../program.js';
-import type { OptsOf } from './types.js';
+import type { OptsOf, Parent } from './types.js';
 
 const init = (p: Program) =>
   p
@@ -12,15 +13,36 @@ export type InitOpts = OptsOf<typeof init>;
 
 const history = (p: Program) =>
   p
-    .command('history')
-    .description('captured shell commands, newest last, with exit code, duration and cwd')
+    .command('history [query...]')
+    .description('captured shell commands, newest last: QUERY filters by substring (or --fuzzy, --prefix, --regex), with exit code, duration and cwd')
+    .option('--fuzzy', "QUERY's characters in order, each space-separated term (like fzf)")
+    .option('--prefix', 'commands that start with QUERY')
+    .option('--regex', 'QUERY is a JavaScript regular expression, case-sensitive (guarded: each line has a time budget)')
     .option('--session <id>', 'only this shell session')
     .option('--this-session', 'only the current shell session ($MEM_SESSION)')
     .option('--cwd <dir>', 'only commands run in this directory')
+    .option('--host <host>', 'only commands run on this host')
+    .option('--author <who>', 'only commands run by this author (a name, or a kind such as agent), where recorded')
     .option('--failed', 'only commands that exited non-zero')
-    .option('--since <when>', 'only commands since this time (ISO 8601, epoch, or an age such as 2h, 7d)')
-    .option('--limit <n>', 'at most this many (the newest)', '50');
+    .option('--exit <n>', 'only commands that exited with this status')
+    .option('--since <when>', 'only commands since this time (2h, 7d, yesterday, ISO 8601, epoch)')
+    .addOption(new Option('--after <when>', 'same as --since').hideHelp())
+    .option('--before <when>', 'only commands before this time (same forms as --since)')
+    .option('-n, --limit <n>', 'at most this many (the newest)', '50')
+    .option('--reverse', 'newest first')
+    .option('--format <template>', "one line per command from a template: {id} {time} {cmd} {cwd} {exit} {duration} {session} {host}, \\t and \\n, e.g. '{time}\\t{cmd}'")
+    .option('--cmd-only', 'only the command lines (for fzf and scripts)')
+    .option('--print0', 'end each command with NUL instead of a newline (commands may span lines: xargs -0, fzf --read0)');
 export type HistoryOpts = OptsOf<typeof history>;
+
+const historyRm = (h: Parent<[string[]]>) =>
+  h
+    .command('rm [ids...]')
+    .description('delete commands by id (or every command a regex matches) and everything learned from them, scrubbed from disk')
+    .option('--match <regex>', 'delete every command this JavaScript regular expression matches (case-sensitive)')
+    .option('--dry-run', 'show what would be deleted, delete nothing')
+    .option('-y, --yes', 'do not ask for confirmation');
+export type HistoryRmOpts = OptsOf<typeof historyRm>;
 
 const importHistory = (p: Program) =>
   p
@@ -42,7 +64,10 @@ export type IngestOpts = OptsOf<typeof ingest>;
 
 export function registerShell(program: Program): void {
   init(program).action(act(() => import('../../commands/init.js')));
-  history(program).action(act(() => import('../../commands/history.js')));
+  const h = history(program);
+  const hc = () => import('../../commands/history.js');
+  h.action(act(pick(hc, 'run')));
+  historyRm(h).action(act(pick(hc, 'rm')));
   importHistory(program).action(act(() => import('../../commands/import-history.js')));
   prune(program).action(act(() => import('../../commands/prune.js')));
   ingest(program).action(act(() => import('../../commands/ingest.js')));
