@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { World } from '../core/world.js';
 import { InputError, intIn, UsageError } from '../errors.js';
+import { learnAll } from '../predict/learner.js';
 import { memBin } from '../util/spawn.js';
 import { historyFilter } from './filters.js';
 import { FORMAT_NAMES, type HistoryFormatName } from './import/index.js';
@@ -98,7 +99,16 @@ export interface HistoryApi {
    * Imports a history file: zsh, bash, fish or an atuin database (default: $HISTFILE,
    * ~/.zsh_history, ~/.bash_history, fish's history); idempotent.
    */
-  importFile(file?: string, opts?: { shell?: HistoryFormatName | 'auto'; onProgress?: (done: number, total: number) => void }): ImportHistoryReport;
+  importFile(
+    file?: string,
+    opts?: {
+      shell?: HistoryFormatName | 'auto';
+      onProgress?: (done: number, total: number) => void;
+      /** Learn the imported commands before returning (default), so predictions use them at once; false leaves them to the background learner. */
+      learn?: boolean;
+      onLearnProgress?: (done: number, total: number) => void;
+    },
+  ): ImportHistoryReport & { learned: number };
   stats(): ShellStats;
   /**
    * Deletes commands (by id, or every one a case-sensitive regex matches) and everything derived
@@ -163,7 +173,10 @@ export function historyApi(world: World): HistoryApi {
         if (err instanceof UsageError) throw err;
         throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
-      return importHistory({ db: world.db(), file: path, data, shell, filter: historyFilter(world.config), fallbackTs: statSync(path).mtimeMs, now: world.now(), onProgress: o.onProgress });
+      const db = world.db();
+      const report = importHistory({ db, file: path, data, shell, filter: historyFilter(world.config), fallbackTs: statSync(path).mtimeMs, now: world.now(), onProgress: o.onProgress });
+      const learned = o.learn === false || report.added === 0 ? 0 : learnAll(db, { now: world.now(), onProgress: o.onLearnProgress }).learned;
+      return { ...report, learned };
     },
     stats() {
       ingest();

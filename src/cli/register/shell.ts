@@ -48,7 +48,8 @@ const importHistory = (p: Program) =>
   p
     .command('import-history [file]')
     .description('import a zsh, bash or fish history, or an atuin database (default: $HISTFILE, ~/.zsh_history, ~/.bash_history, fish_history); idempotent')
-    .option('--shell <shell>', 'zsh, bash, fish, atuin or auto', 'auto');
+    .option('--shell <shell>', 'zsh, bash, fish, atuin or auto', 'auto')
+    .option('--no-learn', 'do not learn the imported commands now (predictions use them once the background learner has)');
 export type ImportHistoryOpts = OptsOf<typeof importHistory>;
 
 const prune = (p: Program) => p.command('prune').description('re-apply the current filters and secret redaction to everything stored').option('--dry-run', 'report what would change, change nothing');
