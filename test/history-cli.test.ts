@@ -176,7 +176,7 @@ describe('mem import-history', () => {
     for (const [args, env, msg] of [
       [['import-history', join(box.dir, 'missing')], {}, /no such file/],
       [['import-history'], { HISTFILE: join(box.dir, 'missing') }, /no history file found/],
-      [['import-history', '--shell', 'tcsh', path], {}, /--shell must be atuin, zsh, bash, fish or auto/],
+      [['import-history', '--shell', 'tcsh', path], {}, /--shell <shell>' argument 'tcsh' is invalid\. Allowed choices are zsh, bash, fish, atuin, auto/],
       [['import-history', box.dir], {}, /directory/],
     ] as const) {
       const r = box.mem([...args], { env });

@@ -10,6 +10,7 @@ import { registerMemory } from './register/memory.js';
 import { registerPredict } from './register/predict.js';
 import { registerServer } from './register/server.js';
 import { registerShell } from './register/shell.js';
+import { setTreeBuilder } from './tree.js';
 
 declare const MEM_VERSION: string;
 
@@ -62,3 +63,5 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
   if (only !== null && !found) return buildProgram(null);
   return program;
 }
+
+setTreeBuilder(() => buildProgram(null));

@@ -2,16 +2,14 @@
 // (in memory; the store is not touched), test-then-train, against two baselines.
 import type { Cli } from '../cli/act.js';
 import type { EvalPredictOpts } from '../cli/register/predict.js';
-import { UsageError } from '../errors.js';
 import type { EvalResult, ReplayFormat } from '../predict/api.js';
 import { makeStyle, table } from '../render/style.js';
 import { intOption } from '../util/io.js';
 
 export function run({ mem, term }: Cli, opts: EvalPredictOpts, files: string[]): void {
-  const format = opts.format as ReplayFormat;
-  if (!['auto', 'zsh', 'bash', 'plain'].includes(format)) throw new UsageError(`--format must be auto, zsh, bash or plain, got '${format}'`);
+  // commander checked both against their choices
+  const format: ReplayFormat = opts.format;
   const granularity = opts.granularity;
-  if (granularity !== 'full' && granularity !== 'name') throw new UsageError(`--granularity must be full or name, got '${granularity}'`);
   const bar = term.progress('replaying');
   const result = mem.predict.evaluateFiles(files, { format, granularity, k: intOption(opts.k, '--k', 1, 20), onProgress: bar.update });
   bar.done();

@@ -1,16 +1,14 @@
 import type { Cli } from '../cli/act.js';
 import type { ImportHistoryOpts } from '../cli/register/shell.js';
 import type { Progress } from '../cli/term.js';
-import { UsageError } from '../errors.js';
-import { FORMAT_NAMES, type HistoryFormat } from '../shell/api.js';
+import type { HistoryFormat } from '../shell/api.js';
 
 export function run({ mem, term }: Cli, opts: ImportHistoryOpts, file?: string): void {
-  const shell = opts.shell;
-  if (![...FORMAT_NAMES, 'auto'].includes(shell)) throw new UsageError(`--shell must be ${FORMAT_NAMES.join(', ')} or auto, got '${shell}'`);
+  const shell: HistoryFormat | 'auto' = opts.shell; // commander checked it against its choices
   const progress = term.progress('importing');
   let learning: Progress | null = null;
   const report = mem.history.importFile(file, {
-    shell: shell as HistoryFormat | 'auto',
+    shell,
     onProgress: progress.update,
     learn: opts.learn,
     onLearnProgress: (done, total) => {

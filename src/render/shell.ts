@@ -95,6 +95,7 @@ export function installMessage(r: InstallResult): string {
           ...(r.backup ? [`backup: ${r.backup}`] : []),
           'open a new shell to start recording',
         ];
+  if (r.completion) lines.push(`tab completion: ${r.completion}`);
   for (const f of r.also) lines.push(`removed the \`mem init ${r.shell} | source\` line from ${f} (the conf.d file replaces it)`);
   for (const k of r.kept) lines.push(`left as it was (not recognised well enough to rewrite): ${k}`);
   return lines.join('\n');

@@ -120,9 +120,10 @@ export interface HistoryApi {
   initScript(shell: string): string;
   /**
    * Writes the generated script for the shell and makes its rc file source it (migrating an
-   * `eval "$(mem init ...)"` line); idempotent.
+   * `eval "$(mem init ...)"` line); idempotent. With `completion` (the text of `mem completion
+   * <shell>`), also writes it beside the script and sources it (fish: its completions directory).
    */
-  install(shell: string): InstallResult;
+  install(shell: string, opts?: { completion?: string }): InstallResult;
 }
 
 export function historyApi(world: World): HistoryApi {
@@ -191,7 +192,7 @@ export function historyApi(world: World): HistoryApi {
       refreshInitScripts(world, bin, process.execPath, true);
       return initScript(sh, initSettings(world.config, bin, process.execPath));
     },
-    install: (shell) => install(world, parseShell(shell), binPath(), process.execPath, world.now()),
+    install: (shell, o = {}) => install(world, parseShell(shell), binPath(), process.execPath, world.now(), o.completion),
   };
 }
 

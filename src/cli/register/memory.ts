@@ -1,5 +1,6 @@
 // Semantic memory: memories, search, embedding, task context, the knowledge base, episodes and
 // learned patterns.
+import { Option } from '@commander-js/extra-typings';
 import { act, pick } from '../act.js';
 import type { Program } from '../program.js';
 import { collect, type OptsOf, type Parent } from './types.js';
@@ -35,7 +36,7 @@ const list = (p: Program) =>
     .option('--tag <tag>', 'only with this tag')
     .option('--source <source>', 'only from this source')
     .option('--all-scopes', 'every scope, not just the current one')
-    .option('--status <status>', 'embedding status: pending, processing, completed, failed')
+    .addOption(new Option('--status <status>', 'embedding status').choices(['pending', 'processing', 'completed', 'failed']))
     .option('--after <when>', 'created at or after (ISO, epoch, or an age such as 7d)')
     .option('--before <when>', 'created before')
     .option('--sort <field>', 'created, updated or accessed', 'created')
@@ -136,7 +137,7 @@ export function registerMemory(program: Program): void {
 
   const search = () => import('../../commands/search.js');
   searchOptions(program.command('search <query>').description('find memories by meaning and keywords together'))
-    .option('--mode <mode>', 'hybrid, semantic or keyword', 'hybrid')
+    .addOption(new Option('--mode <mode>', 'how to match').choices(['hybrid', 'semantic', 'keyword']).default('hybrid'))
     .action(act(pick(search, 'run')));
   searchOptions(program.command('recall-error <message>').description('past errors like this one, and how they were resolved')).action(act(pick(search, 'recallError')));
   embed(program).action(act(() => import('../../commands/embed.js')));

@@ -1,4 +1,5 @@
 // Prediction: the next command, the transition graph, workflows, teaching, evaluation.
+import { Option } from '@commander-js/extra-typings';
 import { act } from '../act.js';
 import type { Program } from '../program.js';
 import type { OptsOf, Parent } from './types.js';
@@ -36,8 +37,8 @@ const evalPredict = (e: Parent) =>
   e
     .command('predict <files...>')
     .description('replay histories through the predictor (test-then-train) and report top-1/top-k hit rates against two baselines')
-    .option('--format <format>', 'auto, zsh, bash or plain (one command per line)', 'auto')
-    .option('--granularity <g>', 'full (the exact line) or name (the command name)', 'full')
+    .addOption(new Option('--format <format>', 'the history format (plain: one command per line)').choices(['auto', 'zsh', 'bash', 'plain']).default('auto'))
+    .addOption(new Option('--granularity <g>', 'full (the exact line) or name (the command name)').choices(['full', 'name']).default('full'))
     .option('--k <n>', 'a hit at k: the true command is among the first k predictions', '3');
 export type EvalPredictOpts = OptsOf<typeof evalPredict>;
 

@@ -1,14 +1,18 @@
 // Shell memory: the integration scripts, captured history, imports, and prune.
-import { Option } from '@commander-js/extra-typings';
+import { Argument, Option } from '@commander-js/extra-typings';
 import { act, pick } from '../act.js';
 import type { Program } from '../program.js';
 import type { OptsOf, Parent } from './types.js';
 
+const SHELLS = ['zsh', 'bash', 'fish'];
 const init = (p: Program) =>
   p
-    .command('init [shell]')
+    .command('init')
+    .addArgument(new Argument('[shell]', 'zsh, bash or fish').choices(SHELLS))
     .description('print the shell integration script (zsh, bash or fish); --install makes new shells load it without starting mem')
-    .option('--install <shell>', 'write the script into the data directory and source it from ~/.zshrc, ~/.bashrc or fish conf.d (migrates an eval line; idempotent)');
+    .addOption(
+      new Option('--install <shell>', 'write the script and its completions into the data directory and source them from ~/.zshrc, ~/.bashrc or fish conf.d (migrates an eval line; idempotent)').choices(SHELLS),
+    );
 export type InitOpts = OptsOf<typeof init>;
 
 const history = (p: Program) =>
@@ -48,7 +52,7 @@ const importHistory = (p: Program) =>
   p
     .command('import-history [file]')
     .description('import a zsh, bash or fish history, or an atuin database (default: $HISTFILE, ~/.zsh_history, ~/.bash_history, fish_history); idempotent')
-    .option('--shell <shell>', 'zsh, bash, fish, atuin or auto', 'auto')
+    .addOption(new Option('--shell <shell>', 'the format').choices(['zsh', 'bash', 'fish', 'atuin', 'auto']).default('auto'))
     .option('--no-learn', 'do not learn the imported commands now (predictions use them once the background learner has)');
 export type ImportHistoryOpts = OptsOf<typeof importHistory>;
 
@@ -63,6 +67,13 @@ const ingest = (p: Program) =>
     .option('--learn-all', 'learn every pending command now (benchmarks)');
 export type IngestOpts = OptsOf<typeof ingest>;
 
+const completion = (p: Program) =>
+  p
+    .command('completion')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .description('print the tab-completion script for a shell, generated from these commands (mem init --install sets it up)');
+export type CompletionOpts = OptsOf<typeof completion>;
+
 export function registerShell(program: Program): void {
   init(program).action(act(() => import('../../commands/init.js')));
   const h = history(program);
@@ -71,5 +82,6 @@ export function registerShell(program: Program): void {
   historyRm(h).action(act(pick(hc, 'rm')));
   importHistory(program).action(act(() => import('../../commands/import-history.js')));
   prune(program).action(act(() => import('../../commands/prune.js')));
+  completion(program).action(act(() => import('../../commands/completion.js')));
   ingest(program).action(act(() => import('../../commands/ingest.js')));
 }
