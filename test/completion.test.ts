@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { completionTree } from '../src/cli/completion.js';
+import '../src/cli/program.js'; // registers the command tree
 import { BIN, sandbox, type Sandbox } from './helpers.js';
 import { ensureDir, missingTools, shellEnv, sleep, stopIngester, Tmux, until, writeRcFiles } from './shell-support.js';
 
