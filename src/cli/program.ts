@@ -22,6 +22,7 @@ function newProgram() {
     .version(typeof MEM_VERSION === 'string' ? MEM_VERSION : 'dev', '-V, --version')
     .option('--db <path>', 'use this store instead of the default')
     .option('--json', 'machine-readable output on stdout (errors as JSON on stderr)')
+    .option('--wide', 'tables show every cell in full instead of fitting the terminal ($COLUMNS when not one)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .addHelpText('after', ENV_HELP)
     .showSuggestionAfterError(true);

@@ -34,5 +34,5 @@ function render(color: boolean, r: EvalResult): string {
   ];
   const head = ['file', 'scored', 'mem top-1', `mem top-${r.k}`, 'mfu top-1', `mfu top-${r.k}`, 'markov1 top-1', `markov1 top-${r.k}`, 'novel top-1', 'novel right'];
   const rows = [...r.files.map((f) => row(f.file, f.scored, f)), row('macro', '', r.macro)];
-  return `${s.bold(`Next-command prediction, ${r.granularity === 'full' ? 'full command line' : 'command name'}, k = ${r.k}`)}\n${table(s, head, rows, ['left', ...Array<'right'>(9).fill('right')])}\n${s.dim('novel: the first prediction is a line never run before; right: how often such a guess was')}`;
+  return `${s.bold(`Next-command prediction, ${r.granularity === 'full' ? 'full command line' : 'command name'}, k = ${r.k}`)}\n${table(s, head, rows, ['left', ...Array<'right'>(9).fill('right')])}\n${s.dim('novel: the first prediction is a line never run before;\nright: how often such a guess was')}`;
 }
