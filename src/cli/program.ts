@@ -53,13 +53,21 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
       return declare(nameAndArgs, ...rest);
     });
   }
-  registerFixes(program);
-  registerShell(program);
-  registerPredict(program);
-  registerMemory(program);
-  registerMaintenance(program);
-  registerAgents(program);
-  registerServer(program);
+  // `mem --help` lists the commands by capability.
+  const group = (heading: string, register: (p: Program) => void) => {
+    const before = program.commands.length;
+    register(program);
+    for (const c of program.commands.slice(before)) c.helpGroup(heading);
+  };
+  group('Fix memory:', registerFixes);
+  group('Shell history:', registerShell);
+  group('Prediction:', registerPredict);
+  group('Semantic memory:', registerMemory);
+  group('Maintenance:', registerMaintenance);
+  group('AI agents and the HTTP server:', (p) => {
+    registerAgents(p);
+    registerServer(p);
+  });
   // An unknown command gets the whole tree, so commander can suggest the nearest name.
   if (only !== null && !found) return buildProgram(null);
   return program;

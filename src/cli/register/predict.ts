@@ -8,13 +8,14 @@ const predict = (p: Program) =>
   p
     .command('predict')
     .description('the likely next commands, with confidence and the evidence for them')
-    .option('--top-k <n>', 'how many predictions', '3')
+    .option('-n, --limit <n>', 'how many predictions', '3')
+    .addOption(new Option('--top-k <n>', 'same as --limit').hideHelp())
     .option('--context <cmd...>', 'predict after these commands instead of your last ones')
     .option('--cwd <dir>', 'the directory to predict for (default: the current one)')
     .option('--session <id>', 'the shell session whose last commands are the context (default: $MEM_SESSION, else the latest)');
 export type PredictOpts = OptsOf<typeof predict>;
 
-const graph = (p: Program) => p.command('graph').description('the strongest transitions between commands').option('--top <n>', 'how many transitions', '30').option('--dot', 'write Graphviz DOT');
+const graph = (p: Program) => p.command('graph').description('the strongest transitions between commands').option('-n, --limit <n>', 'how many transitions', '30').addOption(new Option('--top <n>', 'same as --limit').hideHelp()).option('--dot', 'write Graphviz DOT');
 export type GraphOpts = OptsOf<typeof graph>;
 
 const workflows = (p: Program) =>
@@ -23,7 +24,7 @@ const workflows = (p: Program) =>
     .description('recurring command sequences of 3+ steps, with their success rates')
     .option('--min-count <n>', 'seen at least this often', '3')
     .option('--cwd <dir>', 'only workflows run in this directory')
-    .option('--limit <n>', 'at most this many', '20');
+    .option('-n, --limit <n>', 'at most this many', '20');
 export type WorkflowsOpts = OptsOf<typeof workflows>;
 
 const learn = (p: Program) =>
