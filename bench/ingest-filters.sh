@@ -38,7 +38,9 @@ for cfg in none three; do
     --prepare "rm -rf $work/h && mkdir -p $work/h/spool && cp $work/spool $work/h/spool/bench.spool" "${cmds[@]}" | grep -E 'Time|Range|±|faster|^  '
   cmds=()
   for b in "${bins[@]}"; do
-    cmds+=("MEM_CONFIG=$work/$cfg.toml MEM_HOME=$work/i $b import-history --shell zsh $work/h100k")
+    # The import alone: since import-history learns what it imported, --no-learn (where the build has it).
+    nl=""; "$b" import-history --help | grep -q -- --no-learn && nl="--no-learn"
+    cmds+=("MEM_CONFIG=$work/$cfg.toml MEM_HOME=$work/i $b import-history $nl --shell zsh $work/h100k")
   done
   echo "== import-history 100k lines, config: $cfg"
   hyperfine --runs 5 --export-json "$out/import-$cfg.json" --prepare "rm -rf $work/i" "${cmds[@]}" | grep -E 'Time|Range|±|faster|^  '

@@ -51,7 +51,9 @@ for (let i = 0; i < 5; i++) {
   for (const [name, bin] of Object.entries(bins)) {
     const env = envOf(`imp-${name}`);
     if (existsSync(env.MEM_HOME)) rmSync(env.MEM_HOME, { recursive: true });
-    imp[name].push(time([bin, 'import-history', '--shell', 'zsh', hist], env).ms);
+    // The import alone: import-history learns what it imported unless --no-learn (where the build has it).
+    const noLearn = spawnSync(bin, ['import-history', '--help'], { encoding: 'utf8' }).stdout.includes('--no-learn') ? ['--no-learn'] : [];
+    imp[name].push(time([bin, 'import-history', ...noLearn, '--shell', 'zsh', hist], env).ms);
   }
 }
 console.log(`import-history 100k: this ${(med(imp.this) / 1000).toFixed(2)} s, other ${(med(imp.other) / 1000).toFixed(2)} s; this/other ${(med(imp.this) / med(imp.other)).toFixed(2)} (medians of 5 alternating runs)`);

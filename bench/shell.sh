@@ -21,10 +21,10 @@ fi
 export MEM_HOME="$work/import" MEM_CONFIG="$work/none.toml" NO_COLOR=1
 node bench/gen-history.mjs 100000 > "$work/h100k"
 hyperfine -N --runs 5 --export-json "$out/import.json" \
-  --prepare "rm -rf $work/import" "$mem import-history --shell zsh $work/h100k" | grep -E 'Time|Range'
+  --prepare "rm -rf $work/import" "$mem import-history --no-learn --shell zsh $work/h100k" | grep -E 'Time|Range'
 
 export MEM_HOME="$work/big"
 node bench/gen-history.mjs 500000 > "$work/h500k"
-"$mem" import-history --shell zsh "$work/h500k"
+"$mem" import-history --no-learn --shell zsh "$work/h500k"
 hyperfine -N --warmup 3 --runs 30 --export-json "$out/shell.json" 'node -e 0' "$mem history --limit 20" "$mem stats" >/dev/null
 node bench/report.mjs "$out/shell.json" 2.5

@@ -356,7 +356,7 @@ describe('a store busy past the timeout', () => {
   });
 
   it('predict with commands to learn: answers from what is learned, and learns them later', async () => {
-    await memi(['import-history', '--shell', 'bash', writeJson('h', 'make\nmake test\nmake\nmake test\n')]);
+    await memi(['import-history', '--no-learn', '--shell', 'bash', writeJson('h', 'make\nmake test\nmake\nmake test\n')]);
     const holder = new Database(box.db);
     holder.exec('BEGIN IMMEDIATE');
     let r: Awaited<ReturnType<typeof memi>>;

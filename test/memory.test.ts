@@ -291,7 +291,7 @@ describe('mem list', () => {
     expect(idsOf(['--before', '7d'])).toEqual([ids.mid, ids.old]);
     expect(idsOf(['--after', '20d', '--before', '2d'])).toEqual([ids.mid]);
     expect(idsOf(['--after', new Date(Date.now() - 15 * 86_400_000).toISOString()])).toEqual([ids.new, ids.mid]);
-    expectUsageError(b.mem(['list', '--status', 'done']), /--status must be one of/);
+    expectUsageError(b.mem(['list', '--status', 'done']), /--status <status>' argument 'done' is invalid\. Allowed choices are pending, processing, completed, failed/);
     expectUsageError(b.mem(['list', '--kind', 'poem']), /kind/);
     expectUsageError(b.mem(['list', '--sort', 'size']), /--sort must be created, updated or accessed/);
   });

@@ -148,9 +148,9 @@ describe('mem eval predict', () => {
   });
 
   it.each([
-    [['eval', 'predict', '--format', 'fish', 'x'], /--format must be/],
+    [['eval', 'predict', '--format', 'fish', 'x'], /--format <format>' argument 'fish' is invalid\. Allowed choices are auto, zsh, bash, plain/],
     [['eval', 'predict', '/no/such/file'], /cannot read \/no\/such\/file: no such file/],
-    [['eval', 'predict', '--granularity', 'word', 'x'], /--granularity must be/],
+    [['eval', 'predict', '--granularity', 'word', 'x'], /--granularity <g>' argument 'word' is invalid\. Allowed choices are full, name/],
   ])('%j exits 2 with a one-line error', (args, msg) => {
     const r = box.mem(args);
     expect(r.code).toBe(2);

@@ -32,7 +32,10 @@ describe('mem init --install', () => {
     const rc = join(box.dir, shell === 'zsh' ? '.zshrc' : '.bashrc');
     expect(r).toMatchObject({ shell, file: rc, script: script(shell), action: 'added', backup: null, kept: [] });
     const q = `'${script(shell)}'`;
-    expect(readFileSync(rc, 'utf8')).toBe(`# mem shell integration\nif [ -r ${q} ]; then source ${q}; fi\n`);
+    // The tab-completion script, beside the generated one, sourced after it.
+    const c = `'${join(box.env.MEM_HOME!, 'init', `completion.${shell}`)}'`;
+    expect(r.completion).toBe(c.slice(1, -1));
+    expect(readFileSync(rc, 'utf8')).toBe(`# mem shell integration\nif [ -r ${q} ]; then source ${q}; fi\nif [ -r ${c} ]; then source ${c}; fi\n`);
     expect(readFileSync(script(shell), 'utf8')).toBe(init(shell).stdout);
     expect(statSync(join(box.env.MEM_HOME!, 'init')).mode & 0o777).toBe(0o700);
     expect(check('shell hook')).toMatchObject({ status: 'ok', detail: expect.stringContaining(`installed for ${shell}`) });
@@ -40,7 +43,7 @@ describe('mem init --install', () => {
     // Again: nothing changes, no backup.
     expect(init('--install', shell, '--json').json()).toMatchObject({ action: 'unchanged', backup: null });
     expect(init('--install', shell).stdout).toContain('already installed');
-    expect(readFileSync(rc, 'utf8')).toBe(`# mem shell integration\nif [ -r ${q} ]; then source ${q}; fi\n`);
+    expect(readFileSync(rc, 'utf8')).toBe(`# mem shell integration\nif [ -r ${q} ]; then source ${q}; fi\nif [ -r ${c} ]; then source ${c}; fi\n`);
     expect(backups(box.dir, shell === 'zsh' ? '.zshrc' : '.bashrc')).toEqual([]);
   });
 
@@ -64,12 +67,14 @@ describe('mem init --install', () => {
     expect(r).toMatchObject({ action: 'migrated', kept: [] });
     expect(readFileSync(r.backup, 'utf8')).toBe(before);
     const q = `'${script('zsh')}'`;
+    const c = `'${join(box.env.MEM_HOME!, 'init', 'completion.zsh')}'`;
     expect(readFileSync(rc, 'utf8')).toBe(
       [
         '# remember: starship before mem',
         'eval "$(starship init zsh)"',
         '# mem shell integration',
         `if [ -r ${q} ]; then source ${q}; fi`,
+        `if [ -r ${c} ]; then source ${c}; fi`,
         'alias ll="ls -l"',
         '# eval "$(mem init zsh)"  (an old note, commented out)',
         `command -v mem >/dev/null && source ${q}`,
@@ -86,7 +91,8 @@ describe('mem init --install', () => {
   it('bash: `source <(mem init bash)` is migrated too; ZDOTDIR is honoured for zsh', () => {
     writeFileSync(join(box.dir, '.bashrc'), 'export EDITOR=vi\nsource <(mem init bash)\n');
     expect(init('--install', 'bash', '--json').json()).toMatchObject({ action: 'migrated' });
-    expect(readFileSync(join(box.dir, '.bashrc'), 'utf8')).toBe(`export EDITOR=vi\nif [ -r '${script('bash')}' ]; then source '${script('bash')}'; fi\n`);
+    const c = join(box.env.MEM_HOME!, 'init', 'completion.bash');
+    expect(readFileSync(join(box.dir, '.bashrc'), 'utf8')).toBe(`export EDITOR=vi\nif [ -r '${script('bash')}' ]; then source '${script('bash')}'; fi\nif [ -r '${c}' ]; then source '${c}'; fi\n`);
     const zdot = ensureDir(join(box.dir, 'zdot'));
     const r = box.mem(['init', '--install', 'zsh', '--json'], { env: { ZDOTDIR: zdot } });
     expect(r.json()).toMatchObject({ file: join(zdot, '.zshrc'), action: 'added' });
@@ -114,7 +120,7 @@ describe('mem init --install', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^mem: [^\n]+\n$/);
     }
-    expect(box.mem(['init', 'tcsh']).stderr).toContain("unsupported shell 'tcsh' (supported: zsh, bash, fish)");
+    expect(box.mem(['init', 'tcsh']).stderr).toContain("value 'tcsh' is invalid for argument 'shell'. Allowed choices are zsh, bash, fish.");
   });
 
   it('doctor fails when the rc sources a generated script that is gone', () => {

@@ -4,6 +4,7 @@
 import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
 import { InputError, UsageError } from '../errors.js';
 import type { Mem } from '../core/mem.js';
+import { setLayout } from '../render/layout.js';
 import type { Term } from './term.js';
 
 /** What a CLI command gets: the core API and the terminal. */
@@ -15,6 +16,7 @@ export interface Cli {
 export interface GlobalFlags {
   db?: string;
   json?: true;
+  wide?: true;
 }
 
 type Run<A extends unknown[], O extends OptionValues> = (cli: Cli, opts: O, ...args: A) => unknown;
@@ -42,6 +44,7 @@ export function act<A extends unknown[], O extends OptionValues>(load: () => Pro
     const opts = cmd.optsWithGlobals() as O;
     const globals = opts as GlobalFlags;
     const [cli, mod] = await Promise.all([factory(globals), load()]);
+    setLayout({ width: cli.term.width, wide: Boolean(globals.wide) });
     // A setting that cannot be used (a filter regex that could hang) is ignored, not fatal: say so.
     for (const p of cli.mem.world.config.problems()) cli.term.notice(p.message);
     try {

@@ -11,6 +11,7 @@ import { registerPredict } from './register/predict.js';
 import { registerServer } from './register/server.js';
 import { registerShell } from './register/shell.js';
 import { registerSync } from './register/sync.js';
+import { setTreeBuilder } from './tree.js';
 
 declare const MEM_VERSION: string;
 
@@ -22,6 +23,7 @@ function newProgram() {
     .version(typeof MEM_VERSION === 'string' ? MEM_VERSION : 'dev', '-V, --version')
     .option('--db <path>', 'use this store instead of the default')
     .option('--json', 'machine-readable output on stdout (errors as JSON on stderr)')
+    .option('--wide', 'tables show every cell in full instead of fitting the terminal ($COLUMNS when not one)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .addHelpText('after', ENV_HELP)
     .showSuggestionAfterError(true);
@@ -52,15 +54,25 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
       return declare(nameAndArgs, ...rest);
     });
   }
-  registerFixes(program);
-  registerShell(program);
-  registerPredict(program);
-  registerMemory(program);
-  registerMaintenance(program);
-  registerAgents(program);
-  registerServer(program);
-  registerSync(program);
+  // `mem --help` lists the commands by capability.
+  const group = (heading: string, register: (p: Program) => void) => {
+    const before = program.commands.length;
+    register(program);
+    for (const c of program.commands.slice(before)) c.helpGroup(heading);
+  };
+  group('Fix memory:', registerFixes);
+  group('Shell history:', registerShell);
+  group('Prediction:', registerPredict);
+  group('Semantic memory:', registerMemory);
+  group('Maintenance:', registerMaintenance);
+  group('AI agents and the HTTP server:', (p) => {
+    registerAgents(p);
+    registerServer(p);
+  });
+  group('Team sync:', registerSync);
   // An unknown command gets the whole tree, so commander can suggest the nearest name.
   if (only !== null && !found) return buildProgram(null);
   return program;
 }
+
+setTreeBuilder(() => buildProgram(null));

@@ -12,6 +12,8 @@ export interface Term {
   color: boolean;
   /** stdout is an interactive terminal. */
   tty: boolean;
+  /** Columns tables must fit: the terminal's, else $COLUMNS; null when unknown (a pipe). */
+  width: number | null;
   stdinTty: boolean;
   out: (text: string) => void;
   outJson: (value: unknown) => void;
@@ -34,11 +36,14 @@ export function createTerm(json: boolean, config: Config, proc: NodeJS.Process =
   const tty = Boolean(proc.stdout.isTTY);
   const setting = config.get<string>('output.color');
   const color = setting === 'always' || (setting === 'auto' && tty && !env.NO_COLOR && env.TERM !== 'dumb');
+  const cols = Number(env.COLUMNS);
+  const width = tty && proc.stdout.columns > 0 ? proc.stdout.columns : Number.isInteger(cols) && cols > 0 ? cols : null;
   const err = (text: string) => void proc.stderr.write(text.endsWith('\n') ? text : text + '\n');
   return {
     json,
     color,
     tty,
+    width,
     stdinTty: Boolean(proc.stdin.isTTY),
     out: (text) => void proc.stdout.write(text.endsWith('\n') ? text : text + '\n'),
     outJson: (value) => void proc.stdout.write(JSON.stringify(value, null, 2) + '\n'),

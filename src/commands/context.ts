@@ -4,7 +4,7 @@ import { makeStyle, pct, safe } from '../render/style.js';
 import { intOption } from '../util/io.js';
 
 export async function run({ mem, term }: Cli, opts: ContextOpts, task: string): Promise<void> {
-  const result = await mem.taskContext(task, { scope: opts.scope, allScopes: Boolean(opts.allScopes), topK: intOption(opts.topK, '--top-k', 1, 50) });
+  const result = await mem.taskContext(task, { scope: opts.scope, allScopes: Boolean(opts.allScopes), topK: intOption(opts.topK ?? opts.limit, opts.topK === undefined ? '--limit' : '--top-k', 1, 50) });
   const { notice_said, ...data } = result;
   if (term.json) return term.outJson(data);
   if (!notice_said) term.notice(result.notice);

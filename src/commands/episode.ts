@@ -49,7 +49,7 @@ export async function similar({ mem, term }: Cli, opts: EpisodeSimilarOpts, desc
     scope: opts.scope,
     allScopes: Boolean(opts.allScopes),
     successOnly: Boolean(opts.successOnly),
-    topK: intOption(opts.topK, '--top-k', 1, 100),
+    topK: intOption(opts.topK ?? opts.limit, opts.topK === undefined ? '--limit' : '--top-k', 1, 100),
     threshold,
   });
   const { notice_said, ...data } = r;

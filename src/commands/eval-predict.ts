@@ -2,16 +2,14 @@
 // (in memory; the store is not touched), test-then-train, against two baselines.
 import type { Cli } from '../cli/act.js';
 import type { EvalPredictOpts } from '../cli/register/predict.js';
-import { UsageError } from '../errors.js';
 import type { EvalResult, ReplayFormat } from '../predict/api.js';
 import { makeStyle, table } from '../render/style.js';
 import { intOption } from '../util/io.js';
 
 export function run({ mem, term }: Cli, opts: EvalPredictOpts, files: string[]): void {
-  const format = opts.format as ReplayFormat;
-  if (!['auto', 'zsh', 'bash', 'plain'].includes(format)) throw new UsageError(`--format must be auto, zsh, bash or plain, got '${format}'`);
+  // commander checked both against their choices
+  const format: ReplayFormat = opts.format;
   const granularity = opts.granularity;
-  if (granularity !== 'full' && granularity !== 'name') throw new UsageError(`--granularity must be full or name, got '${granularity}'`);
   const bar = term.progress('replaying');
   const result = mem.predict.evaluateFiles(files, { format, granularity, k: intOption(opts.k, '--k', 1, 20), onProgress: bar.update });
   bar.done();
@@ -36,5 +34,5 @@ function render(color: boolean, r: EvalResult): string {
   ];
   const head = ['file', 'scored', 'mem top-1', `mem top-${r.k}`, 'mfu top-1', `mfu top-${r.k}`, 'markov1 top-1', `markov1 top-${r.k}`, 'novel top-1', 'novel right'];
   const rows = [...r.files.map((f) => row(f.file, f.scored, f)), row('macro', '', r.macro)];
-  return `${s.bold(`Next-command prediction, ${r.granularity === 'full' ? 'full command line' : 'command name'}, k = ${r.k}`)}\n${table(s, head, rows, ['left', ...Array<'right'>(9).fill('right')])}\n${s.dim('novel: the first prediction is a line never run before; right: how often such a guess was')}`;
+  return `${s.bold(`Next-command prediction, ${r.granularity === 'full' ? 'full command line' : 'command name'}, k = ${r.k}`)}\n${table(s, head, rows, ['left', ...Array<'right'>(9).fill('right')])}\n${s.dim('novel: the first prediction is a line never run before;\nright: how often such a guess was')}`;
 }

@@ -8,7 +8,7 @@ const rate = (e: { successes: number; failures: number }) => (e.successes + e.fa
 
 /** The strongest transitions between command templates (what usually follows what). */
 export function run({ mem, term }: Cli, opts: GraphOpts): void {
-  const edges = mem.predict.graph({ top: intOption(opts.top, '--top', 1, 10_000) });
+  const edges = mem.predict.graph({ top: intOption(opts.top ?? opts.limit, opts.top === undefined ? '--limit' : '--top', 1, 10_000) });
   if (opts.dot) return term.write(toDot(edges));
   const graph = edgesToGraph(edges);
   if (term.json) return term.outJson({ nodes: graph.order, edges: edges.map((e) => ({ ...e, success_rate: rate(e) })) });

@@ -14,7 +14,7 @@ export function list({ mem, term }: Cli, opts: ListOpts): void {
     scope: opts.scope,
     allScopes: Boolean(opts.allScopes),
     status: opts.status,
-    after: opts.after,
+    after: opts.since ?? opts.after,
     before: opts.before,
     sort: opts.sort as 'created',
     order: opts.asc ? 'asc' : 'desc',

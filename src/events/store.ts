@@ -83,3 +83,37 @@ export class EventStore {
     return this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM events').pluck().get() as number;
   }
 }
+
+type Quoted = { command: string; cwd: string | null; ts: string };
+
+/**
+ * Rewrites the command lines quoted by `command.ingested` events after those commands were
+ * deleted or redacted (`mem history rm`, `mem prune`): what is removed is gone everywhere.
+ * `judge` gets every quoted command at once (filters judge in bulk) and says, for each, null to
+ * keep it, 'drop' to take it out, or its new text. Caller holds the transaction. Returns how many
+ * events changed.
+ */
+export function rewriteCommandEvents(db: Db, judge: (quoted: readonly Quoted[]) => ('drop' | { text: string } | null)[]): number {
+  const rows = db.prepare("SELECT id, data FROM events WHERE type = 'command.ingested'").all() as { id: number; data: string }[];
+  const events = rows.map((r) => ({ id: r.id, data: JSON.parse(r.data) as { commands?: Quoted[] } }));
+  const quoted = events.flatMap((e) => (Array.isArray(e.data.commands) ? e.data.commands.map((c) => ({ command: String(c.command), cwd: c.cwd ?? null, ts: String(c.ts) })) : []));
+  if (!quoted.length) return 0;
+  const verdicts = judge(quoted);
+  const update = db.prepare('UPDATE events SET data = ? WHERE id = ?');
+  let changed = 0;
+  let at = 0;
+  for (const e of events) {
+    if (!Array.isArray(e.data.commands)) continue;
+    let touched = false;
+    const kept = e.data.commands.flatMap((c) => {
+      const v = verdicts[at++] ?? null;
+      if (v === null) return [c];
+      touched = true;
+      return v === 'drop' ? [] : [{ ...c, command: v.text }];
+    });
+    if (!touched) continue;
+    update.run(JSON.stringify({ ...e.data, commands: kept }), e.id);
+    changed++;
+  }
+  return changed;
+}

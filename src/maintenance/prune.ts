@@ -5,9 +5,9 @@
 // suggestion files are written again, and the WAL is checkpointed and truncated so that no old
 // page image is left on disk (secure_delete, set on every connection, zeroes the freed space).
 import type { World } from '../core/world.js';
-import { checkpointTruncate } from '../db/open.js';
-import { forgetEventsOfType } from '../events/store.js';
+import { checkpointTruncate, type Db } from '../db/open.js';
 import { writeTx } from '../db/tx.js';
+import { forgetEventsOfType, rewriteCommandEvents } from '../events/store.js';
 import { sanitize } from '../fixes/input.js';
 import { FixMaintenance } from '../fixes/store/attempts.js';
 import { relearnAll, resetPredictions } from '../predict/learner.js';
@@ -44,19 +44,41 @@ export function prune(world: World, dryRun: boolean, onProgress?: (done: number,
     }, dryRun);
     report.commands = { deleted: shell.deleted, redacted: shell.redacted, reasons: shell.reasons };
     report.fix_attempts.redacted = new FixMaintenance(db).rewrite((a) => ({ ...a, ...sanitize({ ...a, ts: undefined }) }), dryRun);
-    if (!dryRun && (shell.deleted || shell.redacted)) streamTimes = resetPredictions(db);
-    // The event feed quotes ingested commands and recorded fixes: none may keep what was removed.
-    if (!dryRun) forgetEventsOfType(db, [...(shell.deleted || shell.redacted ? (['command.ingested'] as const) : []), ...(report.fix_attempts.redacted ? (['fix.recorded'] as const) : [])]);
+    if (!dryRun && (shell.deleted || shell.redacted)) {
+      // The events quote recent commands: the same verdicts there.
+      rewriteCommandEvents(db, (quoted) => {
+        const verdicts = filter.rejectAll(quoted);
+        return quoted.map((c, i) => {
+          if (verdicts[i]) return 'drop';
+          const clean = redactString(c.command);
+          return clean === c.command ? null : { text: clean };
+        });
+      });
+      streamTimes = resetPredictions(db);
+    }
+    // The feed's copies of recorded fixes may hold what the rewrite redacted.
+    if (!dryRun && report.fix_attempts.redacted) forgetEventsOfType(db, ['fix.recorded']);
   });
   if (world.paths.home) noteTimeouts(world.paths.spool, filter, world.now());
   if (dryRun || (!streamTimes && !report.fix_attempts.redacted)) return report;
-  checkpointTruncate(db);
-  if (streamTimes) {
-    // The shell reads these at the prompt: none may offer what was just removed.
-    const sessions = world.paths.home ? clearSuggestions(world.paths.suggest) : [];
-    report.relearned = relearnAll(db, { now: world.now(), streamTimes, onProgress, agents: world.config.get<boolean>('predict.include_agents') }).learned;
-    if (sessions.length) writeSuggestions(db, world.paths.suggest, sessions, world.now());
-    checkpointTruncate(db);
-  }
+  if (streamTimes) report.relearned = relearnAfterRemoval(world, db, streamTimes, onProgress);
+  else checkpointTruncate(db);
   return report;
+}
+
+/**
+ * After commands were deleted or rewritten and the predictions reset (resetPredictions, in the
+ * same transaction): truncates the WAL so no old page image stays on disk, removes the suggestion
+ * files (none may offer what was removed), relearns from what remains, writes the suggestions
+ * again, and truncates the WAL once more. Returns how many commands were relearned. Shared by
+ * `mem prune` and `mem history rm`.
+ */
+export function relearnAfterRemoval(world: World, db: Db, streamTimes: ReadonlyMap<string, number>, onProgress?: (done: number, total: number) => void): number {
+  checkpointTruncate(db);
+  // The shell reads these at the prompt: none may offer what was just removed.
+  const sessions = world.paths.home ? clearSuggestions(world.paths.suggest) : [];
+  const relearned = relearnAll(db, { now: world.now(), streamTimes, onProgress, agents: world.config.get<boolean>('predict.include_agents') }).learned;
+  if (sessions.length) writeSuggestions(db, world.paths.suggest, sessions, world.now());
+  checkpointTruncate(db);
+  return relearned;
 }

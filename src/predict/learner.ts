@@ -135,6 +135,18 @@ const SHARED_WAIT_MS = 120_000;
  * may take chunks too (the learner's checks keep each command learned once); this waits for it.
  */
 export function relearnAll(db: Db, o: { now: number; streamTimes: ReadonlyMap<string, number>; agents?: boolean; onProgress?: (done: number, total: number) => void }): LearnReport {
+  const report = learnAll(db, o);
+  writeTx(db, () => restoreStreamTimes(db, o.streamTimes));
+  return report;
+}
+
+/**
+ * Learns every waiting command now, in chunks (each its own transaction), counting only (a
+ * backlog teaches counts, not weights), with progress; waits for the background ingester when it
+ * holds a chunk. What `mem import-history` runs before it returns, so that `mem predict` answers
+ * at once after an import.
+ */
+export function learnAll(db: Db, o: { now: number; agents?: boolean; onProgress?: (done: number, total: number) => void }): LearnReport {
   const commands = new ShellStore(db);
   const waiting = () => commands.countAfter(learnedId(db));
   const total = waiting();
@@ -149,7 +161,6 @@ export function relearnAll(db: Db, o: { now: number; streamTimes: ReadonlyMap<st
     else if (Date.now() - idleSince > SHARED_WAIT_MS) break; // left to the background learner
     else sleep(20); // another learner holds this chunk
   }
-  writeTx(db, () => restoreStreamTimes(db, o.streamTimes));
   const remaining = waiting();
   return { learned: total - remaining, remaining, streams: [...streams] };
 }

@@ -27,7 +27,7 @@ export function renderAttempts(s: Style, attempts: FixAttempt[], now: number): s
 }
 
 export function renderSimilar(s: Style, issue: ResolvedIssue, sim: SimilarIssues, now: number): string {
-  const parts = [s.bold(`Similar to ${issue.issue_type}${issue.model ? ` on ${safe(issue.model)}` : ''}`) + (issue.issue_signature ? s.dim(` (signature ${issue.issue_signature})`) : '')];
+  const parts = [s.bold(`Similar to ${truncate(issue.issue_type, 30)}${issue.model ? ` on ${truncate(issue.model, 24)}` : ''}`) + (issue.issue_signature ? s.dim(` (signature ${issue.issue_signature})`) : '')];
   const section = (title: string, list: FixAttempt[]) => parts.push('', s.bold(`${title} (${list.length})`), renderAttempts(s, list, now));
   section('Exact matches: same signature', sim.exact_matches);
   section('Same model and issue type', sim.model_matches);

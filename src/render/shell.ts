@@ -2,6 +2,8 @@
 import type { InstallResult } from '../shell/install.js';
 import type { ShellStats } from '../shell/store/stats.js';
 import type { HistoryRow } from '../shell/store/commands.js';
+import type { HistoryRemoval } from '../shell/api.js';
+import { UsageError } from '../errors.js';
 import { bar, pct, safe, sparkline, type Style } from './style.js';
 
 function duration(ms: number | null): string {
@@ -11,8 +13,8 @@ function duration(ms: number | null): string {
   return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
-export function renderHistory(s: Style, rows: HistoryRow[], now: number): string {
-  if (!rows.length) return s.dim('no commands recorded yet (eval "$(mem init zsh)" to start, or mem import-history)');
+export function renderHistory(s: Style, rows: HistoryRow[], now: number, empty: string | null = null): string {
+  if (!rows.length) return s.dim(empty ?? 'no commands recorded yet (mem init --install zsh to start, or mem import-history)');
   const today = new Date(now).toISOString().slice(0, 10);
   return rows
     .map((r) => {
@@ -25,6 +27,48 @@ export function renderHistory(s: Style, rows: HistoryRow[], now: number): string
       return `${s.dim(when.padEnd(16))} ${exit} ${s.dim(duration(r.duration_ms).padStart(7))}  ${who}${cmd}${r.cwd ? s.dim(`  # ${safe(r.cwd)}`) : ''}${why}`;
     })
     .join('\n');
+}
+
+const FIELDS: Record<string, (r: HistoryRow) => string> = {
+  id: (r) => String(r.id),
+  time: (r) => r.timestamp,
+  cmd: (r) => r.command,
+  cwd: (r) => r.cwd ?? '',
+  exit: (r) => (r.exit_code === null ? '' : String(r.exit_code)),
+  duration: (r) => (r.duration_ms === null ? '' : String(r.duration_ms)),
+  session: (r) => r.session ?? '',
+  host: (r) => r.host ?? '',
+};
+
+/**
+ * A `--format` template as a function of a row: `{field}` is replaced (id, time, cmd, cwd, exit,
+ * duration in ms, session, host; unknown values are empty), `\\t`, `\\n` and `\\\\` are
+ * unescaped (a shell passes them literally in single quotes). An unknown field is a usage error.
+ */
+export function compileFormat(template: string): (r: HistoryRow) => string {
+  const parts: (string | ((r: HistoryRow) => string))[] = [];
+  const re = /\{(\w*)\}|\\([tn\\0])|([^{\\]+|[{\\])/g;
+  for (let m; (m = re.exec(template)); ) {
+    if (m[1] !== undefined) {
+      const f = FIELDS[m[1]];
+      if (!f) throw new UsageError(`--format: unknown field {${m[1]}} (fields: ${Object.keys(FIELDS).map((k) => `{${k}}`).join(' ')})`);
+      parts.push(f);
+    } else if (m[2] !== undefined) parts.push({ t: '\t', n: '\n', '\\': '\\', '0': '\0' }[m[2]]!);
+    else parts.push(m[3]!);
+  }
+  return (r) => parts.map((p) => (typeof p === 'string' ? p : p(r))).join('');
+}
+
+/** What `mem history rm` deleted (or would). */
+export function renderRemoval(s: Style, r: HistoryRemoval, now: number): string {
+  const n = r.commands.length;
+  const lines: string[] = [];
+  if (r.dry_run && n) lines.push(renderHistory(s, r.commands, now), '');
+  if (!n) lines.push('no command matches: nothing deleted');
+  else if (r.dry_run) lines.push(`dry run: ${n} command${n === 1 ? '' : 's'} would be deleted, with what was learned from them`);
+  else lines.push(`deleted ${r.removed} command${r.removed === 1 ? '' : 's'}; predictions relearned from the ${r.relearned} that remain`);
+  if (r.timed_out) lines.push(s.yellow(`the regex ran out of its time on ${r.timed_out} line${r.timed_out === 1 ? '' : 's'}: those were kept`));
+  return lines.join('\n');
 }
 
 export function renderShellStats(s: Style, st: ShellStats): string {
@@ -54,6 +98,7 @@ export function installMessage(r: InstallResult): string {
           ...(r.backup ? [`backup: ${r.backup}`] : []),
           'open a new shell to start recording',
         ];
+  if (r.completion) lines.push(`tab completion: ${r.completion}`);
   for (const f of r.also) lines.push(`removed the \`mem init ${r.shell} | source\` line from ${f} (the conf.d file replaces it)`);
   for (const k of r.kept) lines.push(`left as it was (not recognised well enough to rewrite): ${k}`);
   return lines.join('\n');

@@ -13,6 +13,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { regexProblem, type Config } from '../config/config.js';
+import { InputError } from '../errors.js';
 
 export interface FilterItem {
   command: string;
@@ -219,4 +220,19 @@ export function noteTimeouts(dir: string, filter: HistoryFilter, now: number): v
   } catch {
     // never fail ingestion over advice
   }
+}
+
+/** A line's verdict under a searched regex: matched, did not, or ran out of its time budget. */
+export type RegexVerdict = 'match' | 'no' | 'timeout';
+
+/**
+ * A regex a person searches or deletes with (`mem history --regex`, `mem history rm --match`),
+ * run with the same guards as the filter patterns: the static check first (InputError naming
+ * `field`), then each line within its time budget. Case-sensitive, like grep.
+ */
+export function regexSearcher(source: string, field: string): (lines: readonly string[]) => RegexVerdict[] {
+  const why = regexProblem(source);
+  if (why) throw new InputError(why, undefined, field);
+  const match = userMatcher([{ re: new RegExp(source), source }], [], []);
+  return (lines) => match(lines.map((command) => ({ command, cwd: null }))).map((v) => (v === null ? 'no' : v.endsWith(TIMED_OUT) ? 'timeout' : 'match'));
 }

@@ -21,6 +21,8 @@ export interface InstallResult {
   kept: string[];
   /** Other files changed (fish: `mem init fish | source` lines removed from config.fish). */
   also: string[];
+  /** The tab-completion script written (bash and zsh: sourced from the rc file; fish: its completions directory), or null. */
+  completion: string | null;
 }
 
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -128,20 +130,72 @@ export function ensureShellDirs(p: Pick<Paths, 'dataDir' | 'spool' | 'run'>): vo
   }
 }
 
-export function install(w: InitPlace & { paths: Pick<Paths, 'dataDir' | 'spool' | 'run'> }, shell: Shell, bin: string, node: string, now: number): InstallResult {
+/** Where the completion script goes: fish autoloads it from its completions directory; bash and zsh source it. */
+export function completionFile(shell: Shell, script: string, env: NodeJS.ProcessEnv): string {
+  return shell === 'fish' ? join(fishConfigDir(env), 'completions', 'mem.fish') : join(dirname(script), `completion.${shell}`);
+}
+
+/** The rc text with a line sourcing the completion script after mem's own line (once). */
+function withCompletionLine(text: string, shell: Exclude<Shell, 'fish'>, script: string, completion: string): string {
+  const line = sourceLine(shell, completion);
+  const lines = text.split('\n');
+  if (lines.some((l) => l.trim() === line)) return text;
+  const at = lines.findIndex((l) => l.trim() === sourceLine(shell, script));
+  if (at < 0) return text.replace(/\n*$/, '\n') + line + '\n';
+  lines.splice(at + 1, 0, /^\s*/.exec(lines[at]!)![0] + line);
+  return lines.join('\n');
+}
+
+/** Loads the completion script at the first Tab after `mem` (the script registers itself again). */
+function completionLoader(shell: Exclude<Shell, 'fish'>, full: string): string {
+  const head = '# mem tab completion (written by `mem init --install`): loads the generated script at the first Tab.\n';
+  if (shell === 'bash') return `${head}# shellcheck source=/dev/null\n_mem() { unset -f _mem; source ${sh(full)} && _mem "$@"; }\ncomplete -o filenames -F _mem mem\n`;
+  return `${head}_mem() { unfunction _mem; source ${sh(full)} && _mem "$@"; }
+if (( $+functions[compdef] )); then
+  compdef _mem mem
+else
+  __mem_compdef() {
+    (( $+functions[compdef] )) && compdef _mem mem
+    precmd_functions=(\${precmd_functions:#__mem_compdef})
+    unfunction __mem_compdef
+  }
+  precmd_functions+=(__mem_compdef)
+fi
+`;
+}
+
+export function install(
+  w: InitPlace & { paths: Pick<Paths, 'dataDir' | 'spool' | 'run'> },
+  shell: Shell,
+  bin: string,
+  node: string,
+  now: number,
+  completionText?: string,
+): InstallResult {
   const env = w.env;
   ensureShellDirs(w.paths);
   const script = writeInitScript(w, shell, bin, node);
   const file = rcFile(shell, env);
   const current = existsSync(file) ? readFileSync(file, 'utf8') : null;
-  const result: InstallResult = { shell, file, script, action: 'unchanged', backup: null, kept: [], also: [] };
+  const result: InstallResult = { shell, file, script, action: 'unchanged', backup: null, kept: [], also: [], completion: null };
+  if (completionText !== undefined) {
+    result.completion = completionFile(shell, script, env);
+    mkdirSync(dirname(result.completion), { recursive: true });
+    if (shell === 'fish') writeFileSync(result.completion, completionText); // fish loads it at the first Tab
+    else {
+      // The rc file sources a few lines that load the whole script at the first Tab: a new shell pays nothing.
+      const full = join(dirname(script), `completion-full.${shell}`);
+      writeFileSync(full, completionText);
+      writeFileSync(result.completion, completionLoader(shell, full));
+    }
+  }
   let next: string;
   if (shell === 'fish') {
     next = `${COMMENT} (written by \`mem init --install fish\`). It sources the script mem keeps current in\n# its data directory, so starting fish never starts Node.\nif test -r ${fishQuote(script)}\n    source ${fishQuote(script)}\nend\n`;
     result.also = dropFishEvalLines(env, now);
   } else {
     const m = migrateRc(current ?? '', shell, script);
-    next = m.text;
+    next = result.completion ? withCompletionLine(m.text, shell, script, result.completion) : m.text;
     result.kept = m.kept;
   }
   if (next !== current) {

@@ -35,10 +35,25 @@ export function parseInstant(value: unknown, what = 'timestamp'): number {
   throw new UsageError(`invalid ${what} '${text}' (expected ISO 8601 or epoch seconds)`);
 }
 
-/** A point in time given as an instant or as a duration ago (`7d` = seven days before now). */
+/**
+ * A point in time given as an instant (ISO 8601, epoch seconds or milliseconds), as a duration ago
+ * (`7d` = seven days before now), or as `today` / `yesterday` (their local midnight) or `now`.
+ */
 export function parseSince(text: string, now: number): number {
+  const word = text.trim().toLowerCase();
+  if (word === 'now') return now;
+  if (word === 'today' || word === 'yesterday') {
+    const d = new Date(now);
+    d.setHours(0, 0, 0, 0);
+    if (word === 'yesterday') d.setDate(d.getDate() - 1);
+    return d.getTime();
+  }
   if (/^\s*\d+(\.\d+)?\s*[smhdw]\s*$/i.test(text)) return now - parseDuration(text);
-  return parseInstant(text, 'time');
+  try {
+    return parseInstant(text, 'time');
+  } catch {
+    throw new UsageError(`invalid time '${text.slice(0, 40)}' (expected e.g. 2h, 7d, yesterday, 2024-05-01, ISO 8601 or epoch seconds)`);
+  }
 }
 
 export function isoDay(ms: number): string {

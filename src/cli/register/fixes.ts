@@ -36,19 +36,19 @@ const issueQuery = (c: Parent) =>
     .option('--actual-response <text>', 'what the model answered')
     .option('--description <text>', 'what went wrong')
     .option('--from-json <file>', "read the issue from a JSON file ('-' for stdin)");
-const similar = (fix: Parent) => issueQuery(fix.command('similar').description('past attempts at the same or similar issues')).option('--limit <n>', 'at most this many per list', '10');
-const context = (fix: Parent) => issueQuery(fix.command('context').description('the history block an AI fixer pastes into its prompt')).option('--limit <n>', 'at most this many entries per section', '5');
+const similar = (fix: Parent) => issueQuery(fix.command('similar').description('past attempts at the same or similar issues')).option('-n, --limit <n>', 'at most this many per list', '10');
+const context = (fix: Parent) => issueQuery(fix.command('context').description('the history block an AI fixer pastes into its prompt')).option('-n, --limit <n>', 'at most this many entries per section', '5');
 export type IssueOpts = OptsOf<typeof similar>;
 
 const model = (p: Program) =>
   p
     .command('model <name>')
     .description("a model's insights and recent history")
-    .option('--limit <n>', 'recent attempts to show', '10')
+    .option('-n, --limit <n>', 'recent attempts to show', '10')
     .option('--set-notes <text>', 'store notes about this model');
 export type ModelOpts = OptsOf<typeof model>;
 
-const recent = (p: Program) => p.command('recent [days]').description('recent fix attempts (default: the last 7 days)').option('--limit <n>', 'at most this many', '50');
+const recent = (p: Program) => p.command('recent [days]').description('recent fix attempts (default: the last 7 days)').option('-n, --limit <n>', 'at most this many', '50');
 export type RecentOpts = OptsOf<typeof recent>;
 
 const successful = (p: Program) =>
@@ -56,7 +56,7 @@ const successful = (p: Program) =>
     .command('successful')
     .description('the most effective fix strategies by issue type')
     .option('--issue-type <type>', 'only this issue type')
-    .option('--limit <n>', 'strategies per issue type', '3');
+    .option('-n, --limit <n>', 'strategies per issue type', '3');
 export type SuccessfulOpts = OptsOf<typeof successful>;
 
 export function registerFixes(program: Program): void {
@@ -76,7 +76,7 @@ const fixPatterns = (p: Program) =>
     .description('recurring issues, their success rates and confidence (subcommands: learned patterns over task memories)')
     .option('--issue-type <type>', 'only this issue type')
     .option('--min-attempts <n>', 'only patterns seen at least this often', '1')
-    .option('--limit <n>', 'at most this many', '20');
+    .option('-n, --limit <n>', 'at most this many', '20');
 export type FixPatternsOpts = OptsOf<typeof fixPatterns>;
 
 const SCOPE = ['--scope <scope>', 'project namespace (default: $MEM_SCOPE, else the git root of the cwd, else default)'] as const;
@@ -95,7 +95,7 @@ const learned = (p: Parent) =>
     .description('learned patterns, most confident first')
     .option('--type <type>', 'only success, failure or optimization')
     .option('--scope <scope>', 'only this scope (default: every scope)')
-    .option('--limit <n>', 'at most this many', '20');
+    .option('-n, --limit <n>', 'at most this many', '20');
 export type PatternsLearnedOpts = OptsOf<typeof learned>;
 const feedback = (p: Parent) =>
   p

@@ -1,5 +1,6 @@
 // Semantic memory: memories, search, embedding, task context, the knowledge base, episodes and
 // learned patterns.
+import { Option } from '@commander-js/extra-typings';
 import { act, pick } from '../act.js';
 import type { Program } from '../program.js';
 import { collect, type OptsOf, type Parent } from './types.js';
@@ -35,9 +36,10 @@ const list = (p: Program) =>
     .option('--tag <tag>', 'only with this tag')
     .option('--source <source>', 'only from this source')
     .option('--all-scopes', 'every scope, not just the current one')
-    .option('--status <status>', 'embedding status: pending, processing, completed, failed')
-    .option('--after <when>', 'created at or after (ISO, epoch, or an age such as 7d)')
-    .option('--before <when>', 'created before')
+    .addOption(new Option('--status <status>', 'embedding status').choices(['pending', 'processing', 'completed', 'failed']))
+    .option('--since <when>', 'created at or after (2h, 7d, yesterday, ISO 8601, epoch)')
+    .addOption(new Option('--after <when>', 'same as --since').hideHelp())
+    .option('--before <when>', 'created before (same forms as --since)')
     .option('--sort <field>', 'created, updated or accessed', 'created')
     .option('--asc', 'oldest first')
     .option('--page <n>', 'page number', '1')
@@ -64,7 +66,8 @@ const searchOptions = <A extends unknown[]>(c: Parent<A>) =>
     .option('--all-scopes', 'search every scope')
     .option('--kind <kind>', 'only this kind')
     .option('--tag <tag>', 'only with this tag')
-    .option('--top-k <n>', 'how many results', '5')
+    .option('-n, --limit <n>', 'how many results', '5')
+    .addOption(new Option('--top-k <n>', 'same as --limit').hideHelp())
     .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25')
     .option('--success-only', 'only memories of successful tasks or experiences');
 export type SearchOpts = OptsOf<typeof searchOptions>;
@@ -85,7 +88,8 @@ const context = (p: Program) =>
     .description('similar past tasks, matching patterns and recommendations for a task')
     .option(...SCOPE)
     .option('--all-scopes', 'look in every scope')
-    .option('--top-k <n>', 'similar tasks to show', '3');
+    .option('-n, --limit <n>', 'similar tasks to show', '3')
+    .addOption(new Option('--top-k <n>', 'same as --limit').hideHelp());
 export type ContextOpts = OptsOf<typeof context>;
 
 const episodeStart = (e: Parent) => e.command('start <task>').description('start an episode; prints its id').option('--context <json>', 'JSON object: what the task starts from').option(...SCOPE);
@@ -113,7 +117,8 @@ const episodeSimilar = (e: Parent) =>
     .option(...SCOPE)
     .option('--all-scopes', 'every scope')
     .option('--success-only', 'only episodes that succeeded')
-    .option('--top-k <n>', 'how many', '5')
+    .option('-n, --limit <n>', 'how many', '5')
+    .addOption(new Option('--top-k <n>', 'same as --limit').hideHelp())
     .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25');
 export type EpisodeSimilarOpts = OptsOf<typeof episodeSimilar>;
 const episodeFailures = (e: Parent) =>
@@ -122,7 +127,7 @@ const episodeFailures = (e: Parent) =>
     .description('what failed episodes have in common: event types, errors, last steps')
     .option(...SCOPE)
     .option('--all-scopes', 'every scope')
-    .option('--limit <n>', 'rows per table', '10');
+    .option('-n, --limit <n>', 'rows per table', '10');
 export type EpisodeFailuresOpts = OptsOf<typeof episodeFailures>;
 
 export function registerMemory(program: Program): void {
@@ -136,7 +141,7 @@ export function registerMemory(program: Program): void {
 
   const search = () => import('../../commands/search.js');
   searchOptions(program.command('search <query>').description('find memories by meaning and keywords together'))
-    .option('--mode <mode>', 'hybrid, semantic or keyword', 'hybrid')
+    .addOption(new Option('--mode <mode>', 'how to match').choices(['hybrid', 'semantic', 'keyword']).default('hybrid'))
     .action(act(pick(search, 'run')));
   searchOptions(program.command('recall-error <message>').description('past errors like this one, and how they were resolved')).action(act(pick(search, 'recallError')));
   embed(program).action(act(() => import('../../commands/embed.js')));

@@ -25,7 +25,7 @@ const events = (p: Program) =>
     .option('--follow', 'keep printing new events as they are written (Ctrl-C stops)')
     .option('--type <types>', 'only these types (comma-separated)')
     .option('--after <id>', 'only events after this id')
-    .option('--limit <n>', 'without --follow: the newest N', '20');
+    .option('-n, --limit <n>', 'without --follow: the newest N', '20');
 export type EventsOpts = OptsOf<typeof events>;
 
 export function registerServer(program: Program): void {

@@ -37,16 +37,59 @@ export interface HistoryRow extends Omit<CommandRecord, 'ts' | 'uid' | 'author' 
   intent: string | null;
 }
 
-export interface HistoryQuery {
+/** What the stored commands are filtered on (all optional, all combined). */
+export interface CommandFilter {
   session?: string;
   cwd?: string;
   failed?: boolean;
+  /** This exact exit status. */
+  exit?: number;
+  /** At or after (epoch ms). */
   since?: number;
-  /** The user's name or an agent's (claude-code). */
+  /** Strictly before (epoch ms). */
+  until?: number;
+  host?: string;
+  /** Who ran them: the user's name or an agent's (claude-code). */
   author?: string;
+  /** Only the user's commands (human), or only agents' (agent). */
   authorKind?: AuthorKind;
+  /** Text anywhere in the line (ASCII letters in any case). */
+  contains?: string;
+  /** Text the line starts with (ASCII letters in any case). */
+  prefix?: string;
+  /** Terms whose characters all appear in the line, in order (ASCII letters in any case). */
+  fuzzy?: string[];
+}
+
+export interface HistoryQuery extends CommandFilter {
   limit: number;
 }
+
+const likeEscape = (t: string) => t.replace(/[\\%_]/g, (c) => '\\' + c);
+
+function filterSql(q: CommandFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (q.session) add('session = ?', q.session);
+  if (q.cwd) add('cwd = ?', q.cwd);
+  if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
+  if (q.exit !== undefined) add('exit_code = ?', q.exit);
+  if (q.since !== undefined) add('ts >= ?', q.since);
+  if (q.until !== undefined) add('ts < ?', q.until);
+  if (q.host) add('host = ?', q.host);
+  if (q.author) add('author = ?', q.author);
+  if (q.authorKind) add('author_kind = ?', q.authorKind);
+  if (q.contains) add("command LIKE ? ESCAPE '\\'", `%${likeEscape(q.contains)}%`);
+  if (q.prefix) add("command LIKE ? ESCAPE '\\'", `${likeEscape(q.prefix)}%`);
+  for (const term of q.fuzzy ?? []) add("command LIKE ? ESCAPE '\\'", `%${[...term].map(likeEscape).join('%')}%`);
+  return { where, params };
+}
+
+const whereClause = (where: string[]) => (where.length ? 'WHERE ' + where.join(' AND ') : '');
 
 export class ShellStore {
   constructor(readonly db: Db) {}
@@ -191,43 +234,20 @@ export class ShellStore {
 
   /** Matching commands, newest last. */
   history(q: HistoryQuery): HistoryRow[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, ...values: unknown[]) => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (q.session) add('session = ?', q.session);
-    if (q.cwd) add('cwd = ?', q.cwd);
-    if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
-    if (q.since !== undefined) add('ts >= ?', q.since);
-    if (q.author) add('author = ?', q.author);
-    if (q.authorKind) add('author_kind = ?', q.authorKind);
-    const sql = `SELECT * FROM (SELECT * FROM commands ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ts DESC, id DESC LIMIT ?) ORDER BY ts, id`;
+    const { where, params } = filterSql(q);
+    const sql = `SELECT * FROM (SELECT * FROM commands ${whereClause(where)} ORDER BY ts DESC, id DESC LIMIT ?) ORDER BY ts, id`;
     const rows = this.db.prepare(sql).all(...params, q.limit) as (CommandRecord & { id: number })[];
     return rows.map(({ uid: _u, ts, ...r }) => ({ ...r, author: r.author ?? null, author_kind: r.author_kind ?? 'human', intent: r.intent ?? null, timestamp: new Date(ts).toISOString() }));
   }
 
-  /**
-   * One page of matching commands, newest first, starting after `before` (the last row of the
-   * page before). `contains` matches text anywhere in the line (ASCII letters in any case).
-   */
-  page(q: Omit<HistoryQuery, 'limit'> & { contains?: string; before?: { ts: number; id: number }; limit: number }): (HistoryRow & { ts: number })[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, ...values: unknown[]) => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (q.session) add('session = ?', q.session);
-    if (q.cwd) add('cwd = ?', q.cwd);
-    if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
-    if (q.since !== undefined) add('ts >= ?', q.since);
-    if (q.author) add('author = ?', q.author);
-    if (q.authorKind) add('author_kind = ?', q.authorKind);
-    if (q.contains) add("command LIKE ? ESCAPE '\\'", `%${q.contains.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
-    if (q.before) add('(ts < ? OR (ts = ? AND id < ?))', q.before.ts, q.before.ts, q.before.id);
-    const sql = `SELECT * FROM commands ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ts DESC, id DESC LIMIT ?`;
+  /** One page of matching commands, newest first, starting after `before` (the last row of the page before). */
+  page(q: CommandFilter & { before?: { ts: number; id: number }; limit: number }): (HistoryRow & { ts: number })[] {
+    const { where, params } = filterSql(q);
+    if (q.before) {
+      where.push('(ts < ? OR (ts = ? AND id < ?))');
+      params.push(q.before.ts, q.before.ts, q.before.id);
+    }
+    const sql = `SELECT * FROM commands ${whereClause(where)} ORDER BY ts DESC, id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, q.limit) as (CommandRecord & { id: number })[];
     return rows.map(({ uid: _u, ...r }) => ({ ...r, author: r.author ?? null, author_kind: r.author_kind ?? 'human', intent: r.intent ?? null, timestamp: new Date(r.ts).toISOString() }));
   }
@@ -258,6 +278,32 @@ export class ShellStore {
         session: string | null;
       }[]
     ).reverse();
+  }
+
+  /** Whether any stored command passes the filter (to say which filter matched nothing). */
+  any(q: CommandFilter): boolean {
+    const { where, params } = filterSql(q);
+    return this.db.prepare(`SELECT EXISTS (SELECT 1 FROM commands ${whereClause(where)})`).pluck().get(...params) === 1;
+  }
+
+  /** The stored commands with these ids, in id order. */
+  byIds(ids: readonly number[]): HistoryRow[] {
+    const out: HistoryRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db.prepare(`SELECT * FROM commands WHERE id IN (${chunk.map(() => '?').join(', ')}) ORDER BY id`).all(...chunk) as (CommandRecord & { id: number })[];
+      out.push(...rows.map(({ uid: _u, ts, ...r }) => ({ ...r, author: r.author ?? null, author_kind: r.author_kind ?? 'human', intent: r.intent ?? null, timestamp: new Date(ts).toISOString() })));
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** Deletes the commands with these ids and rebuilds the aggregates. Caller holds the transaction. */
+  removeIds(ids: readonly number[]): number {
+    const del = this.db.prepare('DELETE FROM commands WHERE id = ?');
+    let n = 0;
+    for (const id of ids) n += del.run(id).changes;
+    if (n) this.rebuildAggregates();
+    return n;
   }
 
   /** Stored commands after row `afterId`, in id order (the learner's feed). */
