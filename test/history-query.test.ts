@@ -114,13 +114,14 @@ describe('mem history QUERY', () => {
     expect((await mem(['history', '--since', 'someday'])).err).toMatch(/^mem: invalid time 'someday' \(expected e\.g\. 2h, 7d, yesterday/);
   });
 
-  it('--author is accepted; where commands do not record it, the answer says it was not applied', async () => {
+  it('--author: a name, or agents / humans; an author who ran nothing is named as the filter that matched nothing', async () => {
     seed();
     const r = (await ok(['history', '--json', '--author', 'claude-code', 'make'])).json();
-    expect(r.commands.map((c: { command: string }) => c.command)).toEqual(['make test']);
-    expect(r.notice).toMatch(/^author filter not applied/);
-    const human = await mem(['history', '--author', 'claude-code', 'make']);
-    expect(human.err).toMatch(/^mem: author filter not applied/);
+    expect(r.commands).toEqual([]);
+    expect(r.notice).toBeNull();
+    expect(r.empty).toMatch(/author/);
+    expect((await ok(['history', '--json', '--author', 'humans', 'make'])).json().commands.map((c: { command: string }) => c.command)).toEqual(['make test']);
+    expect((await ok(['history', '--json', '--author', 'agents'])).json().commands).toEqual([]);
   });
 
   it('--format, --cmd-only, --print0 and --reverse write exactly the data', async () => {

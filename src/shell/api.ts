@@ -195,7 +195,7 @@ function authorOf(q: { author?: string; authorKind?: string }): { author?: strin
   if (q.authorKind !== undefined && q.authorKind !== 'human' && q.authorKind !== 'agent') throw new InputError(`must be human or agent, got '${String(q.authorKind)}'`, undefined, 'author_kind');
   const author = q.author?.trim();
   // 'agents' and 'humans' name a kind, not an author.
-  if (author === 'agents' || author === 'humans') return { authorKind: author === 'agents' ? 'agent' : 'human' };
+  if (author === 'agents' || author === 'humans') return { author: undefined, authorKind: author === 'agents' ? 'agent' : 'human' };
   return { author, authorKind: q.authorKind };
 }
 
