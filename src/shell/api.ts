@@ -5,6 +5,11 @@ import { join, resolve } from 'node:path';
 import type { World } from '../core/world.js';
 import { InputError, intIn, UsageError } from '../errors.js';
 import { memBin } from '../util/spawn.js';
+import { checkpointTruncate } from '../db/open.js';
+import { writeTx } from '../db/tx.js';
+import { resetPredictions } from '../predict/learner.js';
+import { clearSuggestions } from '../predict/suggest.js';
+import { lockOwner } from './lock.js';
 import { historyFilter } from './filters.js';
 import { FORMAT_NAMES, type HistoryFormatName } from './import/index.js';
 import { importHistory, type ImportHistoryReport } from './import-history.js';
@@ -67,6 +72,13 @@ export interface HistoryApi {
    */
   importFile(file?: string, opts?: { shell?: HistoryFormatName | 'auto'; onProgress?: (done: number, total: number) => void }): ImportHistoryReport;
   stats(): ShellStats;
+  /**
+   * Deletes these commands (row ids) and everything derived from them: the history totals are
+   * rebuilt, the prediction statistics and workflows are reset in the same transaction (their
+   * text cannot be taken out of decayed counts) and relearned from what remains by the background
+   * learner, the suggestion files go, and the WAL is truncated so no old page keeps the text.
+   */
+  remove(ids: readonly number[]): { removed: number };
   /** The integration script a shell evaluates (settings baked in); generated scripts are refreshed. */
   initScript(shell: string): string;
   /**
@@ -128,6 +140,22 @@ export function historyApi(world: World): HistoryApi {
         throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
       return importHistory({ db: world.db(), file: path, data, shell, filter: historyFilter(world.config), fallbackTs: statSync(path).mtimeMs, now: world.now(), onProgress: o.onProgress });
+    },
+    remove(ids) {
+      if (!Array.isArray(ids) || ids.some((id) => !Number.isSafeInteger(id) || id < 1)) throw new InputError('must be a list of command ids', undefined, 'ids');
+      ingest();
+      if (!ids.length || !world.storeExists()) return { removed: 0 };
+      const db = world.db();
+      const removed = writeTx(db, () => {
+        const n = new ShellStore(db).deleteIds(ids);
+        if (n) resetPredictions(db);
+        return n;
+      });
+      if (!removed) return { removed };
+      checkpointTruncate(db);
+      if (world.paths.home) clearSuggestions(world.paths.suggest);
+      if (!lockOwner(world.paths.ingestLock)?.alive) world.spawn(['__ingest', '--daemon']);
+      return { removed };
     },
     stats() {
       ingest();
