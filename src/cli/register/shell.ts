@@ -22,6 +22,14 @@ const history = (p: Program) =>
     .option('--limit <n>', 'at most this many (the newest)', '50');
 export type HistoryOpts = OptsOf<typeof history>;
 
+const picker = (p: Program) =>
+  p
+    .command('picker [query]')
+    .description('search captured history interactively (what Ctrl-R opens) and print the chosen line; --json lists the ranked matches')
+    .option('--mode <mode>', 'global, host, session, directory or repository', 'global')
+    .option('--limit <n>', 'with --json: at most this many matches', '20');
+export type PickerOpts = OptsOf<typeof picker>;
+
 const importHistory = (p: Program) =>
   p
     .command('import-history [file]')
@@ -43,6 +51,7 @@ export type IngestOpts = OptsOf<typeof ingest>;
 export function registerShell(program: Program): void {
   init(program).action(act(() => import('../../commands/init.js')));
   history(program).action(act(() => import('../../commands/history.js')));
+  picker(program).action(act(() => import('../../commands/picker.js')));
   importHistory(program).action(act(() => import('../../commands/import-history.js')));
   prune(program).action(act(() => import('../../commands/prune.js')));
   ingest(program).action(act(() => import('../../commands/ingest.js')));

@@ -37,8 +37,15 @@ export function parseArgs(argv: readonly string[]): PickerArgs {
 
 export type Outcome = { action: 'accept' | 'edit'; line: string } | { action: 'cancel' };
 
-/** Runs the picker on the terminal; returns the exit code after printing the outcome. */
-export async function runPicker(argv: readonly string[], world: World = createWorld()): Promise<number> {
+/**
+ * Runs the picker on the terminal; returns the exit code after printing the outcome: for a
+ * widget, the action and the line; for `mem picker` (`print: 'line'`), the chosen line alone
+ * (exit 1 when cancelled).
+ */
+export async function runPicker(argv: readonly string[], world: World = createWorld(), o: { print?: 'widget' | 'line' } = {}): Promise<number> {
+  const cancel = () => {
+    if (o.print !== 'line') writeSync(1, 'cancel\n');
+  };
   let args: PickerArgs;
   let fdIn: number;
   let fdOut: number;
@@ -48,7 +55,7 @@ export async function runPicker(argv: readonly string[], world: World = createWo
     fdOut = openSync('/dev/tty', 'w');
   } catch (err) {
     process.stderr.write(`mem: ${(err as NodeJS.ErrnoException).code === 'ENXIO' || (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the picker needs a terminal (/dev/tty)' : (err as Error).message}\n`);
-    writeSync(1, 'cancel\n');
+    cancel();
     return 2;
   }
   let picker: Picker;
@@ -57,12 +64,17 @@ export async function runPicker(argv: readonly string[], world: World = createWo
   } catch (err) {
     const known = knownError(err);
     process.stderr.write(`mem: ${known ? known.message : (err as Error).message}\n`);
-    writeSync(1, 'cancel\n');
+    cancel();
     return known ? known.exitCode : 1;
   }
   const outcome = await interact(picker, world, args.query, fdIn, fdOut);
   closeSync(fdIn);
   closeSync(fdOut);
+  if (o.print === 'line') {
+    if (outcome.action === 'cancel') return 1;
+    writeSync(1, outcome.line + '\n');
+    return 0;
+  }
   writeSync(1, outcome.action === 'cancel' ? 'cancel\n' : `${outcome.action}\n${outcome.line}`);
   return 0;
 }
