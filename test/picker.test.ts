@@ -111,9 +111,9 @@ describe('keys and screen', () => {
 
   it('without colour: no escape sequence but cursor movement and line clearing; each row shows age, duration, failed exit and the command', () => {
     const text = frame(view(), 60, 8, false);
-    // eslint-disable-next-line no-control-regex
+     
     expect(text.match(/\x1b\[[0-9;]*m/g)).toBeNull();
-    // eslint-disable-next-line no-control-regex
+     
     const lines = text.replace(/\x1b\[[0-9;]*[HK]/g, '').split('\r\n');
     expect(lines[0]).toMatch(/^mem history: all history {2}\(Ctrl-R: this host\) +2\/10$/);
     expect(lines[1]).toBe('> make');
@@ -132,7 +132,7 @@ describe('keys and screen', () => {
   it('cuts long commands to the width with …', () => {
     const long = 'x'.repeat(200);
     const text = frame(view({ rows: [{ ...view().rows[0]!, command: long }] }), 50, 6, false);
-    // eslint-disable-next-line no-control-regex
+     
     const row = text.replace(/\x1b\[[0-9;]*[HK]/g, '').split('\r\n')[2]!;
     expect(row).toHaveLength(50);
     expect(row.endsWith('…')).toBe(true);

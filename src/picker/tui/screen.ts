@@ -50,7 +50,7 @@ export function duration(ms: number | null): string {
 function oneLine(command: string): string {
   const nl = command.indexOf('\n');
   const first = nl < 0 ? command : command.slice(0, nl) + ' ↵…';
-  // eslint-disable-next-line no-control-regex
+   
   return first.replace(/[\x00-\x1f\x7f]/g, ' ');
 }
 
