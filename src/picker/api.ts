@@ -11,7 +11,7 @@ import { loadPredictor } from '../predict/learner.js';
 import { SqlStats } from '../predict/store/stats.js';
 import { gitRootFinder } from '../shell/gitroot.js';
 import { parseQuery } from './match.js';
-import { rank, toCandidate, type Candidate, type RankContext } from './rank.js';
+import { rank, toCandidate, warm, type Candidate, type RankContext } from './rank.js';
 import { PickerStore, type RunDetail, type ScopeFilter } from './store.js';
 
 export const MODES = ['global', 'host', 'session', 'directory', 'repository'] as const;
@@ -66,6 +66,8 @@ export interface Picker {
   idsOf(command: string): number[];
   /** Forgets what was read (after a deletion). */
   reload(): void;
+  /** Prepares the current scope for matching (the front end calls it once the first screen is drawn). */
+  warm(): void;
 }
 
 export interface PickerApi {
@@ -150,6 +152,7 @@ function openPicker(world: World, o: PickerOptions): Picker {
       return { mode, rows, matched: matched.length, total: p.all.length };
     },
     idsOf: (command) => store.idsOf(command),
+    warm: () => warm(pool(mode).all),
     reload() {
       pools.clear();
       details.clear();

@@ -6,8 +6,8 @@ import { matchScore, type Term } from './match.js';
 import type { CandidateRow } from './store.js';
 
 export interface Candidate extends CandidateRow {
-  /** The command in lower case, made once per candidate set. */
-  lower: string;
+  /** The command in lower case, made once per candidate (when first needed, or by warm()). */
+  lower?: string;
 }
 
 export interface RankContext {
@@ -27,7 +27,12 @@ export interface Ranked {
   score: number;
 }
 
-export const toCandidate = (r: CandidateRow): Candidate => ({ ...r, lower: r.command.toLowerCase() });
+export const toCandidate = (r: CandidateRow): Candidate => r;
+
+/** Lower-cases the pool ahead of the first keystroke (the first paint needs none of it). */
+export function warm(pool: readonly Candidate[]): void {
+  for (const c of pool) c.lower ??= c.command.toLowerCase();
+}
 
 /** 1 for a command run now, 0.5 an hour ago, ~0.18 a day ago, ~0.1 a month ago. */
 export function recency(ageMs: number): number {
@@ -57,7 +62,7 @@ export function rank(pool: readonly Candidate[], terms: readonly Term[], ctx: Ra
   const matched: Candidate[] = [];
   const top: Ranked[] = [];
   for (const c of pool) {
-    const m = matchScore(terms, c.command, c.lower);
+    const m = terms.length ? matchScore(terms, c.command, (c.lower ??= c.command.toLowerCase())) : 1;
     if (m === 0) continue;
     matched.push(c);
     const s = score(c, m, ctx);

@@ -62,9 +62,11 @@ export class PickerStore {
     return [...byCommand.values()];
   }
 
+  private latest?: ReturnType<Db['prepare']> & { get(ts: number, command: string): unknown };
   /** The latest run of `command`, which started at `ts` (found through the time index). */
   latestRun(command: string, ts: number): RunDetail | undefined {
-    return this.db.prepare('SELECT id, exit_code, duration_ms, cwd FROM commands WHERE ts = ? AND command = ? ORDER BY id DESC LIMIT 1').get(ts, command) as RunDetail | undefined;
+    this.latest ??= this.db.prepare('SELECT id, exit_code, duration_ms, cwd FROM commands WHERE ts = ? AND command = ? ORDER BY id DESC LIMIT 1');
+    return this.latest.get(ts, command) as RunDetail | undefined;
   }
 
   /** How often each command ran in directory `cwd`. */

@@ -96,10 +96,18 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
   let footer: string | null = null;
   let confirm: { command: string; ids: number[] } | null = null;
 
+  // Twice a screenful is ranked and read in detail; scrolling past it asks for more.
+  let limit = 0;
   const search = () => {
-    result = picker.search(query, Math.max(100, listHeight(size().height)));
+    limit = 2 * listHeight(size().height);
+    result = picker.search(query, limit);
     selected = 0;
     offset = 0;
+  };
+  const more = () => {
+    if (selected < result.rows.length - 1 || result.rows.length >= result.matched) return;
+    limit *= 2;
+    result = picker.search(query, limit);
   };
   const draw = () => {
     const { width, height } = size();
@@ -127,8 +135,10 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
     };
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => finish({ action: 'cancel' }));
     out.on('resize', draw);
-    // What the hooks spooled since the last ingest (the command just run) joins after the first paint.
+    // What the hooks spooled since the last ingest (the command just run) joins after the first
+    // paint, and the candidates are made ready for matching while the user reads the screen.
     setImmediate(() => {
+      picker.warm();
       try {
         const r = historyApi(world).ingest();
         if (r && r.added > 0) {
@@ -179,6 +189,7 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
           selected = Math.max(0, selected - 1);
           break;
         case 'down':
+          more();
           selected = Math.min(Math.max(0, result.rows.length - 1), selected + 1);
           break;
         case 'pageup':
@@ -186,6 +197,8 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
           break;
         case 'pagedown':
           selected = Math.min(Math.max(0, result.rows.length - 1), selected + listHeight(size().height));
+          more();
+          selected = Math.min(Math.max(0, result.rows.length - 1), selected);
           break;
         case 'delete':
           if (row) {
