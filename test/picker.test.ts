@@ -3,6 +3,7 @@
 // through the spool, `mem picker --json`, and deleting from history (`mem.history.remove`: the rows,
 // the totals, the prediction statistics and the suggestion files).
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { matchPositions, matchScore, parseQuery } from '../src/picker/match.js';
 import { rank, recency, toCandidate, type RankContext } from '../src/picker/rank.js';
 import { parseKeys } from '../src/picker/tui/keys.js';
 import { frame, type View } from '../src/picker/tui/screen.js';
-import { sandbox, type Sandbox } from './helpers.js';
+import { BIN, ROOT, sandbox, type Sandbox } from './helpers.js';
 import { ensureDir, spoolLine, stopIngester } from './shell-support.js';
 
 const m = (q: string, line: string) => matchScore(parseQuery(q), line, line.toLowerCase());
@@ -210,6 +211,17 @@ describe('the picker over a store', () => {
     } finally {
       mem.close();
     }
+  });
+
+  it('without a terminal: one line and exit 2 (the widget gets `cancel` and leaves the line alone)', () => {
+    seed();
+    const cli = spawnSync('setsid', ['-w', process.execPath, BIN, 'picker'], { env: box.env, encoding: 'utf8', input: '' });
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toBe('mem: the picker needs a terminal (/dev/tty)\n');
+    expect(cli.stdout).toBe('');
+    const widget = spawnSync('setsid', ['-w', process.execPath, join(ROOT, 'dist', 'picker.cjs'), '--query', 'x'], { env: box.env, encoding: 'utf8', input: '' });
+    expect(widget.status).toBe(2);
+    expect(widget.stdout).toBe('cancel\n');
   });
 
   it('mem.history.remove deletes the rows and what is derived from them; the picker no longer offers them', () => {

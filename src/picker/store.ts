@@ -79,9 +79,4 @@ export class PickerStore {
   idsOf(command: string): number[] {
     return this.db.prepare('SELECT id FROM commands WHERE command = ?').pluck().all(command) as number[];
   }
-
-  /** The host the newest session ran on (imports without hosts leave this null). */
-  sessionHost(session: string): string | null {
-    return (this.db.prepare('SELECT host FROM shell_sessions WHERE session = ?').pluck().get(session) as string | null | undefined) ?? null;
-  }
 }
