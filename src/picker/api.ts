@@ -26,6 +26,12 @@ export interface PickerOptions {
   mode?: Mode;
   /** Rank with what the predictor expects after this session's last command (default true). */
   context?: boolean;
+  /**
+   * For a first screen as early as possible: until warm() the empty query of the whole history
+   * ranks the most recent and most frequent commands only, by recency and frequency (warm() reads
+   * the rest, the directory's counts and the predictor's expectations; the front end draws again).
+   */
+  quickStart?: boolean;
 }
 
 export interface PickedRow {
@@ -50,6 +56,8 @@ export interface PickResult {
   matched: number;
   /** Distinct commands in the scope. */
   total: number;
+  /** Only the most recent and frequent were ranked (quickStart, before warm()): counts are not final. */
+  partial?: boolean;
 }
 
 export interface Picker {
@@ -98,6 +106,8 @@ function openPicker(world: World, o: PickerOptions): Picker {
   if (!scopes[mode]) throw new InputError(mode === 'session' ? 'needs a shell session ($MEM_SESSION)' : `${cwd} is not in a git repository`, undefined, 'mode');
 
   const pools = new Map<Mode, { all: Candidate[]; maxCount: number }>();
+  let quick: { all: Candidate[]; maxCount: number } | null = null;
+  let warmed = !o.quickStart;
   const details = new Map<string, RunDetail | null>();
   let last: { mode: Mode; query: string; matched: Candidate[] } | null = null;
   let ctx: Omit<RankContext, 'maxCount'> | null = null;
@@ -124,6 +134,10 @@ function openPicker(world: World, o: PickerOptions): Picker {
     if (d === undefined) details.set(c.command, (d = store.latestRun(c.command, c.last_ts) ?? null));
     return d;
   };
+  const picked = (c: Candidate, score: number): PickedRow => {
+    const d = detail(c);
+    return { command: c.command, count: c.count, failures: c.failures, last_ts: c.last_ts, id: d?.id ?? null, exit_code: d?.exit_code ?? null, duration_ms: d?.duration_ms ?? null, cwd: d?.cwd ?? null, score };
+  };
 
   return {
     get mode() {
@@ -137,22 +151,29 @@ function openPicker(world: World, o: PickerOptions): Picker {
     nextMode: () => modes[(modes.indexOf(mode) + 1) % modes.length]!,
     search(query, limit) {
       intIn(limit, 'limit', 1, 100_000);
-      const p = pool(mode);
       const terms = parseQuery(query);
+      if (!warmed && mode === 'global' && !terms.length && !pools.has(mode)) {
+        quick ??= { all: store.firstScreen(Math.max(300, limit * 3), 100), maxCount: 1 };
+        for (const c of quick.all) if (c.count > quick.maxCount) quick.maxCount = c.count;
+        const { top } = rank(quick.all, terms, { now: world.now(), here: new Map(), follows: new Map(), maxCount: quick.maxCount }, limit);
+        return { mode, rows: top.map(({ c, score }) => picked(c, score)), matched: top.length, total: top.length, partial: true };
+      }
+      const p = pool(mode);
       // A query that only grew (typing on) matches a subset of what the last one matched (not
       // when a lone ' or ^ just became a marker: "'" is a fuzzy word, "'x" an exact one).
       const grows = last !== null && last.mode === mode && query.startsWith(last.query) && !/(^|\s)['^]$/.test(last.query);
       const from = grows ? last!.matched : p.all;
       const { top, matched } = rank(from, terms, { ...context(), maxCount: p.maxCount }, limit);
       last = { mode, query, matched };
-      const rows = top.map(({ c, score }) => {
-        const d = detail(c);
-        return { command: c.command, count: c.count, failures: c.failures, last_ts: c.last_ts, id: d?.id ?? null, exit_code: d?.exit_code ?? null, duration_ms: d?.duration_ms ?? null, cwd: d?.cwd ?? null, score };
-      });
-      return { mode, rows, matched: matched.length, total: p.all.length };
+      return { mode, rows: top.map(({ c, score }) => picked(c, score)), matched: matched.length, total: p.all.length };
     },
     idsOf: (command) => store.idsOf(command),
-    warm: () => warm(pool(mode).all),
+    warm() {
+      warmed = true;
+      quick = null;
+      context();
+      warm(pool(mode).all);
+    },
     reload() {
       pools.clear();
       details.clear();

@@ -13,6 +13,8 @@ export interface View {
   rows: PickedRow[];
   matched: number;
   total: number;
+  /** The counts are not final yet (the first screen, before every candidate is read). */
+  partial?: boolean;
   selected: number;
   /** Rows scrolled past at the top. */
   offset: number;
@@ -23,6 +25,9 @@ export interface View {
 
 const LABEL: Record<Mode, string> = { global: 'all history', host: 'this host', session: 'this session', directory: 'this directory', repository: 'this repository' };
 const HELP = 'Enter: put on prompt  Tab: edit  Ctrl-R: scope  Ctrl-D: delete  Esc: cancel';
+
+/** 12,345 (toLocaleString would load the ICU data: tens of ms before the first paint). */
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 
 /** How many rows fit between the header and the footer. */
 export const listHeight = (height: number) => Math.max(1, height - 3);
@@ -69,7 +74,7 @@ export function rowText(r: PickedRow, now: number, selected: boolean): { prefix:
 export function frame(v: View, width: number, height: number, color: boolean): string {
   const lines: string[] = [];
   const c = (code: string, s: string) => (color && s ? code + s + SGR.reset : s);
-  const count = `${v.matched.toLocaleString('en-US')}/${v.total.toLocaleString('en-US')}`;
+  const count = v.partial ? '' : `${thousands(v.matched)}/${thousands(v.total)}`;
   const title = `mem history: ${LABEL[v.mode]}  (Ctrl-R: ${LABEL[v.next]})`;
   lines.push(fit(title, width - count.length - 1).padEnd(width - count.length) + count);
   const promptText = `> ${v.query}`;
