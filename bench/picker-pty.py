@@ -6,7 +6,7 @@ Prints one JSON object. Called by bench/picker.mjs.
 
 usage: bench/picker-pty.py NODE PICKER_CJS RUNS QUERY    (MEM_HOME etc. from the environment)
 """
-import json, os, pty, select, statistics, subprocess, sys, time
+import json, os, pty, resource, select, statistics, subprocess, sys, time
 
 node, picker, runs, query = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 FOOTER = b"Esc: cancel"
@@ -31,9 +31,16 @@ def read_until(fd, pred, timeout=30.0):
     return buf
 
 
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
+
+
 def node_e0():
     t = time.monotonic()
+    c = child_cpu()
     subprocess.run([node, "-e", "0"], check=True)
+    base_cpu.append(child_cpu() - c)
     return (time.monotonic() - t) * 1000
 
 
@@ -47,6 +54,16 @@ def picker_run(keys):
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     read_until(fd, lambda b: FOOTER in b)
     paint = (time.monotonic() - t) * 1000
+    # The picker's own CPU time up to its first paint (it writes it to the trace file).
+    for _ in range(200):
+        try:
+            line = open(os.environ["MEM_PICKER_TRACE"]).readline().split()
+            if line and line[0] == "paint":
+                paint_cpu.append(float(line[2]))
+                break
+        except (OSError, IndexError):
+            pass
+        time.sleep(0.005)
     per_key = []
     typed = ""
     if keys:
@@ -68,10 +85,13 @@ def picker_run(keys):
     return paint, per_key
 
 
+base_cpu, paint_cpu = [], []
 # Warm the page cache and V8's code cache as a user's second Ctrl-R would find them.
 node_e0()
 picker_run(False)
 base, paint, keys = [], [], []
+base_cpu.clear()
+paint_cpu.clear()
 for i in range(runs):
     if i % 2 == 0:
         base.append(node_e0())
@@ -92,5 +112,8 @@ print(json.dumps({
     "first_paint_ms": statistics.median(paint),
     "ratio": statistics.median(paint) / statistics.median(base),
     "ratios_in_turn": statistics.median([p / b for p, b in zip(paint, base)]),
+    "node_e0_cpu_ms": statistics.median(base_cpu),
+    "first_paint_cpu_ms": statistics.median(paint_cpu),
+    "cpu_ratio": statistics.median(paint_cpu) / statistics.median(base_cpu),
     "key_roundtrip_ms": {"p50": statistics.median(keys), "p95": pct(keys, 0.95), "max": max(keys), "n": len(keys)},
 }))
