@@ -174,7 +174,7 @@ describe('backup and restore', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(r.json().previous_copy)).toBe(true);
     expect(box.mem(['stats', '--json']).json().fixes.total_fixes_attempted).toBe(inBackup);
-  });
+  }, 180_000);
 
   it.each([
     ['a text file', 'hello, not a database'],

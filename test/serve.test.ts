@@ -482,9 +482,11 @@ describe('events', () => {
     await new Promise((r) => setTimeout(r, 1500));
     await client(server.url, tokens.alice).post('/api/v1/memories', { content: 'followed in a terminal' });
     const until = Date.now() + 10_000;
-    while (!out.includes('followed in a terminal') && !out.includes('memory.stored') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    // Whole lines only: a chunk can end in the middle of one.
+    const lines = () => out.slice(0, out.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
+    while (!lines().some((l) => l.includes('memory.stored')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     follow.kill('SIGTERM');
-    const events = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const events = lines().map((l) => JSON.parse(l) as { type: string });
     expect(events.map((e) => e.type)).toEqual(['memory.stored']);
   });
 });

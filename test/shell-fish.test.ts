@@ -194,12 +194,13 @@ describe.skipIf(missing.length > 0)('interactive fish in tmux', () => {
   });
 
   it('a write lock held for 8 s: prompts stay fast, the records land after it is released', async () => {
-    expect(box.mem(['history']).code).toBe(0); // creates the store
     const rc = writeRcFiles(box, 'install');
     tmux = new Tmux();
     const w = tmux.start(shellCommand('fish', rc), shellEnv(box), box.dir);
     await prompt(tmux, w);
     await timed(tmux, w, "printf 'warm-%s\\n' up", 'warm-up');
+    // The store exists (with its tables) before the locker opens it: opening a missing file would create it empty.
+    await until('the warm-up command in the store', () => history(box).some((r) => r.command.startsWith('printf')), 15_000, 100);
     const locker = spawn(
       NODE,
       [

@@ -37,6 +37,23 @@ export function recordEvent(db: Db, type: EventType, data: Record<string, unknow
   if (id % TRIM_EVERY === 0) db.prepare('DELETE FROM events WHERE id <= ? OR at < ?').run(id - KEEP, now - MAX_AGE_MS);
 }
 
+/**
+ * Forgets the events that mention any of `ids` (a purged memory's id): what is purged leaves no
+ * copy of its title in the feed. Caller holds the transaction.
+ */
+export function forgetEventsMentioning(db: Db, ids: readonly string[]): number {
+  const del = db.prepare('DELETE FROM events WHERE instr(data, ?) > 0');
+  let n = 0;
+  for (const id of ids) n += del.run(JSON.stringify(id)).changes;
+  return n;
+}
+
+/** Forgets every event of these types (prune: the feed of ingested commands may quote removed ones). */
+export function forgetEventsOfType(db: Db, types: readonly EventType[]): number {
+  if (!types.length) return 0;
+  return db.prepare(`DELETE FROM events WHERE type IN (${types.map(() => '?').join(', ')})`).run(...types).changes;
+}
+
 interface EventRow {
   id: number;
   at: number;

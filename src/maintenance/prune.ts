@@ -6,6 +6,7 @@
 // page image is left on disk (secure_delete, set on every connection, zeroes the freed space).
 import type { World } from '../core/world.js';
 import { checkpointTruncate } from '../db/open.js';
+import { forgetEventsOfType } from '../events/store.js';
 import { writeTx } from '../db/tx.js';
 import { sanitize } from '../fixes/input.js';
 import { FixMaintenance } from '../fixes/store/attempts.js';
@@ -44,6 +45,8 @@ export function prune(world: World, dryRun: boolean, onProgress?: (done: number,
     report.commands = { deleted: shell.deleted, redacted: shell.redacted, reasons: shell.reasons };
     report.fix_attempts.redacted = new FixMaintenance(db).rewrite((a) => ({ ...a, ...sanitize({ ...a, ts: undefined }) }), dryRun);
     if (!dryRun && (shell.deleted || shell.redacted)) streamTimes = resetPredictions(db);
+    // The event feed quotes ingested commands and recorded fixes: none may keep what was removed.
+    if (!dryRun) forgetEventsOfType(db, [...(shell.deleted || shell.redacted ? (['command.ingested'] as const) : []), ...(report.fix_attempts.redacted ? (['fix.recorded'] as const) : [])]);
   });
   if (world.paths.home) noteTimeouts(world.paths.spool, filter, world.now());
   if (dryRun || (!streamTimes && !report.fix_attempts.redacted)) return report;

@@ -5,7 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import { ensureVec, type Db } from '../../db/open.js';
 import { writeTx } from '../../db/tx.js';
 import { isStoreBusy, MemError, NotFoundError, UsageError } from '../../errors.js';
-import { recordEvent } from '../../events/store.js';
+import { forgetEventsMentioning, recordEvent } from '../../events/store.js';
 import { contentHash, type MemoryInput } from '../input.js';
 import { toMemory, type Memory, type MemoryRow } from '../model.js';
 import { streamed } from '../../db/rows.js';
@@ -230,6 +230,7 @@ export class MemoryStore {
         // Gone for good, its earlier versions too: the audit trail keeps only that it was purged.
         this.db.prepare('DELETE FROM memories WHERE n = ?').run(r.n);
         this.db.prepare('DELETE FROM memory_audit WHERE memory_id = ?').run(r.id);
+        forgetEventsMentioning(this.db, [r.id]);
       } else this.db.prepare('UPDATE memories SET deleted_at = ?, updated_at = ? WHERE n = ?').run(now, now, r.n);
       this.audit(r.id, now, purge ? 'purge' : 'delete');
       return toMemory({ ...r, deleted_at: purge ? r.deleted_at : now });
@@ -406,6 +407,7 @@ export class MemoryStore {
         this.dropVector(r.n);
         this.db.prepare('DELETE FROM memories WHERE n = ?').run(r.n);
         this.db.prepare('DELETE FROM memory_audit WHERE memory_id = ?').run(r.id);
+        forgetEventsMentioning(this.db, [r.id]);
         this.audit(r.id, now, 'purge');
       }
       return rows.length;
