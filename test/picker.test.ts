@@ -248,8 +248,8 @@ describe('the picker over a store', () => {
     try {
       expect(db.prepare("SELECT COUNT(*) FROM commands WHERE command = 'git status'").pluck().get()).toBe(0);
       expect(db.prepare("SELECT COUNT(*) FROM command_counts WHERE command = 'git status'").pluck().get()).toBe(0);
-      // The prediction statistics were reset: nothing learned still holds the text.
-      for (const t of ['predict_commands', 'predict_transitions', 'predict_streams', 'workflows']) {
+      // The prediction statistics were reset and the feed forgot its copies: nothing holds the text.
+      for (const t of ['predict_commands', 'predict_transitions', 'predict_streams', 'workflows', 'events']) {
         const rows = db.prepare(`SELECT * FROM ${t}`).all();
         expect(JSON.stringify(rows), t).not.toContain('git status');
       }

@@ -6,6 +6,7 @@ import type { World } from '../core/world.js';
 import { InputError, intIn, UsageError } from '../errors.js';
 import { memBin } from '../util/spawn.js';
 import { checkpointTruncate } from '../db/open.js';
+import { forgetEventsOfType } from '../events/store.js';
 import { writeTx } from '../db/tx.js';
 import { resetPredictions } from '../predict/learner.js';
 import { clearSuggestions } from '../predict/suggest.js';
@@ -76,7 +77,8 @@ export interface HistoryApi {
    * Deletes these commands (row ids) and everything derived from them: the history totals are
    * rebuilt, the prediction statistics and workflows are reset in the same transaction (their
    * text cannot be taken out of decayed counts) and relearned from what remains by the background
-   * learner, the suggestion files go, and the WAL is truncated so no old page keeps the text.
+   * learner, the event feed's copies of ingested commands go, the suggestion files go, and the
+   * WAL is truncated so no old page keeps the text.
    */
   remove(ids: readonly number[]): { removed: number };
   /** The integration script a shell evaluates (settings baked in); generated scripts are refreshed. */
@@ -148,7 +150,11 @@ export function historyApi(world: World): HistoryApi {
       const db = world.db();
       const removed = writeTx(db, () => {
         const n = new ShellStore(db).deleteIds(ids);
-        if (n) resetPredictions(db);
+        if (n) {
+          resetPredictions(db);
+          // The event feed quotes ingested commands: none may keep what was removed.
+          forgetEventsOfType(db, ['command.ingested']);
+        }
         return n;
       });
       if (!removed) return { removed };
