@@ -1,5 +1,18 @@
--- mem store schema, version 7. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 9. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
+
+CREATE TABLE agent_calls (
+  uid         TEXT PRIMARY KEY,      -- agent:<agent>:<tool use id>, the command's uid once stored
+  agent       TEXT NOT NULL,
+  session     TEXT,
+  command     TEXT NOT NULL,         -- redacted
+  intent      TEXT,                  -- redacted
+  cwd         TEXT,
+  started_at  INTEGER,               -- epoch ms, when the start arrived
+  ended_at    INTEGER,               -- epoch ms, when the end arrived
+  exit_code   INTEGER,
+  duration_ms INTEGER
+) WITHOUT ROWID;
 
 CREATE TABLE command_counts (
   command  TEXT PRIMARY KEY,
@@ -38,7 +51,7 @@ CREATE TABLE commands (
   host        TEXT,
   user        TEXT,
   source      TEXT NOT NULL            -- hook, import:zsh, import:bash, learn
-);
+, author TEXT, author_kind TEXT NOT NULL DEFAULT 'human', intent TEXT);
 
 CREATE TABLE episode_events (
   id         INTEGER PRIMARY KEY,
@@ -353,6 +366,47 @@ CREATE TABLE spool_progress (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE sync_clock (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  logging INTEGER NOT NULL DEFAULT 0,
+  shell   INTEGER NOT NULL DEFAULT 0,
+  ms      INTEGER NOT NULL DEFAULT 0,
+  c       INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE sync_cursors (
+  origin TEXT PRIMARY KEY,
+  seq    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sync_log (
+  seq  INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  key  TEXT NOT NULL,
+  op   TEXT NOT NULL,
+  hlc  TEXT NOT NULL
+);
+
+CREATE TABLE sync_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sync_tombstones (
+  kind TEXT NOT NULL,
+  key  TEXT NOT NULL,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_versions (
+  kind   TEXT NOT NULL,
+  key    TEXT NOT NULL,
+  hlc    TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  value  TEXT,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
 CREATE TABLE workflow_dirs (
   key   TEXT NOT NULL,
   cwd   TEXT NOT NULL,
@@ -373,6 +427,10 @@ CREATE TABLE workflows (
   top_cwd       TEXT,
   top_cwd_count INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+
+CREATE INDEX commands_agents ON commands (author_kind, ts) WHERE author_kind <> 'human';
+
+CREATE INDEX commands_author ON commands (author, ts);
 
 CREATE INDEX commands_cwd ON commands (cwd, ts);
 
@@ -431,4 +489,97 @@ END;
 CREATE TRIGGER memories_fts_update AFTER UPDATE OF title, content, tags ON memories BEGIN
   INSERT INTO memories_fts (memories_fts, rowid, title, content, tags) VALUES ('delete', old.n, old.title, old.content, old.tags);
   INSERT INTO memories_fts (rowid, title, content, tags) VALUES (new.n, new.title, new.content, new.tags);
+END;
+
+CREATE TRIGGER sync_audit_insert AFTER INSERT ON memory_audit WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'audit', new.memory_id || '/' || new.at || '/' || new.action || '/' || (SELECT value FROM meta WHERE key = 'store_id'), 'put', printf('%013d.%06d', ms, c) FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_cmd_delete AFTER DELETE ON commands WHEN (SELECT logging FROM sync_clock) AND (SELECT shell FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'cmd', old.uid, 'del', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT OR IGNORE INTO sync_tombstones (kind, key) VALUES ('cmd', old.uid);
+END;
+
+CREATE TRIGGER sync_cmd_insert AFTER INSERT ON commands WHEN (SELECT logging FROM sync_clock) AND (SELECT shell FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'cmd', new.uid, 'put', printf('%013d.%06d', ms, c) FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_cmd_update AFTER UPDATE OF command ON commands WHEN (SELECT logging FROM sync_clock) AND (SELECT shell FROM sync_clock) AND old.command IS NOT new.command BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'cmd', new.uid, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_fix_insert AFTER INSERT ON fix_attempts WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'fix', new.uid, 'put', printf('%013d.%06d', ms, c) FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_fix_tombstone AFTER INSERT ON fix_tombstones WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'fix', new.uid, 'del', printf('%013d.%06d', ms, c) FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_fix_update AFTER UPDATE ON fix_attempts WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'fix', new.uid, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_fixarch_insert AFTER INSERT ON fix_archive WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'fixarch', json_array(new.origin, new.day, new.issue_signature, new.model_name, new.fixer_type, new.fix_key), 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_fixarch_update AFTER UPDATE ON fix_archive WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'fixarch', json_array(new.origin, new.day, new.issue_signature, new.model_name, new.fixer_type, new.fix_key), 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_mem_delete AFTER DELETE ON memories WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'mem', old.id, 'del', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT OR IGNORE INTO sync_tombstones (kind, key) VALUES ('mem', old.id);
+END;
+
+CREATE TRIGGER sync_mem_insert AFTER INSERT ON memories WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'mem', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'memdel', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_mem_update AFTER UPDATE ON memories WHEN (SELECT logging FROM sync_clock) AND (old.kind IS NOT new.kind OR old.content IS NOT new.content OR old.title IS NOT new.title OR old.tags IS NOT new.tags OR old.metadata IS NOT new.metadata OR old.source IS NOT new.source OR old.source_id IS NOT new.source_id OR old.scope IS NOT new.scope OR old.success IS NOT new.success OR old.task_id IS NOT new.task_id OR old.language IS NOT new.language) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'mem', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_memdel_update AFTER UPDATE OF deleted_at ON memories WHEN (SELECT logging FROM sync_clock) AND old.deleted_at IS NOT new.deleted_at BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'memdel', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
 END;

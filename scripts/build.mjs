@@ -19,12 +19,12 @@ const shared = {
   minify: true,
   define: { MEM_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__memModuleUrl' },
   banner: { js: "const __memModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // Native addons and the embedding runtime are resolved from node_modules at run time.
+  // Native addons, the embedding runtime and pg (team sync only) are resolved from node_modules at run time.
   // better-sqlite3's JavaScript is bundled (its addon is loaded by path, see src/db/open.ts), so
   // `bindings`, which it would otherwise use to find the addon, is never needed.
   // The HTTP framework too: only `mem serve` loads it, from node_modules, so no other command's
   // start-up parses a byte of it.
-  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node', 'fastify', '@fastify/ajv-compiler', '@fastify/swagger', '@fastify/swagger-ui'],
+  external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node', 'fastify', '@fastify/ajv-compiler', '@fastify/swagger', '@fastify/swagger-ui', 'pg', 'pg-native'],
   logLevel: 'warning',
 };
 // The CLI, the library (`import { openMem } from 'mem-cli'`) and the MCP server: the same core in

@@ -54,8 +54,11 @@ describe('mem history', () => {
     expect(commands(rows)).toEqual(['git status', 'git commit -m "fix"', 'make test', 'npm run build', 'ls -la', 'echo "two\nlines"']);
     const ts = rows.map((r) => Date.parse(r.timestamp));
     expect([...ts].sort((a, b) => a - b)).toEqual(ts);
-    for (const r of rows) expect(Object.keys(r).sort()).toEqual(['command', 'cwd', 'duration_ms', 'exit_code', 'git_root', 'host', 'id', 'session', 'shell', 'source', 'timestamp', 'user']);
+    for (const r of rows) {
+      expect(Object.keys(r).sort()).toEqual(['author', 'author_kind', 'command', 'cwd', 'duration_ms', 'exit_code', 'git_root', 'host', 'id', 'intent', 'session', 'shell', 'source', 'timestamp', 'user']);
+    }
     expect(rows[2]).toMatchObject({ command: 'make test', cwd: '/p/two', exit_code: 2, duration_ms: 4200, session: 'sA', shell: 'bash', host: 'host', user: 'tester', source: 'hook', git_root: null });
+    expect(rows[2]).toMatchObject({ author: 'tester', author_kind: 'human', intent: null });
     expect(rows[2]!.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 

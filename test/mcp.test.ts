@@ -196,9 +196,12 @@ describe('every tool', () => {
     expect((await conn.ok('history_search', { query: '%' })).commands).toEqual([]); // LIKE wildcards are plain text
     expect((await conn.ok('history_search', { since: '1h', directory: 'proj' })).commands).toHaveLength(4);
     expect((await conn.ok('history_search', { since: '5m', directory: 'proj' })).commands).toHaveLength(0);
-    // Commands do not record an author yet: the filter is not applied, and the answer says so.
+    // Who ran them: the shell hooks' commands are the user's; no agent ran any here.
     const agent = await conn.ok('history_search', { author: 'claude-code', limit: 1 });
-    expect(agent.notice).toMatch(/author filter not applied/);
+    expect(agent).toMatchObject({ commands: [], notice: null });
+    expect((await conn.ok('history_search', { author_kind: 'agent' })).commands).toEqual([]);
+    expect((await conn.ok('history_search', { session: 's1', author_kind: 'human' })).commands).toHaveLength(5);
+    expect(all.commands[1]).toMatchObject({ author_kind: 'human', intent: null });
     expect(all.notice).toBeNull();
   });
 

@@ -270,8 +270,8 @@ describe.skipIf(!has('tmux') || !has('bash') || !has('zsh'))('interactive shells
 
     const by = (c: string) => outer.find((r) => r.command === c)!;
     for (const r of rows) {
-      expect(r).toMatchObject({ shell, user: 'tester', source: 'hook' });
-      expect(Object.keys(r).sort()).toEqual(['command', 'cwd', 'duration_ms', 'exit_code', 'git_root', 'host', 'id', 'session', 'shell', 'source', 'timestamp', 'user']);
+      expect(r).toMatchObject({ shell, user: 'tester', source: 'hook', author: 'tester', author_kind: 'human', intent: null });
+      expect(Object.keys(r).sort()).toEqual(['author', 'author_kind', 'command', 'cwd', 'duration_ms', 'exit_code', 'git_root', 'host', 'id', 'intent', 'session', 'shell', 'source', 'timestamp', 'user']);
       const ts = Date.parse(r.timestamp);
       expect(ts).toBeGreaterThanOrEqual(started - 1000);
       expect(ts).toBeLessThanOrEqual(Date.now());

@@ -10,6 +10,7 @@ import { registerMemory } from './register/memory.js';
 import { registerPredict } from './register/predict.js';
 import { registerServer } from './register/server.js';
 import { registerShell } from './register/shell.js';
+import { registerSync } from './register/sync.js';
 
 declare const MEM_VERSION: string;
 
@@ -58,6 +59,7 @@ export function buildProgram(only: string | null = invokedCommand(process.argv) 
   registerMaintenance(program);
   registerAgents(program);
   registerServer(program);
+  registerSync(program);
   // An unknown command gets the whole tree, so commander can suggest the nearest name.
   if (only !== null && !found) return buildProgram(null);
   return program;

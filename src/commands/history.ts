@@ -18,6 +18,7 @@ export function run({ mem, term }: Cli, opts: HistoryOpts): void {
     cwd: opts.cwd,
     failed: Boolean(opts.failed),
     since: opts.since === undefined ? undefined : parseSince(opts.since, mem.world.now()),
+    ...(opts.author === 'agents' ? { authorKind: 'agent' as const } : opts.author === 'humans' ? { authorKind: 'human' as const } : { author: opts.author }),
     limit: intOption(opts.limit, '--limit', 1, 1_000_000),
   });
   if (term.json) term.outJson({ commands: rows });

@@ -4,7 +4,7 @@ import type { Prediction } from '../predict/api.js';
 import { intOption } from '../util/io.js';
 
 export async function run({ mem, term }: Cli, opts: PredictOpts): Promise<void> {
-  const r = mem.predict.next({ topK: intOption(opts.topK, '--top-k', 1, 20), context: opts.context, cwd: opts.cwd, session: opts.session });
+  const r = mem.predict.next({ topK: intOption(opts.topK, '--top-k', 1, 20), context: opts.context, cwd: opts.cwd, session: opts.session, author: opts.author });
   if (term.json) return term.outJson(r);
   term.out(await render(term.color, r.predictions, r.context));
 }

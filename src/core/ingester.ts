@@ -7,8 +7,9 @@ import { pruneSuggestions, writeSuggestions } from '../predict/suggest.js';
 import { learnPending } from '../predict/learner.js';
 import { tryLock } from '../shell/lock.js';
 import { ingestPending } from '../shell/pending.js';
-import { SPOOL_SUFFIX } from '../shell/spool.js';
+import { AGENT_SUFFIX, SPOOL_SUFFIX } from '../shell/spool.js';
 import type { IngestReport } from '../shell/ingest.js';
+import { syncDue } from '../sync/due.js';
 import type { World } from './world.js';
 
 const LEARN_CHUNK = 5000;
@@ -20,7 +21,7 @@ const LEARN_CHUNK = 5000;
 export function learnAndSuggest(world: World, max = LEARN_CHUNK): number {
   try {
     if (!world.storeExists()) return 0;
-    const r = learnPending(world.db(), { now: world.now(), max, train: true });
+    const r = learnPending(world.db(), { now: world.now(), max, train: true, agents: world.config.get<boolean>('predict.include_agents') });
     if (world.paths.home) writeSuggestions(world.db(), world.paths.suggest, r.streams, world.now());
     return r.remaining;
   } catch (err) {
@@ -46,6 +47,7 @@ export async function runIngester(world: World): Promise<void> {
   if (!lock) return; // one is already running
   const linger = world.config.get<number>('history.daemon_linger_s') * 1000;
   let idleSince = Date.now();
+  let lastSync = 0;
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   await new Promise<void>((done) => {
@@ -63,6 +65,11 @@ export async function runIngester(world: World): Promise<void> {
       // The lock holds our pid: hooks check it to decide whether to start another ingester.
       const report = ingestPending(world, 0, { lockHeld: true });
       const backlog = learnAndSuggest(world);
+      // Team sync (sync.url set) runs in its own process: pg and the network stay out of this one.
+      if (syncDue(world, lastSync)) {
+        lastSync = Date.now();
+        world.spawn(['sync', '--quiet']);
+      }
       if (report?.added || report?.read || backlog) idleSince = Date.now();
       if (Date.now() - idleSince > linger || !existsSync(p.ingestLock)) return stop();
       // A learning backlog (after an import) is worked off in chunks, between spool events.
@@ -73,7 +80,7 @@ export async function runIngester(world: World): Promise<void> {
         watcher = watch(p.spool, (_event, name) => {
           // Only spool files are news: our own status writes in this directory must not wake us,
           // or every tick would schedule the next one at once.
-          if (name && !String(name).endsWith(SPOOL_SUFFIX)) return;
+          if (name && !String(name).endsWith(SPOOL_SUFFIX) && !String(name).endsWith(AGENT_SUFFIX)) return;
           clearTimeout(timer);
           timer = setTimeout(tick, 5);
         });

@@ -7,6 +7,7 @@
 //   mem.memories.add({ content: 'pip install fastapi fixed the import', kind: 'solution' });
 //   const { results } = await mem.memories.search('fastapi import');
 //   mem.close();
+import { agentsApi, type AgentsApi } from '../agents/api.js';
 import { episodesApi, type EpisodesApi } from '../episodes/api.js';
 import { fixesApi, type FixesApi } from '../fixes/api.js';
 import { maintenanceApi, type MaintenanceApi } from '../maintenance/api.js';
@@ -22,6 +23,7 @@ import type { FixStats } from '../fixes/store/stats.js';
 import { configApi, type ConfigApi } from '../config/api.js';
 import { eventsApi, type EventsApi } from '../events/api.js';
 import { usersApi, type UsersApi } from '../users/api.js';
+import { syncApi, type SyncApi } from '../sync/api.js';
 import { ingestOnce, runIngester } from './ingester.js';
 import type { IngestReport } from '../shell/ingest.js';
 import { createWorld, type World, type WorldOptions } from './world.js';
@@ -47,8 +49,12 @@ export interface Mem {
   readonly config: ConfigApi;
   /** What was written to this store, by any process, in order (and followed as it happens). */
   readonly events: EventsApi;
+  /** AI agents: their hooks (capturing the commands they run) and recall on failure. */
+  readonly agents: AgentsApi;
   /** The users of `mem serve` (a registry beside the home store, each user with a store of their own). */
   readonly users: UsersApi;
+  /** Team sync through a PostgreSQL hub (pg is loaded only when one of its functions runs). */
+  readonly sync: SyncApi;
   /** Totals and breakdowns of everything mem remembers. */
   stats(): Overview;
   /** Similar past tasks with outcomes, matching patterns, related fixes and workflows, and recommendations. */
@@ -77,8 +83,10 @@ export function openMem(options: MemOptions = {}): Mem {
   const picker = once(() => pickerApi(world));
   const config = once(() => configApi(world));
   const events = once(() => eventsApi(world));
+  const agents = once(() => agentsApi(world, { memories, fixes }));
   let usersOpen: UsersApi | undefined;
   const users = () => (usersOpen ??= usersApi(world));
+  const sync = once(() => syncApi(world));
   const maintenance = once(() =>
     maintenanceApi(world, (r) => {
       if (r.added.memories) startEmbedWorker(world); // vectors are not exported: embed again
@@ -121,8 +129,14 @@ export function openMem(options: MemOptions = {}): Mem {
     get events() {
       return events();
     },
+    get agents() {
+      return agents();
+    },
     get users() {
       return users();
+      },
+    get sync() {
+      return sync();
     },
     stats() {
       predict().freshen();

@@ -7,6 +7,35 @@ export interface Migration {
   sql: string;
 }
 
+/** Stamps the next clock value (ms.counter, zero-padded so it sorts as text) and logs a change. */
+const tick = `UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));`;
+const log = (kind: string, key: string, op: string) =>
+  `INSERT INTO sync_log (kind, key, op, hlc) SELECT '${kind}', ${key}, '${op}', printf('%013d.%06d', ms, c) FROM sync_clock;`;
+/** Logs a change to a mutable register and records it as the version this store holds. */
+const logv = (kind: string, key: string, op: string) =>
+  log(kind, key, op) +
+  `\n  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;`;
+const on = '(SELECT logging FROM sync_clock)';
+const trigger = (name: string, event: string, when: string, body: string) => `CREATE TRIGGER sync_${name} ${event} WHEN ${when} BEGIN\n  ${tick}\n  ${body}\nEND;`;
+const MEMORY_CONTENT = ['kind', 'content', 'title', 'tags', 'metadata', 'source', 'source_id', 'scope', 'success', 'task_id', 'language'];
+const SYNC_TRIGGERS = [
+  trigger('fix_insert', 'AFTER INSERT ON fix_attempts', on, log('fix', 'new.uid', 'put')),
+  trigger('fix_update', 'AFTER UPDATE ON fix_attempts', on, logv('fix', 'new.uid', 'set')),
+  trigger('fix_tombstone', 'AFTER INSERT ON fix_tombstones', on, log('fix', 'new.uid', 'del')),
+  trigger('fixarch_insert', 'AFTER INSERT ON fix_archive', on, log('fixarch', 'json_array(new.origin, new.day, new.issue_signature, new.model_name, new.fixer_type, new.fix_key)', 'set')),
+  trigger('fixarch_update', 'AFTER UPDATE ON fix_archive', on, log('fixarch', 'json_array(new.origin, new.day, new.issue_signature, new.model_name, new.fixer_type, new.fix_key)', 'set')),
+  trigger('cmd_insert', 'AFTER INSERT ON commands', `${on} AND (SELECT shell FROM sync_clock)`, log('cmd', 'new.uid', 'put')),
+  trigger('cmd_update', 'AFTER UPDATE OF command ON commands', `${on} AND (SELECT shell FROM sync_clock) AND old.command IS NOT new.command`, logv('cmd', 'new.uid', 'set')),
+  trigger('cmd_delete', 'AFTER DELETE ON commands', `${on} AND (SELECT shell FROM sync_clock)`, log('cmd', 'old.uid', 'del') + "\n  INSERT OR IGNORE INTO sync_tombstones (kind, key) VALUES ('cmd', old.uid);"),
+  trigger('mem_insert', 'AFTER INSERT ON memories', on, logv('mem', 'new.id', 'set') + '\n  ' + logv('memdel', 'new.id', 'set')),
+  trigger('mem_update', 'AFTER UPDATE ON memories', `${on} AND (${MEMORY_CONTENT.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')})`, logv('mem', 'new.id', 'set')),
+  trigger('memdel_update', 'AFTER UPDATE OF deleted_at ON memories', `${on} AND old.deleted_at IS NOT new.deleted_at`, logv('memdel', 'new.id', 'set')),
+  trigger('mem_delete', 'AFTER DELETE ON memories', on, log('mem', 'old.id', 'del') + "\n  INSERT OR IGNORE INTO sync_tombstones (kind, key) VALUES ('mem', old.id);"),
+  trigger('audit_insert', 'AFTER INSERT ON memory_audit', on, log('audit', "new.memory_id || '/' || new.at || '/' || new.action || '/' || (SELECT value FROM meta WHERE key = 'store_id')", 'put')),
+].join('\n');
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -429,6 +458,92 @@ CREATE TABLE events (
   type TEXT NOT NULL,                      -- memory.stored, fix.recorded, command.ingested, ...
   data TEXT NOT NULL DEFAULT '{}'          -- JSON object
 );
+`,
+  },
+  {
+    version: 8,
+    why: 'team sync through PostgreSQL: each store appends its own changes to a local log (filled by triggers, so every write path is covered, and only once sync is on), stamped with a hybrid logical clock; the hub keeps one cursor per origin store; mutable records converge by clock, deletes are tombstones that never come back',
+    sql: `
+-- One row. logging: triggers fill sync_log (off until sync is set up, and while pulled changes are
+-- applied); shell: commands are logged too (sync.shell). ms/c: the hybrid logical clock.
+CREATE TABLE sync_clock (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  logging INTEGER NOT NULL DEFAULT 0,
+  shell   INTEGER NOT NULL DEFAULT 0,
+  ms      INTEGER NOT NULL DEFAULT 0,
+  c       INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_clock (id) VALUES (1);
+
+-- This store's changes, in its own sequence (the hub's seq for this origin). kind: fix, fixarch,
+-- cmd, mem (content), memdel (deleted or not), audit. op: put (insert if absent), set (newest
+-- clock wins), del (tombstone). The record itself is read when pushed.
+CREATE TABLE sync_log (
+  seq  INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  key  TEXT NOT NULL,
+  op   TEXT NOT NULL,
+  hlc  TEXT NOT NULL
+);
+
+-- Per-origin cursors: the last seq of each origin store applied here.
+CREATE TABLE sync_cursors (
+  origin TEXT PRIMARY KEY,
+  seq    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- The version that won for each mutable register (memory content, memory deleted flag, rewritten
+-- commands and fix attempts); value keeps a register's value for a record not here yet.
+CREATE TABLE sync_versions (
+  kind   TEXT NOT NULL,
+  key    TEXT NOT NULL,
+  hlc    TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  value  TEXT,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
+-- Records deleted for good: a later or late-arriving version never brings them back.
+CREATE TABLE sync_tombstones (
+  kind TEXT NOT NULL,
+  key  TEXT NOT NULL,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
+-- pushed (last seq on the hub), last_sync_at, last_error, hub (url the cursors belong to).
+CREATE TABLE sync_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+${SYNC_TRIGGERS}
+`,
+  },
+  {
+    version: 9,
+    why: "agents' commands, captured like a human's: who ran a command (a user, or an agent such as claude-code) and why (the tool call's description), so history can be filtered by author and agents' commands kept out of the user's predictions; a tool call's start waits in agent_calls until its end arrives (they come in separate hook runs), which gives its duration and exit status",
+    sql: `
+ALTER TABLE commands ADD COLUMN author TEXT;                                -- the user's name, or the agent (claude-code, codex, cursor)
+ALTER TABLE commands ADD COLUMN author_kind TEXT NOT NULL DEFAULT 'human';  -- human or agent
+ALTER TABLE commands ADD COLUMN intent TEXT;                                -- an agent's description of the call, secrets redacted
+UPDATE commands SET author = user WHERE user IS NOT NULL;
+CREATE INDEX commands_author ON commands (author, ts);
+CREATE INDEX commands_agents ON commands (author_kind, ts) WHERE author_kind <> 'human';
+
+-- Agents' tool calls whose start or end has arrived but not both (they come in separate hook
+-- runs, in either order across spool files). Both: the command is stored and the row goes. A start
+-- alone for long is stored with an unknown exit status; an end alone, without a duration.
+CREATE TABLE agent_calls (
+  uid         TEXT PRIMARY KEY,      -- agent:<agent>:<tool use id>, the command's uid once stored
+  agent       TEXT NOT NULL,
+  session     TEXT,
+  command     TEXT NOT NULL,         -- redacted
+  intent      TEXT,                  -- redacted
+  cwd         TEXT,
+  started_at  INTEGER,               -- epoch ms, when the start arrived
+  ended_at    INTEGER,               -- epoch ms, when the end arrived
+  exit_code   INTEGER,
+  duration_ms INTEGER
+) WITHOUT ROWID;
 `,
   },
 ];

@@ -54,7 +54,7 @@ export function prune(world: World, dryRun: boolean, onProgress?: (done: number,
   if (streamTimes) {
     // The shell reads these at the prompt: none may offer what was just removed.
     const sessions = world.paths.home ? clearSuggestions(world.paths.suggest) : [];
-    report.relearned = relearnAll(db, { now: world.now(), streamTimes, onProgress }).learned;
+    report.relearned = relearnAll(db, { now: world.now(), streamTimes, onProgress, agents: world.config.get<boolean>('predict.include_agents') }).learned;
     if (sessions.length) writeSuggestions(db, world.paths.suggest, sessions, world.now());
     checkpointTruncate(db);
   }

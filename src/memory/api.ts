@@ -233,7 +233,8 @@ export function memoriesApi(world: World): MemoriesApi {
           filter: { ...filter, kind: undefined, kinds: filter.kind ? [filter.kind] : ['error', 'solution'] },
           ...page(o, 5),
           threshold: threshold(o.threshold),
-          mode: 'hybrid',
+          // keyword: no model is loaded (an agent's hook answers a failure in a few hundred ms)
+          mode: o.mode === 'keyword' ? 'keyword' : 'hybrid',
         }),
       );
     },

@@ -3,7 +3,7 @@
 // words, derived from those.
 import type { World } from '../core/world.js';
 import { writeTx } from '../db/tx.js';
-import { intIn, UsageError } from '../errors.js';
+import { intIn, isStoreBusy, UsageError } from '../errors.js';
 import { recordEvent } from '../events/store.js';
 import type { Workflow } from '../predict/store/workflows.js';
 import { redactString } from '../redact/index.js';
@@ -174,7 +174,13 @@ function suggested(world: World, c: TaskContext): void {
   const db = world.db();
   const now = world.now();
   const task = redactString(c.task).slice(0, 200); // secrets never reach the store, events included
-  writeTx(db, () => {
+  // The event is bookkeeping of a read: a store kept busy by another writer skips it, it does not fail the answer.
+  try {
+    writeTx(db, record);
+  } catch (err) {
+    if (!isStoreBusy(err)) throw err;
+  }
+  function record(): void {
     if (c.matching_patterns.length) {
       recordEvent(db, 'memory.pattern.matched', { task, patterns: c.matching_patterns.map((p) => ({ id: p.id, type: p.type, confidence: p.confidence })) }, now);
     }
@@ -191,5 +197,5 @@ function suggested(world: World, c: TaskContext): void {
       },
       now,
     );
-  });
+  }
 }

@@ -11,7 +11,10 @@ import { lockOwner } from '../shell/lock.js';
 import { ingestPending } from '../shell/pending.js';
 import { evaluate, type EvalResult, type Granularity } from './eval.js';
 import type { TransitionEdge } from './graph.js';
+import { ShellStore } from '../shell/store/commands.js';
 import { learnPending, loadPredictor, pendingCount } from './learner.js';
+import { MemoryStats } from './memory-stats.js';
+import { Predictor } from './predictor.js';
 import { SqlStats, templateEdges } from './store/stats.js';
 import { listWorkflows, type Workflow } from './store/workflows.js';
 import { teach, type LearnReport } from './teach.js';
@@ -26,6 +29,11 @@ export interface PredictQuery {
   cwd?: string;
   /** The shell session whose last commands are the context (default: $MEM_SESSION, else the latest). */
   session?: string;
+  /**
+   * Predict for this author (an agent such as claude-code) from their own commands only: agents'
+   * commands are kept out of the user's predictions (unless predict.include_agents).
+   */
+  author?: string;
   topK?: number;
 }
 
@@ -65,7 +73,7 @@ export function predictApi(world: World): PredictApi {
     if (pending === 0) return { remaining: 0 };
     if (pending <= INLINE) {
       try {
-        learnPending(db, { now: world.now(), train: true });
+        learnPending(db, { now: world.now(), train: true, agents: world.config.get<boolean>('predict.include_agents') });
         return { remaining: 0 };
       } catch (err) {
         // Reading must not fail because learning on the way could not write: answer from what is learned.
@@ -82,6 +90,7 @@ export function predictApi(world: World): PredictApi {
     next(q = {}) {
       const k = q.topK === undefined ? 3 : intIn(q.topK, 'top_k', 1, 20);
       const { remaining } = freshen();
+      if (q.author !== undefined) return { ...authorPredict(world, q, k), learning_backlog: remaining };
       const stats = new SqlStats(world.readDb());
       const now = world.now();
       const cwd = q.cwd === undefined ? world.cwd : resolve(world.cwd, q.cwd);
@@ -114,7 +123,7 @@ export function predictApi(world: World): PredictApi {
     learn: (sessions) => teach(world, sessions),
     learnPending(max) {
       const db = world.db();
-      return learnPending(db, { now: world.now(), max, train: true });
+      return learnPending(db, { now: world.now(), max, train: true, agents: world.config.get<boolean>('predict.include_agents') });
     },
     evaluateFiles(files, o) {
       const format = o.format ?? 'auto';
@@ -134,6 +143,45 @@ export function predictApi(world: World): PredictApi {
       return evaluate(inputs, { k, granularity }, (file, done) => o.onProgress?.((offsets.get(file) ?? 0) + done, total));
     },
   };
+}
+
+/** How many of an author's latest commands their predictions are learned from (in memory, per question). */
+const AUTHOR_HISTORY = 3000;
+
+/**
+ * Predictions from one author's own commands (an agent's), learned in memory at each question from
+ * their latest commands, a session at a time, with the default weights. After the given commands,
+ * else after the last ones of the session named (default: the author's latest session).
+ */
+function authorPredict(world: World, q: PredictQuery, k: number): Omit<PredictResult, 'learning_backlog'> {
+  const author = String(q.author).trim();
+  if (!author) throw new UsageError('author must be a name (an agent such as claude-code, or a user)');
+  const rows = world.storeExists() ? new ShellStore(world.readDb()).byAuthor(author, AUTHOR_HISTORY) : [];
+  const sessions = new Map<string, CommandEvent[]>();
+  for (const r of rows) {
+    const key = r.session ?? '';
+    let list = sessions.get(key);
+    if (!list) sessions.set(key, (list = []));
+    list.push({ command: r.command, ts: r.ts, cwd: r.cwd, exit_code: r.exit_code, session: key });
+  }
+  const stats = new MemoryStats();
+  for (const list of sessions.values()) for (const e of list) stats.learn(e);
+  const now = world.now();
+  const cwd = q.cwd === undefined ? world.cwd : resolve(world.cwd, q.cwd);
+  let recent: CommandEvent[];
+  if (q.context?.length) recent = q.context.map((command) => ({ command, ts: now, cwd, exit_code: null, session: null }));
+  else {
+    const last = rows[rows.length - 1];
+    const session = q.session ?? last?.session ?? '';
+    if (q.session !== undefined && !sessions.has(q.session)) throw new UsageError(`no commands by ${author} in session '${q.session}'`);
+    recent = (sessions.get(session) ?? []).slice(-10);
+  }
+  if (!rows.length) return { predictions: [], context: recent.slice(-3).map((e) => e.command) };
+  const predictions = new Predictor(stats)
+    .predict({ recent, cwd, now, k: k + 3 })
+    .filter((p) => runnable(p.next_command, cwd))
+    .slice(0, k);
+  return { predictions, context: recent.slice(-3).map((e) => e.command) };
 }
 
 /** A `cd` into a directory that no longer exists is not worth suggesting. */

@@ -56,7 +56,7 @@ const FETCH = 256;
  * and the learner's caches, inside its own transaction, so two learners at once (the background
  * ingester and `mem learn`, `mem predict`) never learn a command twice.
  */
-export function learnPending(db: Db, o: { now: number; max?: number; train?: boolean }): LearnReport {
+export function learnPending(db: Db, o: { now: number; max?: number; train?: boolean; agents?: boolean }): LearnReport {
   if (pendingCount(db) === 0) return { learned: 0, remaining: 0, streams: [] };
   const stats = new SqlStats(db);
   const train = Boolean(o.train) && pendingCount(db) <= TRAIN_BACKLOG;
@@ -78,6 +78,16 @@ export function learnPending(db: Db, o: { now: number; max?: number; train?: boo
         break;
       }
       for (const r of rows) {
+        // Agents' commands (mem hook install) shape no one's predictions unless configured
+        // (predict.include_agents): an agent's answer comes from its own history (predict --author).
+        if (r.author_kind === 'agent' && !o.agents) {
+          last = r.id;
+          if (++learned >= max) {
+            more = false;
+            break work;
+          }
+          continue;
+        }
         const stream = streamOf(r);
         const event: CommandEvent = { command: r.command, ts: r.ts, cwd: r.cwd, exit_code: r.exit_code, session: stream };
         if (predictor && r.source === 'hook') {
@@ -124,14 +134,14 @@ const SHARED_WAIT_MS = 120_000;
  * were first learned, so the predictions are those of the same history. The background ingester
  * may take chunks too (the learner's checks keep each command learned once); this waits for it.
  */
-export function relearnAll(db: Db, o: { now: number; streamTimes: ReadonlyMap<string, number>; onProgress?: (done: number, total: number) => void }): LearnReport {
+export function relearnAll(db: Db, o: { now: number; streamTimes: ReadonlyMap<string, number>; agents?: boolean; onProgress?: (done: number, total: number) => void }): LearnReport {
   const commands = new ShellStore(db);
   const waiting = () => commands.countAfter(learnedId(db));
   const total = waiting();
   const streams = new Set<string>();
   let idleSince = Date.now();
   for (let left = total; left > 0; ) {
-    const r = learnPending(db, { now: o.now, max: RELEARN_CHUNK, train: false });
+    const r = learnPending(db, { now: o.now, max: RELEARN_CHUNK, train: false, agents: o.agents });
     for (const s of r.streams) streams.add(s);
     left = waiting();
     o.onProgress?.(total - left, total);
@@ -147,9 +157,9 @@ export function relearnAll(db: Db, o: { now: number; streamTimes: ReadonlyMap<st
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** Relearns the prediction statistics from the stored commands. */
-export function rebuildPredictions(db: Db, now: number, onProgress?: (done: number, total: number) => void): LearnReport {
+export function rebuildPredictions(db: Db, now: number, onProgress?: (done: number, total: number) => void, agents = false): LearnReport {
   const streamTimes = writeTx(db, () => resetPredictions(db));
-  return relearnAll(db, { now, streamTimes, onProgress });
+  return relearnAll(db, { now, streamTimes, onProgress, agents });
 }
 
 /** A learned command as kept in its stream, with the start time of its session segment. */

@@ -84,7 +84,7 @@ export function teach(world: World, values: readonly { line: number; value: unkn
   // background ingester, `mem predict`), which picks up where learning stopped.
   let learned = 0;
   try {
-    learned = learnPending(db, { now, train: false }).learned;
+    learned = learnPending(db, { now, train: false, agents: world.config.get<boolean>('predict.include_agents') }).learned;
   } catch (err) {
     if (!isStoreBusy(err)) throw err;
   }

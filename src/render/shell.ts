@@ -19,7 +19,10 @@ export function renderHistory(s: Style, rows: HistoryRow[], now: number): string
       const when = r.timestamp.slice(0, 10) === today ? r.timestamp.slice(11, 19) : `${r.timestamp.slice(0, 10)} ${r.timestamp.slice(11, 16)}`;
       const exit = r.exit_code === null ? s.dim('  ·') : r.exit_code === 0 ? s.green('  0') : s.red(String(r.exit_code).padStart(3));
       const cmd = safe(r.command).replace(/\n/g, '\n' + ' '.repeat(31));
-      return `${s.dim(when.padEnd(16))} ${exit} ${s.dim(duration(r.duration_ms).padStart(7))}  ${cmd}${r.cwd ? s.dim(`  # ${safe(r.cwd)}`) : ''}`;
+      // An agent's command says whose it is (and why, when the agent said).
+      const who = r.author_kind === 'agent' ? s.magenta(`[${safe(r.author ?? 'agent')}] `) : '';
+      const why = r.intent ? s.dim(`  — ${safe(r.intent).replace(/\s+/g, ' ').slice(0, 80)}`) : '';
+      return `${s.dim(when.padEnd(16))} ${exit} ${s.dim(duration(r.duration_ms).padStart(7))}  ${who}${cmd}${r.cwd ? s.dim(`  # ${safe(r.cwd)}`) : ''}${why}`;
     })
     .join('\n');
 }

@@ -19,12 +19,12 @@ import { refreshInitScripts } from './generated.js';
 import { initScript, initSettings, parseShell, type Shell } from './init.js';
 import { ensureShellDirs, install, type InstallResult } from './install.js';
 import { ingestPending } from './pending.js';
-import { ShellStore, type HistoryRow } from './store/commands.js';
+import { ShellStore, type AuthorKind, type HistoryRow } from './store/commands.js';
 import { shellStats, type ShellStats } from './store/stats.js';
 
 export { FORMAT_NAMES };
 export type HistoryFormat = HistoryFormatName;
-export type { HistoryRow, ImportHistoryReport, IngestReport, InstallResult, Shell, ShellStats };
+export type { AuthorKind, HistoryRow, ImportHistoryReport, IngestReport, InstallResult, Shell, ShellStats };
 
 export interface HistoryQuery {
   session?: string;
@@ -33,17 +33,16 @@ export interface HistoryQuery {
   failed?: boolean;
   /** Epoch milliseconds. */
   since?: number;
+  /** Who ran the commands: a user's name, or an agent's (claude-code, codex, cursor). */
+  author?: string;
+  /** Only the user's commands (human), or only agents' (agent). */
+  authorKind?: AuthorKind;
   limit?: number;
 }
 
 export interface HistorySearch extends Omit<HistoryQuery, 'limit'> {
   /** Text the command line contains (ASCII letters in any case). */
   query?: string;
-  /**
-   * Who ran the commands (`claude-code`, or a user name). Commands do not record an author yet:
-   * the filter is not applied, and the page's notice says so.
-   */
-  author?: string;
   /** At most this many commands per page (default 20). */
   limit?: number;
   /** `next_cursor` of the page before: continue further back in time. */
@@ -101,6 +100,7 @@ export function historyApi(world: World): HistoryApi {
         cwd: q.cwd === undefined ? undefined : resolve(world.cwd, q.cwd),
         failed: q.failed,
         since: q.since,
+        ...authorOf(q),
         limit: q.limit === undefined ? 50 : intIn(q.limit, 'limit', 1, 1_000_000),
       });
     },
@@ -108,14 +108,12 @@ export function historyApi(world: World): HistoryApi {
       ingest();
       const limit = q.limit === undefined ? 20 : intIn(q.limit, 'limit', 1, 1000);
       if (q.query !== undefined && typeof q.query !== 'string') throw new InputError('must be a string', undefined, 'query');
-      // TODO(issue 10, "Agents' commands, captured like a human's": `mem hook install`): commands
-      // gain `author` and `author_kind`; filter on them here instead of saying the filter is not applied.
-      const notice = q.author ? `author filter not applied: commands do not record who ran them yet (all come from shell hooks and imports)` : null;
       const rows = new ShellStore(world.readDb()).page({
         session: q.session,
         cwd: q.cwd === undefined ? undefined : resolve(world.cwd, q.cwd),
         failed: q.failed,
         since: q.since,
+        ...authorOf(q),
         contains: q.query?.trim() || undefined,
         before: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
         limit: limit + 1,
@@ -125,7 +123,7 @@ export function historyApi(world: World): HistoryApi {
       return {
         commands: page.map(({ ts: _t, ...r }) => r),
         next_cursor: rows.length > limit && last ? encodeCursor(last.ts, last.id) : null,
-        notice,
+        notice: null,
       };
     },
     cursorAfter: (row) => encodeCursor(Date.parse(row.timestamp), row.id),
@@ -177,6 +175,12 @@ export function historyApi(world: World): HistoryApi {
     },
     install: (shell) => install(world, parseShell(shell), binPath(), process.execPath, world.now()),
   };
+}
+
+function authorOf(q: { author?: string; authorKind?: string }): { author?: string; authorKind?: AuthorKind } {
+  if (q.author !== undefined && (typeof q.author !== 'string' || !q.author.trim())) throw new InputError('must be a name (a user, or an agent such as claude-code)', undefined, 'author');
+  if (q.authorKind !== undefined && q.authorKind !== 'human' && q.authorKind !== 'agent') throw new InputError(`must be human or agent, got '${String(q.authorKind)}'`, undefined, 'author_kind');
+  return { author: q.author?.trim(), authorKind: q.authorKind };
 }
 
 const encodeCursor = (ts: number, id: number) => Buffer.from(`h1:${ts}:${id}`).toString('base64url');

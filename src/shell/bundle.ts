@@ -29,6 +29,10 @@ export const shellBundle: BundlePart<CommandRecord[]> = {
         host: opt(c.host),
         user: opt(c.user),
         source: check.str(c.source) ? c.source : 'import',
+        // Bundles before agents' commands have no author: the user, as for any command.
+        author: typeof c.author === 'string' ? redactString(c.author) : undefined,
+        author_kind: c.author_kind === 'agent' ? 'agent' : 'human',
+        intent: opt(c.intent),
       };
     }),
   count: (p) => ({ commands: p.length }),

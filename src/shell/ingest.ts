@@ -12,7 +12,10 @@ import { redactString } from '../redact/index.js';
 import type { HistoryFilter } from './filters.js';
 import { gitRootFinder } from './gitroot.js';
 import { logRejected } from './rejected.js';
-import { DONE_SUFFIX, parseSpoolLine, splitTorn, SPOOL_SUFFIX, type SpoolRecord } from './spool.js';
+import { dropAgentFiles, readAgentFiles } from './agent-ingest.js';
+import { agentEvent, type AgentEvent } from './agent-payload.js';
+import { DONE_SUFFIX, parseSpoolLine, splitTorn, SPOOL_SUFFIX, type AgentSpoolRecord, type SpoolRecord } from './spool.js';
+import { AgentCallStore } from './store/agent-calls.js';
 import { ShellStore, type CommandRecord } from './store/commands.js';
 
 const CHUNK = 4 << 20;
@@ -36,12 +39,15 @@ export interface IngestReport {
   /** Records cut short by a failed write (the record after one is kept). */
   torn: number;
   retired: number;
+  /** Agents' hook records read (a call's start and end are two). */
+  agent_records: number;
 }
 
 export function ingestSpool(o: IngestOptions): IngestReport {
-  const report: IngestReport = { files: 0, read: 0, added: 0, filtered: {}, malformed: 0, torn: 0, retired: 0 };
+  const report: IngestReport = { files: 0, read: 0, added: 0, filtered: {}, malformed: 0, torn: 0, retired: 0, agent_records: 0 };
   if (!existsSync(o.spoolDir)) return report;
   const store = new ShellStore(o.db);
+  const calls = new AgentCallStore(o.db);
   const gitRoot = gitRootFinder();
 
   const names = readdirSync(o.spoolDir).filter((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith(DONE_SUFFIX)).sort();
@@ -65,7 +71,7 @@ export function ingestSpool(o: IngestOptions): IngestReport {
         // Logged once the offset past them is committed, so a failed transaction (a locked store,
         // retried every second) does not log the same lines again.
         const rejected: [why: string, line: string, torn: boolean][] = [];
-        const parsed: SpoolRecord[] = [];
+        const parsed: (SpoolRecord | AgentSpoolRecord)[] = [];
         if (end < 0) {
           // Only a partial line. Its writer may not be done, unless the file has been idle long
           // enough: then the write was cut (a full disk) and nothing will ever complete it.
@@ -93,22 +99,43 @@ export function ingestSpool(o: IngestOptions): IngestReport {
             rejected.push([rec, line, false]);
           }
         }
+        const shell: SpoolRecord[] = [];
+        const events: AgentEvent[] = [];
+        for (const rec of parsed) {
+          if (!('kind' in rec)) {
+            shell.push(rec);
+            continue;
+          }
+          report.agent_records++;
+          const e = agentEvent(rec);
+          if (typeof e === 'string') {
+            report.malformed++;
+            rejected.push([e, `a1\t${rec.agent}\t${rec.at}\t${rec.payload.slice(0, 2000)}`, false]);
+          } else if (e) events.push(e);
+        }
         // Judged in one go: user patterns run under a time budget, cheap per line only in bulk.
-        const verdicts = o.filter.rejectAll(parsed.map((r) => ({ command: r.command, cwd: r.cwd || null })));
+        const verdicts = o.filter.rejectAll([...shell, ...events].map((r) => ({ command: r.command, cwd: r.cwd || null })));
         const records: CommandRecord[] = [];
-        for (const [i, rec] of parsed.entries()) {
+        const agentEvents: AgentEvent[] = [];
+        for (const [i, rec] of [...shell, ...events].entries()) {
           const why = verdicts[i];
           if (why) {
             report.filtered[why] = (report.filtered[why] ?? 0) + 1;
             continue;
           }
-          const { uid, session, ts, duration_ms, exit_code, shell, host, user, cwd, command } = rec;
-          records.push({ uid, command: redactString(command), cwd: cwd || null, git_root: gitRoot(cwd || null), exit_code, ts, duration_ms, session, shell, host, user, source: 'hook' });
+          if ('phase' in rec) {
+            agentEvents.push({ ...rec, command: redactString(rec.command), intent: rec.intent === null ? null : redactString(rec.intent) });
+            continue;
+          }
+          const { uid, session, ts, duration_ms, exit_code, shell: sh, host, user, cwd, command } = rec;
+          records.push({ uid, command: redactString(command), cwd: cwd || null, git_root: gitRoot(cwd || null), exit_code, ts, duration_ms, session, shell: sh, host, user, source: 'hook' });
         }
         const next = offset + end + 1;
         try {
           writeTx(o.db, () => {
-            const added = store.insert(records);
+            const agents = calls.apply(agentEvents, gitRoot);
+            for (const e of agents.late) store.complete(e.uid, e.exit_code, e.duration_ms);
+            const added = store.insert([...records, ...agents.records]);
             report.added += added.length;
             if (added.length) recordEvent(o.db, 'command.ingested', ingestedEvent(added, 'hook'), o.now);
             store.setSpoolProgress(name, st.ino, next, o.now);
@@ -124,7 +151,48 @@ export function ingestSpool(o: IngestOptions): IngestReport {
       closeSync(fd);
     }
   }
+  ingestAgentFiles(o, report, store, calls, gitRoot);
+  report.added += flushAgentCalls(o, store, calls, gitRoot);
   return report;
+}
+
+/** Agents' hook files, a batch per transaction; each batch's files go once it has committed. */
+function ingestAgentFiles(o: IngestOptions, report: IngestReport, store: ShellStore, calls: AgentCallStore, gitRoot: (cwd: string | null) => string | null): void {
+  for (;;) {
+    const batch = readAgentFiles(o.spoolDir, o.filter, o.now);
+    if (!batch.files.length) return;
+    report.files += batch.files.length;
+    report.read += batch.files.length;
+    report.agent_records += batch.files.length;
+    report.malformed += batch.malformed;
+    for (const [why, n] of Object.entries(batch.filtered)) report.filtered[why] = (report.filtered[why] ?? 0) + n;
+    try {
+      writeTx(o.db, () => {
+        const agents = calls.apply(batch.events, gitRoot);
+        for (const e of agents.late) store.complete(e.uid, e.exit_code, e.duration_ms);
+        const added = store.insert(agents.records);
+        report.added += added.length;
+        if (added.length) recordEvent(o.db, 'command.ingested', ingestedEvent(added, 'hook'), o.now);
+      });
+    } catch (err) {
+      throw describeSqliteError(err, o.dbPath);
+    }
+    dropAgentFiles(batch);
+    if (batch.files.length < 2000) return;
+  }
+}
+
+/** Agents' calls that waited too long for their other half are stored as they are. */
+function flushAgentCalls(o: IngestOptions, store: ShellStore, calls: AgentCallStore, gitRoot: (cwd: string | null) => string | null): number {
+  try {
+    return writeTx(o.db, () => {
+      const added = store.insert(calls.flush(o.now, gitRoot));
+      if (added.length) recordEvent(o.db, 'command.ingested', ingestedEvent(added, 'hook'), o.now);
+      return added.length;
+    });
+  } catch (err) {
+    throw describeSqliteError(err, o.dbPath);
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import type { World } from '../core/world.js';
 import { historyFilter, noteTimeouts } from './filters.js';
 import { ingestSpool, writeStatus, type IngestReport } from './ingest.js';
 import { waitLock } from './lock.js';
-import { DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
+import { AGENT_SUFFIX, DONE_SUFFIX, SPOOL_SUFFIX } from './spool.js';
 import { shellUpkeep } from './upkeep.js';
 
 /**
@@ -42,7 +42,7 @@ export function ingestPending(world: World, waitMs: number, opts: { throwOnError
 
 function hasSpool(dir: string): boolean {
   try {
-    return readdirSync(dir).some((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith(DONE_SUFFIX));
+    return readdirSync(dir).some((f) => f.endsWith(SPOOL_SUFFIX) || f.endsWith(DONE_SUFFIX) || f.endsWith(AGENT_SUFFIX));
   } catch {
     return false;
   }

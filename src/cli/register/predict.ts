@@ -10,7 +10,8 @@ const predict = (p: Program) =>
     .option('--top-k <n>', 'how many predictions', '3')
     .option('--context <cmd...>', 'predict after these commands instead of your last ones')
     .option('--cwd <dir>', 'the directory to predict for (default: the current one)')
-    .option('--session <id>', 'the shell session whose last commands are the context (default: $MEM_SESSION, else the latest)');
+    .option('--session <id>', 'the shell session whose last commands are the context (default: $MEM_SESSION, else the latest)')
+    .option('--author <name>', "predict from this author's own commands (an agent such as claude-code: agents' commands are kept out of yours)");
 export type PredictOpts = OptsOf<typeof predict>;
 
 const graph = (p: Program) => p.command('graph').description('the strongest transitions between commands').option('--top <n>', 'how many transitions', '30').option('--dot', 'write Graphviz DOT');

@@ -19,6 +19,7 @@ const history = (p: Program) =>
     .option('--cwd <dir>', 'only commands run in this directory')
     .option('--failed', 'only commands that exited non-zero')
     .option('--since <when>', 'only commands since this time (ISO 8601, epoch, or an age such as 2h, 7d)')
+    .option('--author <name>', "only commands run by this user or agent (claude-code, codex, cursor); 'agents' or 'humans' for all of either")
     .option('--limit <n>', 'at most this many (the newest)', '50');
 export type HistoryOpts = OptsOf<typeof history>;
 

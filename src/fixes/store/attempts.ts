@@ -1,5 +1,6 @@
 // Intent-named reads and writes of fix attempts, their archive and tombstones.
 import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { storeId } from '../../db/open.js';
 import { writeTx } from '../../db/tx.js';
@@ -132,6 +133,26 @@ export class FixStore {
     return added;
   }
 
+  /**
+   * Attempts pulled from the team hub: new ones inserted (a tombstoned uid never comes back) and
+   * counted into the aggregates as they go, like `record`, instead of a rebuild per batch.
+   * Caller holds the transaction. Returns how many were new.
+   */
+  insertSynced(attempts: readonly ExportedAttempt[]): number {
+    const insert = this.insertStmt();
+    const agg = new Aggregator(this.db);
+    const tomb = this.db.prepare('SELECT 1 FROM fix_tombstones WHERE uid = ?');
+    let added = 0;
+    for (const a of attempts) {
+      if (tomb.get(a.uid)) continue;
+      const row = rowOf(a.input, a.uid, a.input.ts ?? 0);
+      if (insert.run(row).changes === 0) continue;
+      agg.apply(contributionOf(row));
+      added++;
+    }
+    return added;
+  }
+
   get(id: number): FixAttempt | undefined {
     const r = this.db.prepare('SELECT * FROM fix_attempts WHERE id = ?').get(id) as DbAttempt | undefined;
     return r && toAttempt(r);
@@ -217,6 +238,7 @@ export interface FixImport {
 /** Bundle sections, cleanup and prune of fix attempts. The caller holds the transaction where noted. */
 export class FixMaintenance {
   constructor(readonly db: Db) {}
+  private byUid?: Statement;
 
   /** Every section, streamed (the caller holds a read transaction for one snapshot). */
   exportSections(): [string, Iterable<unknown>][] {
@@ -264,6 +286,29 @@ export class FixMaintenance {
     const setNotes = db.prepare("UPDATE model_characteristics SET notes = ? WHERE model_name = ? AND notes = ''");
     for (const n of b.notes) setNotes.run(n.notes, n.model);
     return { added, already_present: fresh.length - added, superseded_by_archive: b.attempts.length - fresh.length + rawDropped, archive_merged: merged, tombstones_added: tombAdded, changes };
+  }
+
+  /** One attempt as the bundle carries it, by uid (team sync pushes it). */
+  exportAttempt(uid: string): Omit<FixAttempt, 'id'> | undefined {
+    this.byUid ??= this.db.prepare('SELECT * FROM fix_attempts WHERE uid = ?');
+    const r = this.byUid.get(uid) as DbAttempt | undefined;
+    return r ? withoutId(toAttempt(r)) : undefined;
+  }
+
+  /** One archive row by its key (a JSON array of the key columns). */
+  exportArchiveRow(key: string): Record<string, unknown> | undefined {
+    const k = JSON.parse(key) as string[];
+    return this.db.prepare('SELECT * FROM fix_archive WHERE origin = ? AND day = ? AND issue_signature = ? AND model_name = ? AND fixer_type = ? AND fix_key = ?').get(...k) as
+      | Record<string, unknown>
+      | undefined;
+  }
+
+  /** Drops attempts another store rewrote (team sync), so that the import inserts the new version. Caller holds the transaction. */
+  dropForRewrite(uids: readonly string[]): number {
+    const del = this.db.prepare('DELETE FROM fix_attempts WHERE uid = ?');
+    let n = 0;
+    for (const u of uids) n += del.run(u).changes;
+    return n;
   }
 
   countOlderThan(cutoffMs: number): number {

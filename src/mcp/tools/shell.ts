@@ -22,6 +22,9 @@ const command = z.object({
   session: z.string().nullable(),
   shell: z.string().nullable(),
   source: z.string(),
+  author: z.string().nullable().describe('who ran it: the user, or an agent such as claude-code'),
+  author_kind: z.enum(['human', 'agent']),
+  intent: z.string().nullable().describe("an agent's description of the call"),
 });
 
 const row = (r: HistoryRow): z.input<typeof command> => ({
@@ -36,6 +39,9 @@ const row = (r: HistoryRow): z.input<typeof command> => ({
   session: r.session,
   shell: r.shell,
   source: r.source,
+  author: r.author,
+  author_kind: r.author_kind,
+  intent: r.intent,
 });
 
 function since(text: string, now: number): number {
@@ -50,7 +56,7 @@ const historySearch = tool({
   name: 'history_search',
   title: 'Search shell history',
   description:
-    "Commands run in the user's shells (captured by mem's shell hooks, or imported), newest first: by text, failed only, directory, session, time. E.g. how a project is usually built, or when a command last failed.",
+    "Commands run in the user's shells (captured by mem's shell hooks, or imported) and by agents (mem hook install), newest first: by text, failed only, directory, session, time, author. E.g. how a project is usually built, or when a command last failed.",
   effect: 'read',
   input: z.strictObject({
     query: required(1000).optional().describe('text the command line contains (any case)'),
@@ -58,7 +64,8 @@ const historySearch = tool({
     directory: required(4096).optional().describe("only commands run in this directory (relative to the server's)"),
     session: required(200).optional(),
     since: required(40).optional().describe('ISO time, or an age such as 2h, 7d'),
-    author: required(100).optional().describe('who ran them, e.g. claude-code (not recorded yet: the answer says when it was not applied)'),
+    author: required(100).optional().describe("who ran them: a user's name, or an agent's (claude-code, codex, cursor)"),
+    author_kind: z.enum(['human', 'agent']).optional().describe("only the user's commands (human) or only agents' (agent)"),
     limit: z.number().int().min(1).max(200).optional().describe('commands per page (default 20)'),
     cursor: cursorArg,
   }),
@@ -75,6 +82,7 @@ const historySearch = tool({
       session: a.session,
       since: a.since === undefined ? undefined : since(a.since, mem.world.now()),
       author: a.author,
+      authorKind: a.author_kind,
       limit: a.limit,
       cursor: a.cursor,
     });
@@ -96,6 +104,9 @@ const predictNext = tool({
     context: z.array(required(10_000)).max(20).optional().describe('the commands just run, oldest first'),
     directory: required(4096).optional().describe("the directory to predict for (default: the server's)"),
     session: required(200).optional().describe('the shell session whose last commands are the context'),
+    author: required(100)
+      .optional()
+      .describe("predict from this author's own commands only, e.g. claude-code for what you ran through mem's agent hook (agents' commands are kept out of the user's predictions)"),
     top_k: z.number().int().min(1).max(20).optional().describe('default 3'),
   }),
   output: answer({
@@ -103,7 +114,7 @@ const predictNext = tool({
     context: z.array(z.string()),
     learning_backlog: z.number().int().describe('commands not learned yet (a background learner is working through an import)'),
   }),
-  run: (a, { mem }) => shrink({ ...mem.predict.next({ context: a.context, cwd: a.directory, session: a.session, topK: a.top_k }) }),
+  run: (a, { mem }) => shrink({ ...mem.predict.next({ context: a.context, cwd: a.directory, session: a.session, author: a.author, topK: a.top_k }) }),
 });
 
 const stats = tool({

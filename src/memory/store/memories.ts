@@ -453,6 +453,80 @@ export class MemoryStore {
     return fresh.size;
   }
 
+  /**
+   * A memory's content as another store last wrote it (team sync, newest clock already decided):
+   * inserted with the deleted state given, or its content replaced. New content is embedded again.
+   * Caller holds the transaction.
+   */
+  putSynced(m: MemoryInput & ImportedMeta): void {
+    const hash = contentHash(m.content);
+    const cur = this.prep('SELECT n, tags, content_hash FROM memories WHERE id = ?').get(m.id) as { n: number; tags: string; content_hash: string } | undefined;
+    const p = { ...m, tags: JSON.stringify(m.tags), metadata: JSON.stringify(m.metadata), success: m.success === null ? null : m.success ? 1 : 0, hash };
+    if (!cur) {
+      const n = Number(
+        this.prep(
+          `INSERT INTO memories (id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, deleted_at, content_hash)
+           VALUES (@id, @kind, @content, @title, @tags, @metadata, @source, @source_id, @scope, @success, @task_id, @language, @created_at, @updated_at, @deleted_at, @hash)`,
+        ).run(p).lastInsertRowid,
+      );
+      this.setTags(n, m.tags);
+      return;
+    }
+    const changed = cur.content_hash !== hash;
+    this.prep(
+      `UPDATE memories SET kind = @kind, content = @content, title = @title, tags = @tags, metadata = @metadata, source = @source, source_id = @source_id,
+         scope = @scope, success = @success, task_id = @task_id, language = @language, created_at = @created_at, updated_at = @updated_at, content_hash = @hash
+       WHERE id = @id`,
+    ).run(p);
+    if (changed) {
+      this.prep("UPDATE memories SET embedding_status = 'pending', embedding_model = NULL, embedding_dim = NULL, embedding_error = NULL, embedding_attempts = 0, embedding_retry_at = NULL, near_duplicate_of = NULL WHERE n = ?").run(cur.n);
+      this.dropVector(cur.n);
+    }
+    this.setTags(cur.n, m.tags, JSON.parse(cur.tags) as string[]);
+  }
+
+  /** Deleted (`mem rm`) or restored by another store (team sync). Caller holds the transaction. */
+  setDeletedSynced(id: string, deletedAt: number | null): void {
+    const cur = this.prep('SELECT n, deleted_at FROM memories WHERE id = ?').get(id) as { n: number; deleted_at: number | null } | undefined;
+    if (!cur || cur.deleted_at === deletedAt) return;
+    this.prep('UPDATE memories SET deleted_at = ? WHERE n = ?').run(deletedAt, cur.n);
+    if (deletedAt !== null) this.dropVector(cur.n);
+    else this.prep("UPDATE memories SET embedding_status = 'pending' WHERE n = ? AND embedding_status = 'completed'").run(cur.n);
+  }
+
+  /** Purged by another store (team sync): gone with its vectors and audit trail. Caller holds the transaction. */
+  purgeSynced(id: string): boolean {
+    const cur = this.prep('SELECT n FROM memories WHERE id = ?').get(id) as { n: number } | undefined;
+    this.prep('DELETE FROM memory_audit WHERE memory_id = ?').run(id);
+    if (!cur) return false;
+    this.dropVector(cur.n);
+    this.prep('DELETE FROM memories WHERE n = ?').run(cur.n);
+    return true;
+  }
+
+  /** An audit entry another store wrote (team sync), unless already here. Caller holds the transaction. */
+  auditSynced(a: { memory_id: string; at: number; action: string; changes: unknown }): boolean {
+    const have = this.prep('SELECT 1 FROM memory_audit WHERE memory_id = ? AND at = ? AND action = ?').get(a.memory_id, a.at, a.action);
+    if (have) return false;
+    this.audit(a.memory_id, a.at, a.action, (a.changes ?? {}) as Record<string, unknown>);
+    return true;
+  }
+
+  /** One memory as the bundle carries it (team sync pushes it). */
+  exportRow(id: string): Record<string, unknown> | undefined {
+    const r = this.prep(
+      'SELECT id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, accessed_at, deleted_at, reused_count FROM memories WHERE id = ?',
+    ).get(id) as Record<string, unknown> | undefined;
+    return r;
+  }
+
+  /** One audit entry as the bundle carries it. */
+  exportAuditEntry(memoryId: string, at: number, action: string): Record<string, unknown> | undefined {
+    return this.prep('SELECT memory_id, at, action, changes FROM memory_audit WHERE memory_id = ? AND at = ? AND action = ? ORDER BY id LIMIT 1').get(memoryId, at, action) as
+      | Record<string, unknown>
+      | undefined;
+  }
+
   statusCounts(): Record<string, number> {
     const out: Record<string, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
     for (const r of this.db.prepare('SELECT embedding_status AS s, COUNT(*) AS c FROM memories WHERE deleted_at IS NULL GROUP BY s').all() as { s: string; c: number }[]) out[r.s] = r.c;

@@ -1,5 +1,6 @@
 // Intent-named reads and writes of shell commands. Aggregates for stats are maintained on every
 // insert so that stats never scan the whole history.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { isoDay } from '../../util/time.js';
 import { commandWords } from '../words.js';
@@ -18,11 +19,22 @@ export interface CommandRecord {
   host: string | null;
   user: string | null;
   source: string;
+  /** Who ran it: the user's name, or an agent (claude-code, codex, cursor). Default: `user`. */
+  author?: string | null;
+  /** Default: human. */
+  author_kind?: AuthorKind;
+  /** An agent's description of the tool call. */
+  intent?: string | null;
 }
 
-export interface HistoryRow extends Omit<CommandRecord, 'ts' | 'uid'> {
+export type AuthorKind = 'human' | 'agent';
+
+export interface HistoryRow extends Omit<CommandRecord, 'ts' | 'uid' | 'author' | 'author_kind' | 'intent'> {
   id: number;
   timestamp: string;
+  author: string | null;
+  author_kind: AuthorKind;
+  intent: string | null;
 }
 
 export interface HistoryQuery {
@@ -30,11 +42,15 @@ export interface HistoryQuery {
   cwd?: string;
   failed?: boolean;
   since?: number;
+  /** The user's name or an agent's (claude-code). */
+  author?: string;
+  authorKind?: AuthorKind;
   limit: number;
 }
 
 export class ShellStore {
   constructor(readonly db: Db) {}
+  private byUid?: Statement;
 
   private prepared?: ReturnType<ShellStore['prepare']>;
   /** Prepared once per store: an import inserts in many short transactions. */
@@ -45,8 +61,8 @@ export class ShellStore {
   private prepare() {
     const db = this.db;
     return {
-      insert: db.prepare(`INSERT INTO commands (uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source)
-        VALUES (@uid, @command, @cwd, @git_root, @exit_code, @ts, @duration_ms, @session, @shell, @host, @user, @source)
+      insert: db.prepare(`INSERT INTO commands (uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source, author, author_kind, intent)
+        VALUES (@uid, @command, @cwd, @git_root, @exit_code, @ts, @duration_ms, @session, @shell, @host, @user, @source, @author, @author_kind, @intent)
         ON CONFLICT (uid) DO NOTHING`),
       count: db.prepare(`INSERT INTO command_counts (command, name, count, failures, last_ts) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (command) DO UPDATE SET count = count + excluded.count, failures = failures + excluded.failures, last_ts = MAX(last_ts, excluded.last_ts)`),
@@ -63,9 +79,33 @@ export class ShellStore {
   insert(records: readonly CommandRecord[]): CommandRecord[] {
     const s = this.stmts();
     const added: CommandRecord[] = [];
-    for (const r of records) if (s.insert.run(r).changes > 0) added.push(r);
+    for (const r of records) {
+      const row = { ...r, author: r.author === undefined ? r.user : r.author, author_kind: r.author_kind ?? 'human', intent: r.intent ?? null };
+      if (s.insert.run(row).changes > 0) added.push(r);
+    }
     this.count(s, added);
     return added;
+  }
+
+  /**
+   * Gives a stored command the exit status and duration it was stored without (an agent's call
+   * whose end came after its start had been given up on), and counts the exit in the aggregates.
+   * Returns whether it changed anything. Caller holds the transaction.
+   */
+  complete(uid: string, exit: number | null, duration: number | null): boolean {
+    if (exit === null) return false;
+    const r = this.db
+      .prepare('UPDATE commands SET exit_code = ?, duration_ms = COALESCE(duration_ms, ?) WHERE uid = ? AND exit_code IS NULL RETURNING command, ts')
+      .get(exit, duration, uid) as { command: string; ts: number } | undefined;
+    if (!r) return false;
+    const s = this.stmts();
+    const failed = exit !== 0 ? 1 : 0;
+    const w = commandWords(r.command);
+    s.count.run(r.command, w.name, 0, failed, r.ts);
+    s.name.run(w.name, '', 0, failed);
+    if (w.subcommand) s.name.run(w.name, w.subcommand, 0, failed);
+    s.daily.run(isoDay(r.ts), 0, failed, 1);
+    return true;
   }
 
   /** Folds a batch into per-key deltas first, so each aggregate row is written once per batch. */
@@ -173,9 +213,11 @@ export class ShellStore {
     if (q.cwd) add('cwd = ?', q.cwd);
     if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
     if (q.since !== undefined) add('ts >= ?', q.since);
+    if (q.author) add('author = ?', q.author);
+    if (q.authorKind) add('author_kind = ?', q.authorKind);
     const sql = `SELECT * FROM (SELECT * FROM commands ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ts DESC, id DESC LIMIT ?) ORDER BY ts, id`;
     const rows = this.db.prepare(sql).all(...params, q.limit) as (CommandRecord & { id: number })[];
-    return rows.map(({ uid: _u, ts, ...r }) => ({ ...r, timestamp: new Date(ts).toISOString() }));
+    return rows.map(({ uid: _u, ts, ...r }) => ({ ...r, author: r.author ?? null, author_kind: r.author_kind ?? 'human', intent: r.intent ?? null, timestamp: new Date(ts).toISOString() }));
   }
 
   /**
@@ -193,11 +235,41 @@ export class ShellStore {
     if (q.cwd) add('cwd = ?', q.cwd);
     if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
     if (q.since !== undefined) add('ts >= ?', q.since);
+    if (q.author) add('author = ?', q.author);
+    if (q.authorKind) add('author_kind = ?', q.authorKind);
     if (q.contains) add("command LIKE ? ESCAPE '\\'", `%${q.contains.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
     if (q.before) add('(ts < ? OR (ts = ? AND id < ?))', q.before.ts, q.before.ts, q.before.id);
     const sql = `SELECT * FROM commands ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ts DESC, id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, q.limit) as (CommandRecord & { id: number })[];
-    return rows.map(({ uid: _u, ...r }) => ({ ...r, timestamp: new Date(r.ts).toISOString() }));
+    return rows.map(({ uid: _u, ...r }) => ({ ...r, author: r.author ?? null, author_kind: r.author_kind ?? 'human', intent: r.intent ?? null, timestamp: new Date(r.ts).toISOString() }));
+  }
+
+  /**
+   * What was run after this command failed: for its latest failures (by anyone), the next few
+   * commands of the same session within `windowMs`, in order. Skipped at once for a command never
+   * seen failing (command_counts is keyed by the line).
+   */
+  afterFailures(command: string, o: { failures: number; next: number; windowMs: number }): { ts: number; exit_code: number; next: { command: string; exit_code: number | null }[] }[] {
+    const failed = this.db.prepare('SELECT failures FROM command_counts WHERE command = ?').pluck().get(command) as number | undefined;
+    if (!failed) return [];
+    const fails = this.db
+      .prepare('SELECT session, ts, exit_code FROM commands WHERE command = ? AND exit_code IS NOT NULL AND exit_code <> 0 AND session IS NOT NULL ORDER BY ts DESC LIMIT ?')
+      .all(command, o.failures) as { session: string; ts: number; exit_code: number }[];
+    const next = this.db.prepare('SELECT command, exit_code FROM commands WHERE session = ? AND ts > ? AND ts <= ? ORDER BY ts, id LIMIT ?');
+    return fails.map((f) => ({ ts: f.ts, exit_code: f.exit_code, next: next.all(f.session, f.ts, f.ts + o.windowMs, o.next) as { command: string; exit_code: number | null }[] }));
+  }
+
+  /** The author's latest commands (at most `limit`), oldest first. */
+  byAuthor(author: string, limit: number): { command: string; ts: number; cwd: string | null; exit_code: number | null; session: string | null }[] {
+    return (
+      this.db.prepare('SELECT command, ts, cwd, exit_code, session FROM commands WHERE author = ? ORDER BY ts DESC, id DESC LIMIT ?').all(author, limit) as {
+        command: string;
+        ts: number;
+        cwd: string | null;
+        exit_code: number | null;
+        session: string | null;
+      }[]
+    ).reverse();
   }
 
   /** Stored commands after row `afterId`, in id order (the learner's feed). */
@@ -229,9 +301,37 @@ export class ShellStore {
     this.db.prepare('DELETE FROM spool_progress WHERE file = ?').run(file);
   }
 
+  /** One command as the bundle carries it, by uid (team sync pushes it). */
+  exportRow(uid: string): CommandRecord | undefined {
+    this.byUid ??= this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source, author, author_kind, intent FROM commands WHERE uid = ?');
+    return this.byUid.get(uid) as CommandRecord | undefined;
+  }
+
+  /**
+   * Another store rewrote (prune redaction) or deleted commands (team sync): applied here, then the
+   * aggregates are rebuilt. Caller holds the transaction; the caller resets predictions.
+   */
+  applySynced(rewrites: readonly CommandRecord[], deletes: readonly string[]): number {
+    const upd = this.db.prepare('UPDATE commands SET command = ? WHERE uid = ?');
+    const del = this.db.prepare('DELETE FROM commands WHERE uid = ?');
+    let n = 0;
+    for (const r of rewrites) {
+      const changed = upd.run(r.command, r.uid).changes;
+      n += changed || this.insert([r]).length;
+    }
+    for (const u of deletes) n += del.run(u).changes;
+    if (n) this.rebuildAggregates();
+    return n;
+  }
+
   /** Every command as the bundle carries it, in id order, streamed. */
   exportRows(): Iterable<CommandRecord> {
-    return streamed(() => this.db.prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source FROM commands ORDER BY id').iterate() as Iterator<CommandRecord>);
+    return streamed(
+      () =>
+        this.db
+          .prepare('SELECT uid, command, cwd, git_root, exit_code, ts, duration_ms, session, shell, host, user, source, author, author_kind, intent FROM commands ORDER BY id')
+          .iterate() as Iterator<CommandRecord>,
+    );
   }
 
   lastRecord(): { ts: number; source: string } | undefined {

@@ -1,0 +1,278 @@
+// Team sync against a real PostgreSQL (a throwaway cluster), with the built CLI as a subprocess:
+// several stores converge, deletes hold, a push killed half-way loses and doubles nothing, an
+// unreachable hub never stops local work, teams cannot read each other, and prune reaches the hub.
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aiAttempt, BIN, jsonl, sandbox, type Sandbox } from './helpers.js';
+import { PG_SKIP, startCluster, type PgCluster } from './support/pg.js';
+
+if (PG_SKIP) console.warn(PG_SKIP);
+
+let hub: PgCluster;
+const boxes: Sandbox[] = [];
+const admin = () => ({ PGPASSWORD: hub.adminPassword });
+
+async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], as?: { user: string; password: string }): Promise<T[]> {
+  const c = new pg.Client({ host: '127.0.0.1', port: hub.port, database: 'postgres', user: as?.user ?? 'postgres', password: as?.password ?? hub.adminPassword });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** A store (its own HOME) that joined TEAM with a member role of its own. */
+function member(team: string, o: { shell?: boolean } = {}): Sandbox & { password: string; role: string } {
+  const s = sandbox();
+  boxes.push(s);
+  s.env.MEM_EMBEDDING_PROVIDER = 'none';
+  const add = s.mem(['team', 'add-member', team, '--hub', hub.adminUrl, '--json'], { env: admin() });
+  expect(add.stderr).toBe('');
+  const { url, password, role } = add.json<{ url: string; password: string; role: string }>();
+  if (o.shell) expect(s.mem(['config', 'set', 'sync.shell', 'true']).code).toBe(0);
+  const joined = s.mem(['team', 'join', url, '--team', team, '--json'], { env: { PGPASSWORD: password } });
+  expect(joined.stderr).toBe('');
+  expect(joined.code).toBe(0);
+  return Object.assign(s, { password, role });
+}
+
+const syncOk = (s: Sandbox) => {
+  const r = s.mem(['sync', '--json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return r.json<{ pushed: number; pulled: number }>();
+};
+
+/**
+ * The export with each section sorted and the per-store header left out; a memory's use on this
+ * machine (accessed_at, reused_count) is not shared.
+ */
+function sortedExport(s: Sandbox): Record<string, string[]> {
+  const r = s.mem(['export', '-']);
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  const out: Record<string, string[]> = {};
+  const local = (x: unknown) => {
+    const { accessed_at: _a, reused_count: _r, ...rest } = x as Record<string, unknown>;
+    return rest;
+  };
+  for (const [k, v] of Object.entries(doc)) if (Array.isArray(v)) out[k] = v.map((x) => JSON.stringify(k === 'memories' ? local(x) : x)).sort();
+  return out;
+}
+
+const attempts = (n: number, tag: string, day: number) =>
+  Array.from({ length: n }, (_, i) =>
+    aiAttempt({
+      issue_data: { model: i % 2 ? 'llama3:8b' : 'qwen2:7b', issue_type: i % 3 ? 'TIMEOUT' : 'NO_OUTPUT', test_prompt: `prompt ${i % 4}` },
+      ai_response: { fix_commands: [`fix ${tag} ${i % 3}`] },
+      fix_success: i % 4 !== 0,
+      timestamp: new Date(Date.UTC(2026, 10, day, 10, i)).toISOString(),
+    }),
+  );
+
+describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
+  beforeAll(async () => {
+    hub = await startCluster();
+    const init = sandbox();
+    boxes.push(init);
+    const r = init.mem(['team', 'init', hub.adminUrl, '--json'], { env: admin() });
+    expect(r.stderr).toBe('');
+    expect(r.json()).toMatchObject({ version: 1, from_version: 0 });
+    // Again: nothing to do, still fine.
+    expect(init.mem(['team', 'init', hub.adminUrl, '--json'], { env: admin() }).json()).toMatchObject({ version: 1, from_version: 1 });
+  });
+  afterAll(() => {
+    hub?.remove();
+    for (const b of boxes) b.cleanup();
+  });
+
+  it('joins without writing the password into config.toml; bad input is a one-line usage error', () => {
+    const a = member('alpha');
+    const config = readFileSync(join(a.env.XDG_CONFIG_HOME!, 'mem', 'config.toml'), 'utf8');
+    expect(config).toContain('[sync]');
+    expect(config).not.toContain(a.password);
+    const pwFile = join(a.env.MEM_HOME!, 'sync-password');
+    expect(statSync(pwFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(pwFile, 'utf8').trim()).toBe(a.password);
+    const bad = a.mem(['team', 'add-member', 'Bad Team!', '--hub', hub.adminUrl]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const notUrl = a.mem(['team', 'join', 'db.internal:5432', '--team', 'alpha']);
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.stderr).toMatch(/^mem: not a PostgreSQL URL: .*\n$/);
+    const wrong = a.mem(['team', 'join', `postgresql://${a.role}@127.0.0.1:${hub.port}/postgres`, '--team', 'alpha'], { env: { PGPASSWORD: 'wrong' } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^mem: hub .*authentication failed/);
+  });
+
+  it('three stores converge: identical sorted exports, and patterns equal to one store that recorded everything', () => {
+    const [a, b, c] = [member('conv'), member('conv'), member('conv')];
+    const all = sandbox();
+    boxes.push(all);
+    const sets = [attempts(12, 'a', 3), attempts(9, 'b', 4), attempts(7, 'c', 5)];
+    for (const [i, s] of [a, b, c].entries()) {
+      expect(s.mem(['fix', 'record', '--from-json', '-'], { input: jsonl(sets[i]!) }).code).toBe(0);
+      expect(s.mem(['add', `memory from store ${i}`, '--kind', 'insight', '--tags', `s${i}`, '--scope', 'team']).code).toBe(0);
+    }
+    expect(all.mem(['fix', 'record', '--from-json', '-'], { input: jsonl(sets.flat()) }).code).toBe(0);
+    for (const s of [a, b, c, a, b]) syncOk(s);
+    const ea = sortedExport(a);
+    expect(ea.fix_attempts).toHaveLength(28);
+    expect(ea.memories).toHaveLength(3);
+    expect(sortedExport(b)).toEqual(ea);
+    expect(sortedExport(c)).toEqual(ea);
+    const patterns = (s: Sandbox) => s.mem(['patterns', '--json']).json();
+    expect(patterns(c)).toEqual(patterns(all));
+    // Nothing new: a sync moves nothing.
+    expect(syncOk(c)).toMatchObject({ pushed: 0, pulled: 0 });
+  });
+
+  it('an edit racing a delete converges, and the delete holds; a purge leaves no body on the hub', () => {
+    const [a, b, c] = [member('race'), member('race'), member('race')];
+    const id = a.mem(['add', 'deploy with make release', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    const id2 = a.mem(['add', 'the staging password rotates on mondays', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    for (const s of [a, b, c]) syncOk(s);
+    expect(a.mem(['edit', id, '--content', 'deploy with make release-all'], {}).code).toBe(0);
+    expect(b.mem(['rm', id]).code).toBe(0);
+    expect(c.mem(['edit', id2, '--content', 'the staging password rotates on fridays']).code).toBe(0);
+    expect(b.mem(['rm', id2, '--purge']).code).toBe(0);
+    for (const s of [a, b, c, a, b]) syncOk(s);
+    const ea = sortedExport(a);
+    expect(sortedExport(b)).toEqual(ea);
+    expect(sortedExport(c)).toEqual(ea);
+    const m = ea.memories!.map((x) => JSON.parse(x) as { id: string; content: string; deleted_at: number | null });
+    expect(m.find((x) => x.id === id)).toMatchObject({ content: 'deploy with make release-all' });
+    expect(m.find((x) => x.id === id)!.deleted_at).not.toBeNull();
+    expect(m.find((x) => x.id === id2)).toBeUndefined();
+    return query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE body::text LIKE '%staging password%'").then((r) => expect(r[0]).toEqual({ n: 0 }));
+  });
+
+  it('kill -9 in the middle of a push, then sync again: nothing lost, nothing twice', async () => {
+    const [a, b] = [member('crash'), member('crash')];
+    const n = 4000;
+    expect(a.mem(['fix', 'record', '--from-json', '-'], { input: jsonl(attempts(n, 'k', 6)) }).code).toBe(0);
+    // Small batches: one transaction each on the hub, so the kill lands between two of them.
+    const child = spawn(process.execPath, [BIN, 'sync'], { env: { ...a.env, MEM_SYNC_BATCH_SIZE: '500' }, cwd: a.dir, stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    // Wait for the first batch to land on the hub, then kill it in the middle of the rest.
+    for (let i = 0; i < 400; i++) {
+      const [r] = await query<{ n: number }>("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'crash'");
+      if (r!.n > 0) break;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const [mid] = await query<{ n: number }>("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'crash'");
+    expect(mid!.n).toBeGreaterThan(0);
+    expect(mid!.n).toBeLessThan(n); // killed half-way, not after
+    syncOk(a);
+    const [after] = await query<{ n: number; d: number }>("SELECT count(*)::int AS n, count(DISTINCT key)::int AS d FROM mem_hub.ops WHERE team = 'crash' AND kind = 'fix'");
+    expect(after).toEqual({ n, d: n });
+    syncOk(b);
+    expect(b.mem(['stats', '--json']).json<{ fixes: { total_fixes_attempted: number } }>().fixes.total_fixes_attempted).toBe(n);
+  });
+
+  it('with the hub stopped every local command works, sync fails in one line, then resumes and catches up', () => {
+    const [a, b] = [member('down'), member('down')];
+    syncOk(a);
+    hub.stop();
+    try {
+      expect(a.mem(['fix', 'record', '--from-json', '-'], { input: jsonl(attempts(3, 'd', 7)) }).code).toBe(0);
+      expect(a.mem(['add', 'written while the hub was down', '--scope', 'team']).code).toBe(0);
+      for (const args of [['patterns'], ['stats'], ['list', '--scope', 'team'], ['search', 'hub down', '--scope', 'team'], ['sync', '--status', '--offline']]) {
+        const r = a.mem(args);
+        expect(r.code, args.join(' ') + r.stderr).toBe(0);
+      }
+      const r = a.mem(['sync']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^mem: hub unreachable: .*\n$/);
+      const st = a.mem(['sync', '--status', '--json']).json<{ pending: number; last_error: string; hub: { reachable: boolean } }>();
+      expect(st.pending).toBeGreaterThan(0);
+      expect(st.last_error).toMatch(/hub unreachable/);
+      expect(st.hub.reachable).toBe(false);
+    } finally {
+      hub.start();
+    }
+    syncOk(a);
+    syncOk(b);
+    expect(sortedExport(b)).toEqual(sortedExport(a));
+    expect(a.mem(['sync', '--status', '--json']).json()).toMatchObject({ pending: 0, last_error: null, hub: { reachable: true, behind: 0 } });
+  });
+
+  it('a store restored from a backup forks: what it writes after the restore still reaches the others', () => {
+    const [a, b] = [member('fork'), member('fork')];
+    expect(a.mem(['add', 'before the backup', '--scope', 'team']).code).toBe(0);
+    syncOk(a);
+    const backup = a.mem(['backup', '--dir', join(a.dir, 'bk'), '--json']).json<{ path: string }>().path;
+    expect(a.mem(['add', 'after the backup, synced, then lost by the restore', '--scope', 'team']).code).toBe(0);
+    syncOk(a);
+    expect(a.mem(['restore', backup]).code).toBe(0);
+    // Its log now reuses sequence numbers the hub already holds for other changes.
+    expect(a.mem(['add', 'written after the restore', '--scope', 'team']).code).toBe(0);
+    syncOk(a);
+    syncOk(b);
+    const list = b.mem(['list', '--scope', 'team']).stdout;
+    for (const text of ['before the backup', 'synced, then lost', 'written after the restore']) expect(list).toContain(text);
+  });
+
+  it("another team's role reads 0 rows and cannot write into this team", async () => {
+    const a = member('red');
+    expect(a.mem(['add', 'red team secret plan', '--scope', 'team']).code).toBe(0);
+    syncOk(a);
+    const blue = member('blue');
+    const as = { user: blue.role, password: blue.password };
+    expect(await query("SELECT * FROM mem_hub.ops WHERE team = 'red'", [], as)).toEqual([]);
+    expect(await query('SELECT * FROM mem_hub.heads', [], as)).toEqual([]);
+    expect((await query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'red'"))[0]).not.toEqual({ n: 0 });
+    await expect(query("INSERT INTO mem_hub.ops (team, origin, seq, kind, key, op, hlc) VALUES ('red', 'x', 1, 'mem', 'k', 'del', '0')", [], as)).rejects.toThrow(/row-level security/);
+    await expect(query("UPDATE mem_hub.ops SET body = NULL WHERE team = 'red'", [], as).then(() => query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'red' AND body IS NULL"))).resolves.toEqual([{ n: 0 }]);
+  });
+
+  it('the background ingester syncs when sync.url is set; --watch follows the hub', async () => {
+    const [a, b] = [member('bg'), member('bg')];
+    expect(a.mem(['add', 'pushed by the ingester', '--scope', 'team']).code).toBe(0);
+    // The ingester started by the shell hooks: it spawns `mem sync --quiet` when one is due.
+    expect(a.mem(['__ingest', '--daemon'], { env: { MEM_HISTORY_DAEMON_LINGER_S: '1' } }).code).toBe(0);
+    const onHub = async () => (await query<{ n: number }>("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'bg' AND body::text LIKE '%pushed by the ingester%'"))[0]!.n;
+    for (let i = 0; i < 200 && (await onHub()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await onHub()).toBe(1);
+    // b follows the hub: a's next write shows up without b running `mem sync`.
+    const watcher = spawn(process.execPath, [BIN, 'sync', '--watch', '--json'], { env: b.env, cwd: b.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    watcher.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      for (let i = 0; i < 200 && !out.includes('"pulled"'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(b.mem(['list', '--scope', 'team']).stdout).toContain('pushed by the ingester');
+      expect(a.mem(['add', 'seen by the watcher', '--scope', 'team']).code).toBe(0);
+      syncOk(a);
+      const seen = () => b.mem(['list', '--scope', 'team']).stdout.includes('seen by the watcher');
+      for (let i = 0; i < 200 && !seen(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(seen()).toBe(true);
+    } finally {
+      watcher.kill('SIGTERM');
+    }
+  });
+
+  it('after prune, nothing it removed remains on the hub or on the other machines', async () => {
+    const [a, b] = [member('prune', { shell: true }), member('prune', { shell: true })];
+    const hist = join(a.dir, 'history');
+    writeFileSync(hist, ['ls -la', 'curl -H "X-Internal: corp-token-7f3a9" https://intranet/api', 'git status', ''].join('\n'));
+    expect(a.mem(['import-history', hist, '--shell', 'bash']).code).toBe(0);
+    syncOk(a);
+    syncOk(b);
+    expect(b.mem(['history', '--json']).stdout).toContain('corp-token-7f3a9');
+    expect((await query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE body::text LIKE '%corp-token-7f3a9%'"))[0]).toEqual({ n: 1 });
+    expect(a.mem(['config', 'set', 'history.ignore_commands', 'corp-token']).code).toBe(0);
+    expect(a.mem(['prune', '--json']).json()).toMatchObject({ commands: { deleted: 1 } });
+    syncOk(a);
+    expect((await query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE body::text LIKE '%corp-token%'"))[0]).toEqual({ n: 0 });
+    syncOk(b);
+    const h = b.mem(['history', '--json']);
+    expect(h.stdout).not.toContain('corp-token');
+    expect(h.stdout).toContain('git status');
+  });
+});
