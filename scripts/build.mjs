@@ -34,6 +34,9 @@ await Promise.all([
   build({ ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs' }),
   build({ ...shared, entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs' }),
   build({ ...shared, entryPoints: ['src/mcp/main.ts'], outfile: 'dist/mcp.cjs' }),
+  // The Ctrl-R picker, which the shells' key bindings run with node directly: no CLI parser, no
+  // command table, nothing but the store, the matcher and the screen before its first paint.
+  build({ ...shared, entryPoints: ['src/picker/tui/entry.ts'], outfile: 'dist/picker.cjs' }),
 ]);
 // Type declarations for the library (`--types`: npm pack and publish; the tests do not need them).
 if (process.argv.includes('--types')) {

@@ -194,10 +194,29 @@ if [[ $- == *i* && -z "${__mem_loaded-}" ]] && (( BASH_VERSINFO[0] >= 4 )); then
     done < "$__mem_suggest"
     return 0
   }
+  # Bound with `bind -x` (keybindings.search, Ctrl-R): mem's history picker, started only now (it
+  # is Node: the one process a key press may start). It draws on the terminal and prints
+  # `accept` or `edit` and the chosen line, or `cancel` (Esc: the line stays as typed).
+  __mem_search() {
+    local __mem_out
+    [[ -n "${__mem_picker-}" ]] || return 0
+    __mem_out=$("${__mem_node:-node}" "$__mem_picker" --query "$READLINE_LINE" </dev/tty 2>/dev/tty) || return 0
+    case ${__mem_out%%$'\n'*} in
+      accept|edit)
+        READLINE_LINE=${__mem_out#*$'\n'}
+        READLINE_POINT=${#READLINE_LINE}
+        ;;
+    esac
+    return 0
+  }
   # Only when commands are read from a terminal (with line editing): `bind` would otherwise set up
   # readline (terminfo, inputrc) for nothing, e.g. in `bash -i -c ...`.
-  if [[ -n "${__mem_key_predict-}" && -t 0 ]] && [[ -o emacs || -o vi ]]; then
-    bind -x "\"${__mem_key_predict}\": __mem_insert_prediction" 2>/dev/null || :
+  if [[ -t 0 ]] && [[ -o emacs || -o vi ]]; then
+    if [[ -n "${__mem_key_predict-}" ]]; then bind -x "\"${__mem_key_predict}\": __mem_insert_prediction" 2>/dev/null || :; fi
+    if [[ -n "${__mem_key_search-}" ]]; then
+      bind -x "\"${__mem_key_search}\": __mem_search" 2>/dev/null || :
+      [[ -o vi ]] && bind -m vi-insert -x "\"${__mem_key_search}\": __mem_search" 2>/dev/null
+    fi
   fi
 
   if [[ -n "${bash_preexec_imported-}${__bp_imported-}" ]]; then

@@ -176,9 +176,25 @@ if status is-interactive; and not set -q __mem_loaded
         bind -M insert $key $fn 2>/dev/null
         return 0
     end
+    # The history picker (keybindings.search, Ctrl-R), started only when the key is pressed (Node:
+    # the one process a key press may start). It draws on the terminal and prints `accept` or
+    # `edit` and the chosen line, or `cancel` (Esc: the line stays as typed).
+    function __mem_search
+        test -n "$__mem_picker"; or return 0
+        set -l line (commandline | string collect)
+        set -l out ($__mem_node $__mem_picker --query "$line" </dev/tty 2>/dev/tty | string collect)
+        set -l parts (string split -m 1 \n -- "$out")
+        if contains -- "$parts[1]" accept edit
+            commandline -r -- "$parts[2]"
+            commandline -C (string length -- "$parts[2]")
+        end
+        commandline -f repaint
+        return 0
+    end
+
     function __mem_bind_keys --on-variable fish_key_bindings
         __mem_bind "$__mem_key_predict" __mem_insert_prediction
-        # (keybindings.search binds its picker here, the same way)
+        __mem_bind "$__mem_key_search" __mem_search
     end
     __mem_bind_keys
 end

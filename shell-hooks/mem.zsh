@@ -108,5 +108,28 @@ if [[ -o interactive ]] && (( ! ${+__mem_loaded} )) && zmodload zsh/datetime 2>/
   (( ${precmd_functions[(Ie)__mem_precmd]} )) || precmd_functions+=(__mem_precmd)
   zle -N __mem_insert_prediction 2>/dev/null
   [[ -n ${__mem_key_predict-} ]] && bindkey "$__mem_key_predict" __mem_insert_prediction 2>/dev/null
+
+  # The history picker (keybindings.search, Ctrl-R), started only when the key is pressed (Node:
+  # the one process a key press may start). It draws on the terminal and prints `accept` or
+  # `edit` and the chosen line, or `cancel` (Esc: the line stays as typed).
+  __mem_search() {
+    emulate -L zsh
+    [[ -n ${__mem_picker-} ]] || return 0
+    local out
+    out=$("${__mem_node:-node}" "$__mem_picker" --query "$BUFFER" </dev/tty 2>/dev/tty)
+    case ${out%%$'\n'*} in
+      accept|edit)
+        BUFFER=${out#*$'\n'}
+        CURSOR=${#BUFFER}
+        ;;
+    esac
+    zle reset-prompt
+    return 0
+  }
+  zle -N __mem_search 2>/dev/null
+  if [[ -n ${__mem_key_search-} ]]; then
+    bindkey "$__mem_key_search" __mem_search 2>/dev/null
+    bindkey -M viins "$__mem_key_search" __mem_search 2>/dev/null
+  fi
   :
 fi

@@ -27,6 +27,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'history.daemon_linger_s', type: 'int', min: 1, max: 86_400, default: 600, description: 'how long the background ingester waits for new commands before it exits' },
   { key: 'predict.include_agents', type: 'bool', default: false, description: "let agents' commands (mem hook install) shape your predictions and prompt suggestions too (from commands learned after the change)" },
   { key: 'keybindings.predict', type: 'string', default: '\\C-x\\C-p', description: "key that puts the predicted next command on the command line (readline notation, e.g. \\C-x\\C-p or \\ep; 'none' disables it)" },
+  { key: 'keybindings.search', type: 'string', default: '\\C-r', description: "key that opens mem's history picker (readline notation; 'none' leaves the shell's own Ctrl-R alone)" },
   { key: 'embedding.provider', type: 'enum', values: ['local', 'openai', 'none'], default: 'local', description: 'local (MiniLM via transformers.js, no API key), openai (needs OPENAI_API_KEY) or none' },
   { key: 'embedding.model', type: 'string', default: '', description: 'model name (empty: Xenova/all-MiniLM-L6-v2 for local, text-embedding-3-small for openai)' },
   { key: 'embedding.batch_size', type: 'int', min: 1, max: 1024, default: 32, description: 'memories embedded per batch by the background worker' },

@@ -15,6 +15,7 @@ import { taskContext, type TaskContext } from '../memory/context.js';
 import { startEmbedWorker } from '../memory/embedder.js';
 import { memoriesApi, type MemoriesApi } from '../memory/api.js';
 import { patternsApi, type PatternsApi } from '../patterns/api.js';
+import { pickerApi, type PickerApi } from '../picker/api.js';
 import { predictApi, type PredictApi, type Workflow } from '../predict/api.js';
 import { historyApi, type HistoryApi } from '../shell/api.js';
 import type { ShellStats } from '../shell/store/stats.js';
@@ -42,6 +43,8 @@ export interface Mem {
   readonly memories: MemoriesApi;
   readonly episodes: EpisodesApi;
   readonly patterns: PatternsApi;
+  /** The interactive history search (Ctrl-R): candidates matched and ranked as the user types. */
+  readonly picker: PickerApi;
   readonly maintenance: MaintenanceApi;
   readonly config: ConfigApi;
   /** What was written to this store, by any process, in order (and followed as it happens). */
@@ -77,6 +80,7 @@ export function openMem(options: MemOptions = {}): Mem {
   const memories = once(() => memoriesApi(world));
   const episodes = once(() => episodesApi(world));
   const patterns = once(() => patternsApi(world));
+  const picker = once(() => pickerApi(world));
   const config = once(() => configApi(world));
   const events = once(() => eventsApi(world));
   const agents = once(() => agentsApi(world, { memories, fixes }));
@@ -112,6 +116,9 @@ export function openMem(options: MemOptions = {}): Mem {
     },
     get patterns() {
       return patterns();
+    },
+    get picker() {
+      return picker();
     },
     get maintenance() {
       return maintenance();

@@ -110,9 +110,10 @@ export interface HistoryApi {
   /**
    * Deletes commands (by id, or every one a case-sensitive regex matches) and everything derived
    * from them: aggregates, the events that quoted them, the prediction statistics and workflows
-   * (relearned from what remains), the suggestion files; scrubbed from disk. dryRun only reports.
+   * (relearned from what remains, now or, with `background`, by the background learner: the
+   * picker must not freeze), the suggestion files; scrubbed from disk. dryRun only reports.
    */
-  remove(target: HistoryTarget, opts?: { dryRun?: boolean; onProgress?: (done: number, total: number) => void }): HistoryRemoval;
+  remove(target: HistoryTarget, opts?: { dryRun?: boolean; onProgress?: (done: number, total: number) => void; background?: boolean }): HistoryRemoval;
   /** The integration script a shell evaluates (settings baked in); generated scripts are refreshed. */
   initScript(shell: string): string;
   /**

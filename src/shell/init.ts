@@ -3,6 +3,7 @@
 // `mem init --install` writes into the data directory for the rc file to `source` (generated.ts),
 // so a new shell starts no Node.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 
@@ -20,8 +21,10 @@ export interface InitSettings {
   node: string;
   ignoreSpace: boolean;
   checkIntervalS: number;
+  /** The picker the search key runs with node (dist/picker.cjs beside the CLI bundle). */
+  picker: string;
   /** keybindings.* in readline notation ('' or 'none': not bound). */
-  keys: { predict: string };
+  keys: { predict: string; search: string };
 }
 
 export function initSettings(config: Config, bin: string, node: string): InitSettings {
@@ -30,7 +33,8 @@ export function initSettings(config: Config, bin: string, node: string): InitSet
     node,
     ignoreSpace: config.get<boolean>('history.ignore_space'),
     checkIntervalS: config.get<number>('history.ingest_interval_s'),
-    keys: { predict: config.get<string>('keybindings.predict') },
+    picker: join(dirname(dirname(bin)), 'dist', 'picker.cjs'),
+    keys: { predict: config.get<string>('keybindings.predict'), search: config.get<string>('keybindings.search') },
   };
 }
 
@@ -48,6 +52,8 @@ export function initScript(shell: Shell, s: InitSettings): string {
           `set -g __mem_ignore_space ${s.ignoreSpace ? 1 : "''"}`,
           `set -g __mem_check_interval ${s.checkIntervalS}`,
           `set -g __mem_key_predict ${fishKey(s.keys.predict) || "''"}`,
+          `set -g __mem_picker ${fishQuote(s.picker)}`,
+          `set -g __mem_key_search ${fishKey(s.keys.search) || "''"}`,
         ].map((l) => `    ${l}`)
       : [
           `__mem_bin=${sh(s.bin)}`,
@@ -55,6 +61,8 @@ export function initScript(shell: Shell, s: InitSettings): string {
           `__mem_ignore_space=${s.ignoreSpace ? 1 : "''"}`,
           `__mem_check_interval=${s.checkIntervalS}`,
           `__mem_key_predict=${sh(keySequence(s.keys.predict, shell))}`,
+          `__mem_picker=${sh(s.picker)}`,
+          `__mem_key_search=${sh(keySequence(s.keys.search, shell))}`,
         ].map((l) => `  ${l}`);
   return template.replace(/^\s*# @MEM_SETTINGS@.*$/m, lines.join('\n'));
 }

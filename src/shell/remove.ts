@@ -3,11 +3,14 @@
 // transaction; then the predictions are relearned from what remains, the suggestion files written
 // again and the WAL truncated, as `mem prune` does (secure_delete zeroes the freed pages).
 import type { World } from '../core/world.js';
+import { checkpointTruncate } from '../db/open.js';
 import { writeTx } from '../db/tx.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { rewriteCommandEvents } from '../events/store.js';
 import { relearnAfterRemoval } from '../maintenance/prune.js';
 import { resetPredictions } from '../predict/learner.js';
+import { clearSuggestions } from '../predict/suggest.js';
+import { lockOwner } from './lock.js';
 import { regexSearcher } from './filters.js';
 import { ingestPending } from './pending.js';
 import { ShellStore, type HistoryRow } from './store/commands.js';
@@ -28,7 +31,7 @@ export interface HistoryRemoval {
 
 const PAGE = 2000;
 
-export function removeHistory(world: World, target: HistoryTarget, o: { dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {}): HistoryRemoval {
+export function removeHistory(world: World, target: HistoryTarget, o: { dryRun?: boolean; onProgress?: (done: number, total: number) => void; background?: boolean } = {}): HistoryRemoval {
   const report: HistoryRemoval = { dry_run: Boolean(o.dryRun), commands: [], removed: 0, timed_out: 0, relearned: 0 };
   const ids = Array.isArray(target) ? checkIds(target) : null;
   const match = ids ? null : (target as { match: string }).match;
@@ -63,6 +66,14 @@ export function removeHistory(world: World, target: HistoryTarget, o: { dryRun?:
     rewriteCommandEvents(db, (quoted) => quoted.map((c) => (gone.has(`${c.ts}\0${c.command}`) ? 'drop' : null)));
     return resetPredictions(db);
   });
+  if (o.background) {
+    // The picker deletes interactively: the WAL and the suggestion files go now, and the background
+    // learner relearns from what remains (predictions come back as it works).
+    checkpointTruncate(db);
+    if (world.paths.home) clearSuggestions(world.paths.suggest);
+    if (!lockOwner(world.paths.ingestLock)?.alive) world.spawn(['__ingest', '--daemon']);
+    return report;
+  }
   report.relearned = relearnAfterRemoval(world, db, streamTimes, o.onProgress);
   return report;
 }

@@ -48,6 +48,14 @@ const historyRm = (h: Parent<[string[]]>) =>
     .option('-y, --yes', 'do not ask for confirmation');
 export type HistoryRmOpts = OptsOf<typeof historyRm>;
 
+const picker = (p: Program) =>
+  p
+    .command('picker [query]')
+    .description('search captured history interactively (what Ctrl-R opens) and print the chosen line; --json lists the ranked matches')
+    .option('--mode <mode>', 'global, host, session, directory or repository', 'global')
+    .option('-n, --limit <n>', 'with --json: at most this many matches', '20');
+export type PickerOpts = OptsOf<typeof picker>;
+
 const importHistory = (p: Program) =>
   p
     .command('import-history [file]')
@@ -80,6 +88,7 @@ export function registerShell(program: Program): void {
   const hc = () => import('../../commands/history.js');
   h.action(act(pick(hc, 'run')));
   historyRm(h).action(act(pick(hc, 'rm')));
+  picker(program).action(act(() => import('../../commands/picker.js')));
   importHistory(program).action(act(() => import('../../commands/import-history.js')));
   prune(program).action(act(() => import('../../commands/prune.js')));
   completion(program).action(act(() => import('../../commands/completion.js')));

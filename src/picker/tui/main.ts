@@ -1,0 +1,238 @@
+// The picker a shell's Ctrl-R starts: its own bundle (dist/picker.cjs), run by the key binding
+// with `node` directly, so that nothing but the store, the matcher and this screen loads before
+// the first paint. It draws on /dev/tty (the shell's stdout is the widget's capture) in the
+// alternate screen, which gives the shell its screen back untouched, and prints the outcome on
+// stdout for the widget: `accept` or `edit` and the chosen line, or `cancel`.
+import { closeSync, openSync, writeFileSync, appendFileSync, writeSync } from 'node:fs';
+import { ReadStream, WriteStream } from 'node:tty';
+import { createWorld, type World } from '../../core/world.js';
+import { knownError } from '../../errors.js';
+import { historyApi } from '../../shell/api.js';
+import { MODES, pickerApi, type Mode, type Picker, type PickResult } from '../api.js';
+import { parseKeys, type Key } from './keys.js';
+import { frame, listHeight, type View } from './screen.js';
+
+export interface PickerArgs {
+  query: string;
+  mode?: Mode;
+}
+
+/** --query TEXT, --mode MODE (what the widgets pass). */
+export function parseArgs(argv: readonly string[]): PickerArgs {
+  const args: PickerArgs = { query: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i]!;
+    };
+    if (a === '--query') args.query = value();
+    else if (a.startsWith('--query=')) args.query = a.slice(8);
+    else if (a === '--mode') args.mode = value() as Mode;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (args.mode !== undefined && !MODES.includes(args.mode)) throw new Error(`--mode must be one of ${MODES.join(', ')}`);
+  return args;
+}
+
+export type Outcome = { action: 'accept' | 'edit'; line: string } | { action: 'cancel' };
+
+/**
+ * Runs the picker on the terminal; returns the exit code after printing the outcome: for a
+ * widget, the action and the line; for `mem picker` (`print: 'line'`), the chosen line alone
+ * (exit 1 when cancelled).
+ */
+export async function runPicker(argv: readonly string[], world: World = createWorld(), o: { print?: 'widget' | 'line' } = {}): Promise<number> {
+  const cancel = () => {
+    if (o.print !== 'line') writeSync(1, 'cancel\n');
+  };
+  let args: PickerArgs;
+  let fdIn: number;
+  let fdOut: number;
+  try {
+    args = parseArgs(argv);
+    fdIn = openSync('/dev/tty', 'r');
+    fdOut = openSync('/dev/tty', 'w');
+  } catch (err) {
+    process.stderr.write(`mem: ${(err as NodeJS.ErrnoException).code === 'ENXIO' || (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the picker needs a terminal (/dev/tty)' : (err as Error).message}\n`);
+    cancel();
+    return 2;
+  }
+  let picker: Picker;
+  try {
+    picker = pickerApi(world).open({ session: world.env.MEM_SESSION, mode: args.mode, quickStart: true });
+  } catch (err) {
+    const known = knownError(err);
+    process.stderr.write(`mem: ${known ? known.message : (err as Error).message}\n`);
+    cancel();
+    return known ? known.exitCode : 1;
+  }
+  const outcome = await interact(picker, world, args.query, fdIn, fdOut);
+  closeSync(fdIn);
+  closeSync(fdOut);
+  if (o.print === 'line') {
+    if (outcome.action === 'cancel') return 1;
+    writeSync(1, outcome.line + '\n');
+    return 0;
+  }
+  writeSync(1, outcome.action === 'cancel' ? 'cancel\n' : `${outcome.action}\n${outcome.line}`);
+  return 0;
+}
+
+function colorOn(world: World): boolean {
+  const setting = world.config.get<string>('output.color');
+  return setting === 'always' || (setting === 'auto' && !world.env.NO_COLOR && world.env.TERM !== 'dumb');
+}
+
+function interact(picker: Picker, world: World, initial: string, fdIn: number, fdOut: number): Promise<Outcome> {
+  const trace = world.env.MEM_PICKER_TRACE;
+  const out = new WriteStream(fdOut);
+  const color = colorOn(world);
+  const size = () => ({ width: Math.max(20, out.columns || 80), height: Math.max(5, out.rows || 24) });
+  let query = initial;
+  let result: PickResult;
+  let selected = 0;
+  let offset = 0;
+  let footer: string | null = null;
+  let confirm: { command: string; ids: number[] } | null = null;
+
+  // A screenful is ranked and read in detail; scrolling past it asks for more.
+  let limit = 0;
+  const search = () => {
+    limit = listHeight(size().height);
+    result = picker.search(query, limit);
+    selected = 0;
+    offset = 0;
+  };
+  const more = () => {
+    if (selected < result.rows.length - 1 || result.rows.length >= result.matched) return;
+    limit *= 2;
+    result = picker.search(query, limit);
+  };
+  const draw = () => {
+    const { width, height } = size();
+    const h = listHeight(height);
+    if (selected < offset) offset = selected;
+    if (selected >= offset + h) offset = selected - h + 1;
+    const view: View = { mode: picker.mode, next: picker.nextMode(), query, rows: result.rows, matched: result.matched, total: result.total, partial: result.partial, selected, offset, footer, now: world.now() };
+    writeSync(fdOut, frame(view, width, height, color));
+  };
+
+  writeSync(fdOut, '\x1b[?1049h');
+  search();
+  draw();
+  // (bench/picker.mjs: wall time since the process started, and the CPU time it used, in ms)
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  if (trace) writeFileSync(trace, `paint ${performance.now().toFixed(2)} ${cpuMs().toFixed(2)}\n`);
+
+  return new Promise((done) => {
+    const input = new ReadStream(fdIn);
+    input.setRawMode(true);
+    const finish = (o: Outcome) => {
+      input.setRawMode(false);
+      input.destroy();
+      out.destroy();
+      writeSync(fdOut, '\x1b[?1049l');
+      done(o);
+    };
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => finish({ action: 'cancel' }));
+    out.on('resize', draw);
+    // What the hooks spooled since the last ingest (the command just run) joins after the first
+    // paint, and the candidates are made ready for matching while the user reads the screen.
+    setImmediate(() => {
+      try {
+        const r = historyApi(world).ingest();
+        if (r && r.added > 0) picker.reload();
+      } catch {
+        // a busy or missing store: what was read is shown
+      }
+      picker.warm();
+      const keep = selected;
+      search();
+      selected = Math.min(keep, Math.max(0, result.rows.length - 1));
+      draw();
+    });
+    const handle = (key: Key): Outcome | null => {
+      const row = result.rows[selected];
+      if (confirm) {
+        const yes = key.kind === 'char' && /^y/i.test(key.text);
+        if (yes) {
+          const { removed } = historyApi(world).remove(confirm.ids, { background: true });
+          picker.reload();
+          search();
+          footer = `deleted ${removed} run${removed === 1 ? '' : 's'} of ${JSON.stringify(confirm.command.length > 40 ? confirm.command.slice(0, 39) + '…' : confirm.command)}`;
+        } else footer = null;
+        confirm = null;
+        return null;
+      }
+      footer = null;
+      switch (key.kind) {
+        case 'char':
+          query += key.text;
+          search();
+          break;
+        case 'backspace':
+          query = Array.from(query).slice(0, -1).join('');
+          search();
+          break;
+        case 'clear':
+          query = '';
+          search();
+          break;
+        case 'word':
+          query = query.replace(/\S*\s*$/, '');
+          search();
+          break;
+        case 'mode':
+          picker.setMode(picker.nextMode());
+          search();
+          break;
+        case 'up':
+          selected = Math.max(0, selected - 1);
+          break;
+        case 'down':
+          more();
+          selected = Math.min(Math.max(0, result.rows.length - 1), selected + 1);
+          break;
+        case 'pageup':
+          selected = Math.max(0, selected - listHeight(size().height));
+          break;
+        case 'pagedown':
+          selected = Math.min(Math.max(0, result.rows.length - 1), selected + listHeight(size().height));
+          more();
+          selected = Math.min(Math.max(0, result.rows.length - 1), selected);
+          break;
+        case 'delete':
+          if (row) {
+            const ids = picker.idsOf(row.command);
+            confirm = { command: row.command, ids };
+            const shown = row.command.split('\n')[0]!;
+            footer = `Delete ${JSON.stringify(shown.length > 40 ? shown.slice(0, 39) + '…' : shown)} from history (${ids.length} run${ids.length === 1 ? '' : 's'})? [y/N]`;
+          }
+          break;
+        case 'enter':
+        case 'tab':
+          return row ? { action: key.kind === 'enter' ? 'accept' : 'edit', line: row.command } : { action: 'cancel' };
+        case 'esc':
+        case 'cancel':
+          return { action: 'cancel' };
+        default:
+          break;
+      }
+      return null;
+    };
+    input.on('data', (chunk: Buffer) => {
+      const t0 = performance.now();
+      const c0 = trace ? cpuMs() : 0;
+      for (const key of parseKeys(chunk.toString('utf8'))) {
+        const o = handle(key);
+        if (o) return finish(o);
+      }
+      draw();
+      if (trace) appendFileSync(trace, `key ${(performance.now() - t0).toFixed(3)} ${(cpuMs() - c0).toFixed(3)}\n`);
+    });
+  });
+}
