@@ -235,8 +235,8 @@ describe('the picker over a store', () => {
       const picker = mem.picker.open({});
       const ids = picker.idsOf('git status');
       expect(ids).toHaveLength(2);
-      expect(mem.history.remove(ids)).toEqual({ removed: 2 });
-      expect(mem.history.remove(ids)).toEqual({ removed: 0 });
+      expect(mem.history.remove(ids, { background: true })).toMatchObject({ removed: 2 });
+      expect(() => mem.history.remove(ids, { background: true })).toThrow(/no command with id/);
       picker.reload();
       expect(picker.search('git status', 10).rows.map((r) => r.command)).toEqual([]);
       expect(existsSync(join(suggest, 's1'))).toBe(false);
