@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { aiAttempt, BIN, jsonl, sandbox, type Sandbox } from './helpers.js';
 import { memIn } from './support/inproc.js';
 import { writeTestModel } from './support/onnx-model.js';
+import { prng } from './support/prng.js';
 
 let box: Sandbox;
 let modelRoot: Sandbox;
@@ -50,17 +51,6 @@ async function mem(args: string[], o: { env?: NodeJS.ProcessEnv; input?: string;
 
 const failed = (runs: Run[]) => runs.filter((r) => r.code !== 0 || r.stderr !== '').map((r) => `mem ${r.args.slice(0, 4).join(' ')}: exit ${r.code} ${r.stderr.trim()}`);
 
-/** mulberry32: the same history every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A zsh extended history of `lines` entries: recurring workflows, sessions cut by long gaps. */
 function zshHistory(lines: number, seed = 7): string {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiAttempt, BIN, jsonl } from './helpers.js';
 import { memIn, type InProcess } from './support/inproc.js';
+import { prng } from './support/prng.js';
 
 const SEED = Number(process.env.MEM_FUZZ_SEED ?? 8);
 /** Runs per input kind (in-process). */
@@ -23,17 +24,6 @@ let env: NodeJS.ProcessEnv;
 let bundleText: string;
 let file = 0;
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rnd = () => number;
 const pick = <T>(rnd: Rnd, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

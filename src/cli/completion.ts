@@ -4,6 +4,7 @@
 // command path (skipping option values), and the path selects what to offer. They run only when
 // Tab is pressed and start no process.
 import type { CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import { ZSH_COMPDEF } from '../shell/install.js';
 import { fullTree } from './tree.js';
 
 export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -191,17 +192,7 @@ _mem() {
   (( \${#subs} + \${#args} )) || _files
 }
 # After compinit (an rc file may call it later than this is loaded: then at the first prompt).
-if (( $+functions[compdef] )); then
-  compdef _mem mem
-else
-  __mem_compdef() {
-    (( $+functions[compdef] )) && compdef _mem mem
-    precmd_functions=(\${precmd_functions:#__mem_compdef})
-    unfunction __mem_compdef
-  }
-  precmd_functions+=(__mem_compdef)
-fi
-`;
+${ZSH_COMPDEF}`;
 }
 
 function fishScript(nodes: Node[]): string {

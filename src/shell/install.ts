@@ -146,12 +146,8 @@ function withCompletionLine(text: string, shell: Exclude<Shell, 'fish'>, script:
   return lines.join('\n');
 }
 
-/** Loads the completion script at the first Tab after `mem` (the script registers itself again). */
-function completionLoader(shell: Exclude<Shell, 'fish'>, full: string): string {
-  const head = '# mem tab completion (written by `mem init --install`): loads the generated script at the first Tab.\n';
-  if (shell === 'bash') return `${head}# shellcheck source=/dev/null\n_mem() { unset -f _mem; source ${sh(full)} && _mem "$@"; }\ncomplete -o filenames -F _mem mem\n`;
-  return `${head}_mem() { unfunction _mem; source ${sh(full)} && _mem "$@"; }
-if (( $+functions[compdef] )); then
+/** Registers zsh's `_mem` after compinit (an rc file may call it later than this is loaded: then at the first prompt). */
+export const ZSH_COMPDEF = `if (( $+functions[compdef] )); then
   compdef _mem mem
 else
   __mem_compdef() {
@@ -162,6 +158,13 @@ else
   precmd_functions+=(__mem_compdef)
 fi
 `;
+
+/** Loads the completion script at the first Tab after `mem` (the script registers itself again). */
+function completionLoader(shell: Exclude<Shell, 'fish'>, full: string): string {
+  const head = '# mem tab completion (written by `mem init --install`): loads the generated script at the first Tab.\n';
+  if (shell === 'bash') return `${head}# shellcheck source=/dev/null\n_mem() { unset -f _mem; source ${sh(full)} && _mem "$@"; }\ncomplete -o filenames -F _mem mem\n`;
+  return `${head}_mem() { unfunction _mem; source ${sh(full)} && _mem "$@"; }
+${ZSH_COMPDEF}`;
 }
 
 export function install(

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type * as proto from 'onnx-proto';
+import { prng } from './prng.js';
 
 // onnx-proto is CommonJS: at runtime its namespace arrives as the default export.
 const { onnx } = onnxProto;
@@ -23,17 +24,6 @@ const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', '
 const T = onnx.TensorProto.DataType;
 const A = onnx.AttributeProto.AttributeType;
 
-/** mulberry32: a fixed-seed PRNG so every generated model has identical weights. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function tensor(name: string, dataType: number, dims: number[], data: ArrayBufferView): proto.onnx.ITensorProto {
   return { name, dataType, dims, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
