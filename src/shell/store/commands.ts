@@ -232,18 +232,6 @@ export class ShellStore {
     return out;
   }
 
-  /**
-   * Deletes the rows with these ids and rebuilds the aggregates; returns how many went. Caller
-   * holds the transaction.
-   */
-  deleteIds(ids: readonly number[]): number {
-    const del = this.db.prepare('DELETE FROM commands WHERE id = ?');
-    let n = 0;
-    for (const id of new Set(ids)) n += del.run(id).changes;
-    if (n) this.rebuildAggregates();
-    return n;
-  }
-
   /** Matching commands, newest last. */
   history(q: HistoryQuery): HistoryRow[] {
     const { where, params } = filterSql(q);
