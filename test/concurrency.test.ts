@@ -49,6 +49,19 @@ async function mem(args: string[], o: { env?: NodeJS.ProcessEnv; input?: string;
   return { args, code: r.timedOut ? -1 : (r.exitCode ?? -1), stdout: String(r.stdout), stderr: String(r.stderr), ms: Date.now() - t0 };
 }
 
+
+/** Runs `run` while another connection holds the store's write lock, and releases it after. */
+async function whileLocked<T>(run: () => Promise<T>): Promise<T> {
+  const holder = new Database(box.db);
+  holder.exec('BEGIN IMMEDIATE');
+  try {
+    return await run();
+  } finally {
+    holder.exec('ROLLBACK');
+    holder.close();
+  }
+}
+
 const failed = (runs: Run[]) => runs.filter((r) => r.code !== 0 || r.stderr !== '').map((r) => `mem ${r.args.slice(0, 4).join(' ')}: exit ${r.code} ${r.stderr.trim()}`);
 
 
@@ -304,15 +317,7 @@ describe('a store busy past the timeout', () => {
   it.each(writers)('%s: one line "store busy", exit 1, nothing written', async (_name, args) => {
     const argv = args();
     const before = counts();
-    const holder = new Database(box.db);
-    holder.exec('BEGIN IMMEDIATE');
-    let r: Awaited<ReturnType<typeof memi>>;
-    try {
-      r = await memi(argv);
-    } finally {
-      holder.exec('ROLLBACK');
-      holder.close();
-    }
+    const r = await whileLocked(() => memi(argv));
     expect(r.err).toMatch(/^mem: store busy: the store stayed locked by another process past the busy timeout \(store\.busy_timeout_ms\); try again\n$/);
     expect(r.code).toBe(1);
     expect(counts()).toEqual(before);
@@ -332,30 +337,14 @@ describe('a store busy past the timeout', () => {
 
   it.each(readers)('%s answers anyway (its bookkeeping is skipped)', async (_name, args) => {
     const argv = args();
-    const holder = new Database(box.db);
-    holder.exec('BEGIN IMMEDIATE');
-    let r: Awaited<ReturnType<typeof memi>>;
-    try {
-      r = await memi(argv);
-    } finally {
-      holder.exec('ROLLBACK');
-      holder.close();
-    }
+    const r = await whileLocked(() => memi(argv));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
   });
 
   it('predict with commands to learn: answers from what is learned, and learns them later', async () => {
     await memi(['import-history', '--no-learn', '--shell', 'bash', writeJson('h', 'make\nmake test\nmake\nmake test\n')]);
-    const holder = new Database(box.db);
-    holder.exec('BEGIN IMMEDIATE');
-    let r: Awaited<ReturnType<typeof memi>>;
-    try {
-      r = await memi(['predict', '--context', 'make', '--json']);
-    } finally {
-      holder.exec('ROLLBACK');
-      holder.close();
-    }
+    const r = await whileLocked(() => memi(['predict', '--context', 'make', '--json']));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.json().learning_backlog).toBe(4);
@@ -367,15 +356,7 @@ describe('a store busy past the timeout', () => {
   it('import-history kept out: one line, nothing imported (one transaction), and importing again adds it all', async () => {
     const hist = writeJson('zsh_history', zshHistory(60_000, 3));
     const before = inStore((db) => db.prepare('SELECT COUNT(*) FROM commands').pluck().get() as number);
-    const holder = new Database(box.db, { timeout: 0 });
-    holder.exec('BEGIN IMMEDIATE');
-    let r;
-    try {
-      r = await mem(['import-history', '--shell', 'zsh', hist], { env: { MEM_STORE_BUSY_TIMEOUT_MS: '200' } });
-    } finally {
-      holder.exec('ROLLBACK');
-      holder.close();
-    }
+    const r = await whileLocked(() => mem(['import-history', '--shell', 'zsh', hist], { env: { MEM_STORE_BUSY_TIMEOUT_MS: '200' } }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^mem: store busy: [^\n]*\n$/);
     expect(inStore((db) => db.prepare('SELECT COUNT(*) FROM commands').pluck().get())).toBe(before);
