@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, sandbox, type Sandbox } from './helpers.js';
+import { BIN, sandbox, type Sandbox } from './helpers.js';
 import {
   alive,
+  holdWriteLock,
   ensureDir,
   history,
   missingTools,
@@ -214,25 +215,7 @@ describe.skipIf(missing.length > 0)('store faults while shells run', () => {
     // The store exists (with its tables) before the locker opens it: opening a missing file would create it empty.
     await until('the warm-up commands in the store', () => history(box).filter((r) => r.command.startsWith('printf')).length === 2, 15_000, 100);
 
-    const locker = spawn(
-      NODE,
-      [
-        '-e',
-        `const D = require(${JSON.stringify(join(ROOT, 'node_modules', 'better-sqlite3'))});
-         const db = new D(${JSON.stringify(box.db)});
-         db.exec('BEGIN IMMEDIATE');
-         console.log('locked');
-         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10000);
-         db.exec('ROLLBACK');
-         console.log('released');`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    children.push(locker.pid!);
-    let out = '';
-    locker.stdout.on('data', (d) => (out += d));
-    const released = new Promise<void>((r) => locker.on('exit', () => r()));
-    await until('the write lock', () => out.includes('locked'), 10_000, 10);
+    const lock = await holdWriteLock(box, 10000, children);
     const lockedAt = Date.now();
 
     const latencies: number[] = [];
@@ -245,13 +228,13 @@ describe.skipIf(missing.length > 0)('store faults while shells run', () => {
     expect(Date.now() - lockedAt).toBeLessThan(10_000); // all typed while the lock was held
     for (const ms of latencies) expect(ms).toBeLessThan(1000);
     // Still locked: the records wait in the spool, none is in the store yet.
-    expect(out).not.toContain('released');
+    expect(lock.output()).not.toContain('released');
     const typed = windows.flatMap((_, k) => [1, 2, 3, 4].map((i) => `printf 'locked-%s\\n' ${k}-${i}`));
     expect(spooled(box).filter((r) => typed.includes(r.command))).toHaveLength(typed.length);
     expect(query<{ n: number }>("SELECT COUNT(*) AS n FROM commands WHERE command LIKE 'printf ''locked-%'").n).toBe(0);
 
-    await released;
-    expect(out).toContain('released');
+    await lock.released;
+    expect(lock.output()).toContain('released');
     const rows = await until('the locked-out records in mem history', () => {
       const h = history(box).filter((r) => typed.includes(r.command));
       return h.length === typed.length && h;

@@ -2,13 +2,13 @@
 // interactive, and real interactive fish in tmux: what lands in the store, privacy, $status kept,
 // four shells at once, and a locked or broken store never disturbing the prompt.
 import Database from 'better-sqlite3';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, sandbox, type Sandbox } from './helpers.js';
-import { alive, ensureDir, history, missingTools, NODE, outputLines, shellCommand, shellEnv, sleep, spooled, stopIngester, Tmux, until, writeRcFiles, type HistoryRow } from './shell-support.js';
+import { alive, ensureDir, history, holdWriteLock, missingTools, outputLines, shellCommand, shellEnv, sleep, spooled, stopIngester, Tmux, until, writeRcFiles, type HistoryRow } from './shell-support.js';
 
 const missing = missingTools(['fish', 'tmux']);
 
@@ -201,25 +201,7 @@ describe.skipIf(missing.length > 0)('interactive fish in tmux', () => {
     await timed(tmux, w, "printf 'warm-%s\\n' up", 'warm-up');
     // The store exists (with its tables) before the locker opens it: opening a missing file would create it empty.
     await until('the warm-up command in the store', () => history(box).some((r) => r.command.startsWith('printf')), 15_000, 100);
-    const locker = spawn(
-      NODE,
-      [
-        '-e',
-        `const D = require(${JSON.stringify(join(ROOT, 'node_modules', 'better-sqlite3'))});
-         const db = new D(${JSON.stringify(box.db)});
-         db.exec('BEGIN IMMEDIATE');
-         console.log('locked');
-         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 8000);
-         db.exec('ROLLBACK');
-         console.log('released');`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    children.push(locker.pid!);
-    let out = '';
-    locker.stdout.on('data', (d) => (out += d));
-    const released = new Promise<void>((r) => locker.on('exit', () => r()));
-    await until('the write lock', () => out.includes('locked'), 10_000, 10);
+    const lock = await holdWriteLock(box, 8000, children);
     const typed: string[] = [];
     const latencies: number[] = [];
     for (let i = 1; i <= 5; i++) {
@@ -228,9 +210,9 @@ describe.skipIf(missing.length > 0)('interactive fish in tmux', () => {
       await sleep(200);
     }
     for (const ms of latencies) expect(ms).toBeLessThan(1000);
-    expect(out).not.toContain('released');
+    expect(lock.output()).not.toContain('released');
     expect(spooled(box).filter((r) => typed.includes(r.command))).toHaveLength(typed.length);
-    await released;
+    await lock.released;
     const rows = await until('the records in mem history', () => {
       const h = history(box).filter((r) => typed.includes(r.command));
       return h.length === typed.length && h;

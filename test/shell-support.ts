@@ -1,10 +1,10 @@
 // Support for the shell-integration tests: real interactive shells in a private tmux server, the
 // hook scripts as `mem init` prints them, polling `mem history`, and cleaning up the background
 // ingester the hooks start. Not a test file itself.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, type Sandbox } from './helpers.js';
+import { BIN, ROOT, type Sandbox } from './helpers.js';
 
 export const NODE = process.execPath;
 
@@ -311,4 +311,32 @@ export function interactive(shell: 'bash' | 'zsh', script: string, home: Sandbox
     .filter((l) => !/^bash: (cannot set terminal process group|no job control in this shell)/.test(l) && l !== 'exit')
     .join('\n');
   return { status: r.status, stdout: r.stdout, stderr, signal: r.signal };
+}
+
+/**
+ * Another process takes the store's write lock and holds it for `ms` (its pid goes into `children`
+ * for the caller to kill). Resolves once the lock is held; `output()` is what the holder printed
+ * ('locked', then 'released'), and `released` settles when it exits.
+ */
+export async function holdWriteLock(box: Sandbox, ms: number, children: number[]): Promise<{ output: () => string; released: Promise<void> }> {
+  const locker = spawn(
+    NODE,
+    [
+      '-e',
+      `const D = require(${JSON.stringify(join(ROOT, 'node_modules', 'better-sqlite3'))});
+       const db = new D(${JSON.stringify(box.db)});
+       db.exec('BEGIN IMMEDIATE');
+       console.log('locked');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});
+       db.exec('ROLLBACK');
+       console.log('released');`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(locker.pid!);
+  let out = '';
+  locker.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const released = new Promise<void>((r) => locker.on('exit', () => r()));
+  await until('the write lock', () => out.includes('locked'), 10_000, 10);
+  return { output: () => out, released };
 }
