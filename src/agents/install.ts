@@ -2,13 +2,14 @@
 // entries merged into the agent's hook settings (user-wide, or the project's with `project`). The
 // file is read and parsed first: one that is not a JSON object is left untouched (a one-line
 // error). A changed file is backed up beside itself first; an unchanged one is not written.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { AGENTS, type Agent } from '../shell/agent-payload.js';
 import { isObj } from '../util/json.js';
 import { lineDiff } from './diff.js';
 import { hookPlan, installedIn, withMem, withoutMem } from './settings.js';
+import { makeDirs } from '../util/dirs.js';
 
 export interface HookPlace {
   env: NodeJS.ProcessEnv;
@@ -122,7 +123,7 @@ function writeSettings(file: string, before: string | null, text: string, now: n
     const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     backup = `${file}.mem-backup-${stamp}`;
     copyFileSync(file, backup);
-  } else mkdirSync(dirname(file), { recursive: true });
+  } else makeDirs(dirname(file), 0o777);
   const tmp = `${file}.mem-${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, file);
@@ -139,7 +140,7 @@ export function hookScript(place: Pick<HookPlace, 'dataDir' | 'bin' | 'node'>): 
 }
 
 function writeScript(place: HookPlace, script: string): void {
-  mkdirSync(dirname(script), { recursive: true, mode: 0o700 });
+  makeDirs(dirname(script));
   const text = hookScript(place);
   if (existsSync(script) && readFileSync(script, 'utf8') === text) return;
   const tmp = `${script}.${process.pid}.tmp`;

@@ -1,12 +1,13 @@
 // Configuration is resolved in one place: defaults, then the TOML file, then MEM_* environment
 // variables, then flags. It is validated once, and an error names the key (and where it came from).
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
 import { UsageError } from '../errors.js';
 import { oneLine, unsafeReason } from '../util/safe-regex.js';
 import { CONFIG_KEYS, envVarFor, findKey, type ConfigValue, type KeySpec } from './schema.js';
+import { makeDirs } from '../util/dirs.js';
 
 export type Source = 'default' | 'file' | 'env' | 'flag';
 
@@ -179,7 +180,7 @@ export function setConfigValue(env: NodeJS.ProcessEnv, key: string, raw: string 
   const value = raw === undefined ? undefined : coerce(spec, raw, 'value');
   if (value === undefined) delete node[leaf];
   else node[leaf] = value;
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, stringify(doc) + '\n', { mode: 0o600 });
   renameSync(tmp, path);

@@ -2,7 +2,7 @@
 // store by lock, silent, ingesting as soon as the spool changes, learning what it stored and
 // refreshing the suggestion files, and leaving when idle. Before each tick it checks that its
 // store is still the file at its path: after `mem restore` it writes to the restored store.
-import { existsSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { pruneSuggestions, writeSuggestions } from '../predict/suggest.js';
 import { learnPending } from '../predict/learner.js';
 import { tryLock } from '../shell/lock.js';
@@ -11,6 +11,7 @@ import { AGENT_SUFFIX, SPOOL_SUFFIX } from '../shell/spool.js';
 import type { IngestReport } from '../shell/ingest.js';
 import { syncDue } from '../sync/due.js';
 import type { World } from './world.js';
+import { makeDirs } from '../util/dirs.js';
 
 const LEARN_CHUNK = 5000;
 
@@ -42,7 +43,7 @@ export function ingestOnce(world: World, learnMax = LEARN_CHUNK): IngestReport |
 export async function runIngester(world: World): Promise<void> {
   const p = world.paths;
   if (p.home) pruneSuggestions(p.suggest, world.now());
-  mkdirSync(p.spool, { recursive: true, mode: 0o700 });
+  makeDirs(p.spool);
   const lock = tryLock(p.ingestLock);
   if (!lock) return; // one is already running
   const linger = world.config.get<number>('history.daemon_linger_s') * 1000;

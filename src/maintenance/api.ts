@@ -1,6 +1,6 @@
 // Maintenance in the core API: export and import bundles, cleanup, prune, online backups and
 // restore, and the doctor. Each goes through the capabilities' own functions; all are safe from cron.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Check } from '../core/check.js';
 import type { World } from '../core/world.js';
@@ -11,6 +11,7 @@ import { bundleSummary, exportToFile, importBundle, parseBundle, writeBundle, ty
 import { cleanup, type CleanupReport } from './cleanup.js';
 import { storeChecks } from './doctor.js';
 import { prune, type PruneReport } from './prune.js';
+import { makeDirs } from '../util/dirs.js';
 
 export type { BackupReport, Check, CleanupReport, ImportReport, PruneReport, RestoreReport };
 
@@ -90,7 +91,7 @@ export function maintenanceApi(world: World, onImported: (r: ImportReport) => vo
     },
     saveBundle(name) {
       const filename = bundleName(name);
-      mkdirSync(world.paths.bundles, { recursive: true, mode: 0o700 });
+      makeDirs(world.paths.bundles);
       return { filename, counts: exportToFile(world.readDb(), join(world.paths.bundles, filename), world.now()) };
     },
     loadBundle(name, o = {}) {

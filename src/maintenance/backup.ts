@@ -2,11 +2,12 @@
 // before they are kept, rotated to the newest N, private (0600) and without litter; and restore,
 // which checks the backup first and then copies it into the live store through the same API, so
 // shells, workers and servers that have the store open simply see the restored content.
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { checkStore, makeSelfContained } from '../db/health.js';
 import { openRaw, type Db } from '../db/open.js';
 import { knownError, MemError, UsageError } from '../errors.js';
+import { makeDirs } from '../util/dirs.js';
 
 const NAME = /^mem-(\d{8}T\d{9}Z)\.db$/;
 const PRE_RESTORE = /^pre-restore-mem-(\d{8}T\d{9}Z)\.db$/;
@@ -49,7 +50,7 @@ async function copyStore(db: Db, path: string): Promise<void> {
 }
 
 export async function backup(db: Db, dir: string, keep: number, now: number): Promise<BackupReport> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir);
   const path = join(dir, backupName(now));
   const tmp = `${path}.partial`;
   await copyStore(db, tmp);
@@ -103,7 +104,7 @@ export async function restore(storePath: string, file: string, copyDir: string, 
   const report: RestoreReport = { restored_from: file, store: storePath, previous_copy: null, corrupt_store_kept: null };
   const current = existsSync(storePath) ? checkStore(storePath) : null;
   if (current?.ok) {
-    mkdirSync(copyDir, { recursive: true, mode: 0o700 });
+    makeDirs(copyDir);
     const live = openRaw(storePath, { readonly: false });
     try {
       report.previous_copy = join(copyDir, `pre-restore-${backupName(now)}`);
@@ -132,7 +133,7 @@ export async function restore(storePath: string, file: string, copyDir: string, 
 
 /** Copies `file` beside the store (0600) and renames it over the store path, WAL companions first removed. */
 function swapIn(storePath: string, file: string): void {
-  mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
+  makeDirs(dirname(storePath));
   const staging = join(dirname(storePath), `.${basename(storePath)}.restore-${process.pid}`);
   try {
     copyFileSync(file, staging);

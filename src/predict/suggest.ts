@@ -1,11 +1,12 @@
 // The suggestion files the shell reads at the prompt, with builtins only: after each ingest the
 // background ingester writes each active session's top predictions to
 // `$MEM_HOME/suggest/<session>`, one command line per line, best first.
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { loadPredictor } from './learner.js';
 import { SqlStats } from './store/stats.js';
+import { makeDirs } from '../util/dirs.js';
 
 const KEEP = 5;
 const STALE_MS = 2 * 86_400_000;
@@ -14,7 +15,7 @@ const STALE_MS = 2 * 86_400_000;
 export function writeSuggestions(db: Db, dir: string, sessions: string[], now: number): number {
   const live = sessions.filter((s) => !s.startsWith('import:') && !s.startsWith('learn:') && /^[\w.-]+$/.test(s));
   if (!live.length) return 0;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir);
   const stats = new SqlStats(db);
   const predictor = loadPredictor(stats);
   for (const session of live) {

@@ -6,12 +6,13 @@
 // differs. The scripts bake in the config file's values; MEM_* variables for those keys apply to
 // the `eval "$(mem init zsh)"` form only (the environment of whichever mem process rewrites the
 // scripts must not decide what every shell gets).
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { CONFIG_KEYS, envVarFor } from '../config/schema.js';
 import type { Paths } from '../core/paths.js';
 import { initScript, initSettings, SHELLS, type Shell } from './init.js';
+import { makeDirs } from '../util/dirs.js';
 
 /** What generating needs: the environment (for the config file) and the resolved paths. */
 export interface InitPlace {
@@ -76,7 +77,7 @@ function writeIfChanged(path: string, text: string): boolean {
 }
 
 function write(w: InitPlace, shells: readonly Shell[], bin: string, node: string): Shell[] {
-  mkdirSync(w.paths.init, { recursive: true, mode: 0o700 });
+  makeDirs(w.paths.init);
   const stamp = currentStamp(w, bin, node);
   const settings = initSettings(loadConfig(fileOnly(w.env)), bin, node);
   const changed = shells.filter((sh) => writeIfChanged(scriptPath(w.paths, sh), initScript(sh, settings)));

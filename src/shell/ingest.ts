@@ -2,7 +2,7 @@
 // transaction as the rows read from it, and every record has a unique uid, so a crash at any
 // point neither loses nor duplicates a command. If the store is locked or the disk is full, the
 // transaction fails, nothing advances, and the records wait in the spool.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { describeSqliteError } from '../db/open.js';
@@ -17,6 +17,7 @@ import { agentEvent, type AgentEvent } from './agent-payload.js';
 import { DONE_SUFFIX, parseSpoolLine, splitTorn, SPOOL_SUFFIX, type AgentSpoolRecord, type SpoolRecord } from './spool.js';
 import { AgentCallStore } from './store/agent-calls.js';
 import { ShellStore, type CommandRecord } from './store/commands.js';
+import { makeDirs } from '../util/dirs.js';
 
 const CHUNK = 4 << 20;
 /** A fully ingested spool file untouched this long is retired (its shell is idle or gone). */
@@ -225,7 +226,7 @@ export interface IngestStatus {
 
 export function writeStatus(dir: string, status: IngestStatus): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir);
     // Replaced whole (write, then rename), so `mem doctor` never reads a half-written file.
     const tmp = join(dir, `.ingest.status.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(status) + '\n', { mode: 0o600 });

@@ -3,11 +3,12 @@
 // An rc file that still runs `eval "$(mem init zsh)"` (which starts Node in every new shell) is
 // migrated: that line becomes the source line, duplicates are removed, and the file is backed up
 // first. Running it again changes nothing.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../core/paths.js';
 import { writeInitScript, type InitPlace } from './generated.js';
 import { type Shell } from './init.js';
+import { makeDirs } from '../util/dirs.js';
 
 export interface InstallResult {
   shell: Shell;
@@ -78,7 +79,7 @@ function rewrite(file: string, text: string, now: number): string | null {
   if (existsSync(file)) {
     backup = backupOf(file, now);
     copyFileSync(file, backup);
-  } else mkdirSync(dirname(file), { recursive: true });
+  } else makeDirs(dirname(file), 0o777);
   writeFileSync(file, text);
   return backup;
 }
@@ -124,7 +125,7 @@ export function migrateRc(text: string, shell: Exclude<Shell, 'fish'>, script: s
 /** The directories the hooks write to, created (0700) now so that the hooks never need to. */
 export function ensureShellDirs(p: Pick<Paths, 'dataDir' | 'spool' | 'run'>): void {
   try {
-    for (const dir of [p.dataDir, p.spool, p.run]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const dir of [p.dataDir, p.spool, p.run]) makeDirs(dir);
   } catch {
     // the hooks try again; mem doctor reports an unwritable directory
   }
@@ -183,7 +184,7 @@ export function install(
   const result: InstallResult = { shell, file, script, action: 'unchanged', backup: null, kept: [], also: [], completion: null };
   if (completionText !== undefined) {
     result.completion = completionFile(shell, script, env);
-    mkdirSync(dirname(result.completion), { recursive: true });
+    makeDirs(dirname(result.completion), 0o777);
     if (shell === 'fish') writeFileSync(result.completion, completionText); // fish loads it at the first Tab
     else {
       // The rc file sources a few lines that load the whole script at the first Tab: a new shell pays nothing.

@@ -2,7 +2,7 @@
 // stores', set up a team. Every read stays local: only these functions touch the network, and
 // they load pg only when called.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Client } from 'pg';
 import { setConfigValue } from '../config/config.js';
@@ -13,6 +13,7 @@ import { relearnAll, resetPredictions } from '../predict/learner.js';
 import { addMember, checkMember, checkTeam, connect, heads, hubError, migrateHub, pullOps, pushOps, redactUrl } from './hub.js';
 import { syncDue } from './due.js';
 import { SyncStore } from './store.js';
+import { makeDirs } from '../util/dirs.js';
 
 export interface SyncReport {
   url: string;
@@ -292,7 +293,7 @@ export function syncApi(world: World): SyncApi {
       let file: string | null = null;
       if (pw !== undefined) {
         file = passwordFile();
-        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        makeDirs(dirname(file));
         writeFileSync(file, pw + '\n', { mode: 0o600 });
         chmodSync(file, 0o600);
       }
