@@ -6,10 +6,56 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Node built-ins that cost milliseconds to load (child_process brings net, dgram and stream;
+// crypto its whole tree) but that most runs never call: commander requires child_process for
+// executable subcommands mem has none of, and the stores import randomUUID for writes that a
+// `mem predict` never makes. Each is bundled as a stand-in whose exports are getters, and the
+// real module is required on the first use of one of them (~10 ms off every start-up here).
+const LAZY_BUILTINS = ['child_process', 'crypto', 'worker_threads', 'readline/promises', 'tty'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|').replace('/', '\\/')})$`);
+    // (The stand-in's own require of the real module resolves as usual: to the built-in.)
+    b.onResolve({ filter }, (args) => (args.namespace === 'lazy-builtin' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
+      const names = Object.keys(await import(`node:${args.path}`)).filter((k) => k !== 'default');
+      const getters = names.map((k) => `  get ${JSON.stringify(k)}() { return load()[${JSON.stringify(k)}]; },`).join('\n');
+      return {
+        contents: `let m;\nconst load = () => (m ??= require('node:${args.path}'));\nmodule.exports = {\n${getters}\n};\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+// chalk detects the terminal's colour support when it loads (supports-color: tty, env, argv), for
+// its default instance, which mem never uses: mem decides colour itself (output.color, NO_COLOR,
+// whether stdout is a terminal) and gives chalk the level. The detection is replaced by "none",
+// which saves loading tty (and net behind it) for output to a pipe or a file (~4 ms).
+const chalkNoDetection = {
+  name: 'chalk-no-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'chalk-no-detection' }));
+    b.onLoad({ filter: /.*/, namespace: 'chalk-no-detection' }, () => ({
+      contents: 'export const createSupportsColor = () => false;\nexport default { stdout: false, stderr: false };\n',
+      loader: 'js',
+    }));
+  },
+};
+// openMem's capabilities, loaded on first use (see src/core/capabilities.lazy.ts).
+const lazyCapabilities = {
+  name: 'lazy-capabilities',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/capabilities\.js$/ }, (args) =>
+      /[\\/]src[\\/]core[\\/]mem\.ts$/.test(args.importer) ? { path: fileURLToPath(new URL('../src/core/capabilities.lazy.ts', import.meta.url)) } : undefined,
+    );
+  },
+};
 const shared = {
   bundle: true,
   format: 'cjs',
@@ -26,6 +72,7 @@ const shared = {
   // start-up parses a byte of it.
   external: ['bindings', 'sqlite-vec', '@xenova/transformers', 'onnxruntime-node', 'ora', 'graphology', 'fastify', '@fastify/ajv-compiler', '@fastify/swagger', '@fastify/swagger-ui', 'pg', 'pg-native'],
   logLevel: 'warning',
+  plugins: [lazyBuiltins, chalkNoDetection, lazyCapabilities],
 };
 // The CLI, the library (`import { openMem } from 'mem-cli'`) and the MCP server: the same core in
 // three bundles. The server is apart so that no other command loads (or parses) the MCP SDK and
@@ -38,6 +85,13 @@ await Promise.all([
   // command table, nothing but the store, the matcher and the screen before its first paint.
   build({ ...shared, entryPoints: ['src/picker/tui/entry.ts'], outfile: 'dist/picker.cjs' }),
 ]);
+// bin/mem reads the CLI bundle as latin1 (faster than utf8), which is exact only for ASCII.
+// esbuild escapes non-ASCII everywhere but in regular expression literals: write those with \u.
+const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(new URL('../dist/cli.cjs', import.meta.url), 'latin1'));
+// import() in code restored from V8's code cache fails under Node 20: the CLI bundle imports
+// packages only through src/util/import.ts, which borrows bin/mem's import().
+if (/\bimport\("/.test(readFileSync(new URL('../dist/cli.cjs', import.meta.url), 'latin1'))) throw new Error('dist/cli.cjs has an import("..."): use importPackage (src/util/import.ts)');
+if (nonAscii) throw new Error(`dist/cli.cjs is not ASCII (a regex literal with ${JSON.stringify(nonAscii[0])}?): bin/mem reads it as latin1`);
 // Type declarations for the library (`--types`: npm pack and publish; the tests do not need them).
 if (process.argv.includes('--types')) {
   const tsc = spawnSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -30,6 +30,9 @@ export function sandbox(): Sandbox {
     HOME: dir,
     MEM_HOME: join(dir, 'data'),
     XDG_CONFIG_HOME: join(dir, 'config'),
+    // bin/mem's code cache (one file per build and node), shared by every sandbox: a test's HOME
+    // then holds only what the test made, and each test does not compile the bundle afresh.
+    XDG_CACHE_HOME: join(tmpdir(), 'mem-test-cache'),
     LANG: 'C.UTF-8',
     TZ: 'UTC',
   };

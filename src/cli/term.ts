@@ -1,6 +1,7 @@
 // The terminal a CLI command writes to: stdout for data, stderr for errors and progress, colour
 // only on a terminal and never with NO_COLOR. Only front ends hold one; the core never sees it.
 import type { Config } from '../config/config.js';
+import { importPackage } from '../util/import.js';
 
 export interface Progress {
   update: (done: number, total: number) => void;
@@ -44,7 +45,10 @@ export function createTerm(json: boolean, config: Config, proc: NodeJS.Process =
     color,
     tty,
     width,
-    stdinTty: Boolean(proc.stdin.isTTY),
+    // A getter: touching proc.stdin builds a stream (~3 ms) that most commands never read.
+    get stdinTty() {
+      return Boolean(proc.stdin.isTTY);
+    },
     out: (text) => void proc.stdout.write(text.endsWith('\n') ? text : text + '\n'),
     outJson: (value) => void proc.stdout.write(JSON.stringify(value, null, 2) + '\n'),
     write: (chunk) => void proc.stdout.write(chunk),
@@ -55,7 +59,7 @@ export function createTerm(json: boolean, config: Config, proc: NodeJS.Process =
     progress: (label) => progressBar(!json && proc.stderr.isTTY === true, label, proc.stderr),
     async spin(label, work) {
       if (json || proc.stderr.isTTY !== true) return work();
-      const { default: ora } = await import('ora');
+      const { default: ora } = await importPackage<typeof import('ora')>('ora');
       const spinner = ora({ text: label, stream: proc.stderr, color: env.NO_COLOR ? false : 'cyan' }).start();
       try {
         return await work();

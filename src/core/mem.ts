@@ -7,25 +7,24 @@
 //   mem.memories.add({ content: 'pip install fastapi fixed the import', kind: 'solution' });
 //   const { results } = await mem.memories.search('fastapi import');
 //   mem.close();
-import { agentsApi, type AgentsApi } from '../agents/api.js';
-import { episodesApi, type EpisodesApi } from '../episodes/api.js';
-import { fixesApi, type FixesApi } from '../fixes/api.js';
-import { maintenanceApi, type MaintenanceApi } from '../maintenance/api.js';
-import { taskContext, type TaskContext } from '../memory/context.js';
-import { startEmbedWorker } from '../memory/embedder.js';
-import { memoriesApi, type MemoriesApi } from '../memory/api.js';
-import { patternsApi, type PatternsApi } from '../patterns/api.js';
-import { pickerApi, type PickerApi } from '../picker/api.js';
-import { predictApi, type PredictApi, type Workflow } from '../predict/api.js';
-import { historyApi, type HistoryApi } from '../shell/api.js';
+import type { AgentsApi } from '../agents/api.js';
+import type { EpisodesApi } from '../episodes/api.js';
+import type { FixesApi } from '../fixes/api.js';
+import type { MaintenanceApi } from '../maintenance/api.js';
+import type { TaskContext } from '../memory/context.js';
+import type { MemoriesApi } from '../memory/api.js';
+import type { PatternsApi } from '../patterns/api.js';
+import type { PickerApi } from '../picker/api.js';
+import type { PredictApi, Workflow } from '../predict/api.js';
+import type { HistoryApi } from '../shell/api.js';
 import type { ShellStats } from '../shell/store/stats.js';
 import type { FixStats } from '../fixes/store/stats.js';
-import { configApi, type ConfigApi } from '../config/api.js';
-import { eventsApi, type EventsApi } from '../events/api.js';
-import { usersApi, type UsersApi } from '../users/api.js';
-import { syncApi, type SyncApi } from '../sync/api.js';
-import { ingestOnce, runIngester } from './ingester.js';
+import type { ConfigApi } from '../config/api.js';
+import type { EventsApi } from '../events/api.js';
+import type { UsersApi } from '../users/api.js';
+import type { SyncApi } from '../sync/api.js';
 import type { IngestReport } from '../shell/ingest.js';
+import { capabilities as load } from './capabilities.js';
 import { createWorld, type World, type WorldOptions } from './world.js';
 
 export type MemOptions = WorldOptions;
@@ -74,22 +73,22 @@ export function openMem(options: MemOptions = {}): Mem {
     let v: T | undefined;
     return () => (v ??= make());
   };
-  const fixes = once(() => fixesApi(world));
-  const history = once(() => historyApi(world));
-  const predict = once(() => predictApi(world));
-  const memories = once(() => memoriesApi(world));
-  const episodes = once(() => episodesApi(world));
-  const patterns = once(() => patternsApi(world));
-  const picker = once(() => pickerApi(world));
-  const config = once(() => configApi(world));
-  const events = once(() => eventsApi(world));
-  const agents = once(() => agentsApi(world, { memories, fixes }));
+  const fixes = once(() => load.fixes().fixesApi(world));
+  const history = once(() => load.history().historyApi(world));
+  const predict = once(() => load.predict().predictApi(world));
+  const memories = once(() => load.memories().memoriesApi(world));
+  const episodes = once(() => load.episodes().episodesApi(world));
+  const patterns = once(() => load.patterns().patternsApi(world));
+  const picker = once(() => load.picker().pickerApi(world));
+  const config = once(() => load.config().configApi(world));
+  const events = once(() => load.events().eventsApi(world));
+  const agents = once(() => load.agents().agentsApi(world, { memories, fixes }));
   let usersOpen: UsersApi | undefined;
-  const users = () => (usersOpen ??= usersApi(world));
-  const sync = once(() => syncApi(world));
+  const users = () => (usersOpen ??= load.users().usersApi(world));
+  const sync = once(() => load.sync().syncApi(world));
   const maintenance = once(() =>
-    maintenanceApi(world, (r) => {
-      if (r.added.memories) startEmbedWorker(world); // vectors are not exported: embed again
+    load.maintenance().maintenanceApi(world, (r) => {
+      if (r.added.memories) load.embedder().startEmbedWorker(world); // vectors are not exported: embed again
     }),
   );
   const sources = {
@@ -134,7 +133,7 @@ export function openMem(options: MemOptions = {}): Mem {
     },
     get users() {
       return users();
-      },
+    },
     get sync() {
       return sync();
     },
@@ -142,14 +141,14 @@ export function openMem(options: MemOptions = {}): Mem {
       predict().freshen();
       return { ...fixes().stats(), shell: history().stats(), workflows: predict().workflows({ minCount: 3, limit: 5 }) };
     },
-    taskContext: (task, o = {}) => taskContext(world, task, o, sources),
+    taskContext: (task, o = {}) => load.context().taskContext(world, task, o, sources),
     async taskContextFor(taskId, o = {}) {
       const m = memories().task(taskId);
-      const ctx = await taskContext(world, [m.title, m.content].filter(Boolean).join(': '), { scope: m.scope, topK: o.topK, exclude: [m.id] }, sources);
+      const ctx = await load.context().taskContext(world, [m.title, m.content].filter(Boolean).join(': '), { scope: m.scope, topK: o.topK, exclude: [m.id] }, sources);
       return { task_id: taskId, task_memory_id: m.id, ...ctx };
     },
-    ingestOnce: (learnMax) => ingestOnce(world, learnMax),
-    runIngester: () => runIngester(world),
+    ingestOnce: (learnMax) => load.ingester().ingestOnce(world, learnMax),
+    runIngester: () => load.ingester().runIngester(world),
     close: () => {
       usersOpen?.close();
       world.close();

@@ -14,6 +14,9 @@
 // whole job.
 import type { Db } from './open.js';
 
+/** A monotonic clock in ms. (The global `performance` loads perf_hooks on first use: ~3 ms of a `mem add`.) */
+const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 /** The longest a slice of a long job holds the write lock (wall clock: a loaded machine shortens slices). */
 export const SLICE_MS = 200;
 /** The lock is left free this long after each slice; longer while other writers commit in the pause. */
@@ -36,7 +39,7 @@ function isBusy(err: unknown): boolean {
 function beginImmediate(db: Db): void {
   let timeout = busyTimeouts.get(db);
   if (timeout === undefined) busyTimeouts.set(db, (timeout = db.pragma('busy_timeout', { simple: true }) as number));
-  const until = performance.now() + timeout;
+  const until = nowMs() + timeout;
   db.pragma('busy_timeout = 0');
   try {
     for (let i = 0; ; i++) {
@@ -44,10 +47,10 @@ function beginImmediate(db: Db): void {
         db.exec('BEGIN IMMEDIATE');
         return;
       } catch (err) {
-        if (!isBusy(err) || performance.now() >= until) throw err;
+        if (!isBusy(err) || nowMs() >= until) throw err;
       }
       // 0.5 to 7.5 ms, jittered so that waiting processes do not retry in step.
-      pauseSync(Math.min(until - performance.now(), (1 + Math.min(i, 4)) * (0.5 + Math.random())));
+      pauseSync(Math.min(until - nowMs(), (1 + Math.min(i, 4)) * (0.5 + Math.random())));
     }
   } finally {
     db.pragma(`busy_timeout = ${timeout}`);
@@ -90,14 +93,14 @@ export function pauseSync(ms: number): void {
  */
 function yieldLock(db: Db, pauseMs: number): void {
   const version = () => db.pragma('data_version', { simple: true }) as number;
-  const until = performance.now() + MAX_YIELD_MS;
+  const until = nowMs() + MAX_YIELD_MS;
   let seen = version();
   do {
     pauseSync(pauseMs);
     const now = version();
     if (now === seen) return;
     seen = now;
-  } while (performance.now() < until);
+  } while (nowMs() < until);
 }
 
 /**
@@ -115,8 +118,8 @@ export function inSlices(db: Db, slice: (hasTime: () => boolean) => boolean, o: 
   const sliceMs = o.sliceMs ?? SLICE_MS;
   for (;;) {
     const more = writeTx(db, () => {
-      const until = performance.now() + sliceMs;
-      return slice(() => performance.now() < until);
+      const until = nowMs() + sliceMs;
+      return slice(() => nowMs() < until);
     });
     if (!more) return;
     yieldLock(db, o.pauseMs ?? PAUSE_MS);

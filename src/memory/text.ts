@@ -24,7 +24,7 @@ export function normalizeError(message: string): string {
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, ' ')
     .replace(/\b[0-9a-f]{8,}\b/gi, ' ')
     .replace(/\b\d+(?:\.\d+)*\b/g, ' ')
-    .replace(/["'`‘’“”]/g, ' ')
+    .replace(/["'`\u2018\u2019\u201c\u201d]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -35,8 +35,8 @@ export function normalizeError(message: string): string {
  */
 function expandContractions(text: string): string {
   return text
-    .replace(/\b(can|won)[’']t\b/gi, (_, w: string) => (w.toLowerCase() === 'can' ? 'cannot' : 'will not'))
-    .replace(/\b(\w+)n[’']t\b/gi, '$1 not');
+    .replace(/\b(can|won)[\u2019']t\b/gi, (_, w: string) => (w.toLowerCase() === 'can' ? 'cannot' : 'will not'))
+    .replace(/\b(\w+)n[\u2019']t\b/gi, '$1 not');
 }
 
 /** Short forms people type for the words tools print. */

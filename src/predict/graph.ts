@@ -2,7 +2,8 @@
 // picture (`git add <PATH>` → `git commit -m <QUOTED>`), so that is the default kind. The in-memory
 // store hands over its graphology graph; a SQL store selects its top edges
 // (`ORDER BY count DESC LIMIT n` on the transitions index) and passes them to `toDot` directly.
-import { DirectedGraph } from 'graphology';
+import type { DirectedGraph } from 'graphology';
+import { newDirectedGraph } from './graphology.js';
 import type { TransitionGraph } from './memory-stats.js';
 
 export interface TransitionEdge {
@@ -27,7 +28,7 @@ export function strongestTransitions(graph: TransitionGraph, limit: number, minC
 
 /** A graphology graph of just these edges (e.g. for layout or further analysis). */
 export function edgesToGraph(edges: readonly TransitionEdge[]): DirectedGraph<{ label: string }, TransitionEdge> {
-  const g = new DirectedGraph<{ label: string }, TransitionEdge>();
+  const g = newDirectedGraph<{ label: string }, TransitionEdge>();
   for (const e of edges) {
     g.mergeNode(e.from, { label: e.from });
     g.mergeNode(e.to, { label: e.to });

@@ -3,7 +3,8 @@
 // Transitions live in graphology DirectedGraphs, one per kind: nodes are contexts and commands
 // (templates, names), edges carry count / success / recency attributes. The `template1` graph is
 // what `mem graph` draws.
-import { DirectedGraph } from 'graphology';
+import type { DirectedGraph } from 'graphology';
+import { newDirectedGraph } from './graphology.js';
 import { addOccurrence, CONTEXT_HALF_LIFE, DEFAULT_HALF_LIFE, EMPTY_DECAY_KEY, weightedAt } from './decay.js';
 import { transitions } from './keys.js';
 import { commandName, normalize } from './normalize.js';
@@ -74,7 +75,7 @@ export class MemoryStats implements PredictStats {
   private prev2: CommandRow | undefined;
 
   constructor(readonly halfLife = DEFAULT_HALF_LIFE) {
-    for (const kind of SUCCESSOR_KINDS) this.graphs.set(kind, new DirectedGraph<NodeAttrs, EdgeAttrs>());
+    for (const kind of SUCCESSOR_KINDS) this.graphs.set(kind, newDirectedGraph<NodeAttrs, EdgeAttrs>());
   }
 
   /** Counts one command after the ones learned before it. */

@@ -57,27 +57,25 @@ export function buildKeywordIndex(keywordLists: ReadonlyArray<readonly string[] 
   const delta = new Int32Array(states * COLUMNS);
   const out = new Uint32Array(states * words);
   const fail = new Int32Array(states);
-  // Breadth first, so a state's failure state (always shallower) is complete before it is used.
+  // Breadth first, so a state's failure state (always shallower) is complete before it is used:
+  // a state's row starts as a copy of its failure state's row (where the automaton goes when no
+  // keyword continues), then its own children override it. Upper-case letters move like their
+  // lower-case twins (copied once the row is complete).
   const queue: number[] = [0];
   for (let q = 0; q < queue.length; q++) {
     const s = queue[q] ?? 0;
+    const f = fail[s] ?? 0;
     for (const p of ending[s] ?? []) out[s * words + (p >>> 5)] = (out[s * words + (p >>> 5)] ?? 0) | (1 << (p & 31));
-    if (s !== 0) for (let w = 0; w < words; w++) out[s * words + w] = (out[s * words + w] ?? 0) | (out[(fail[s] ?? 0) * words + w] ?? 0);
-    for (let c = 0; c < COLUMNS; c++) {
-      const t = children[s]?.get(c);
-      const viaFailure = s === 0 ? 0 : (delta[(fail[s] ?? 0) * COLUMNS + c] ?? 0);
-      if (t === undefined) {
-        delta[s * COLUMNS + c] = viaFailure;
-      } else {
-        delta[s * COLUMNS + c] = t;
-        fail[t] = viaFailure;
-        queue.push(t);
-      }
+    if (s !== 0) {
+      for (let w = 0; w < words; w++) out[s * words + w] = (out[s * words + w] ?? 0) | (out[f * words + w] ?? 0);
+      delta.copyWithin(s * COLUMNS, f * COLUMNS, f * COLUMNS + COLUMNS);
     }
-  }
-  // Upper-case letters move like their lower-case twins.
-  for (let s = 0; s < states; s++) {
-    for (let c = 65; c <= 90; c++) delta[s * COLUMNS + c] = delta[s * COLUMNS + c + 32] ?? 0;
+    for (const [c, t] of children[s] ?? []) {
+      fail[t] = s === 0 ? 0 : (delta[f * COLUMNS + c] ?? 0);
+      delta[s * COLUMNS + c] = t;
+      queue.push(t);
+    }
+    delta.copyWithin(s * COLUMNS + 65, s * COLUMNS + 97, s * COLUMNS + 123);
   }
   return { delta, out, words, always };
 }

@@ -49,17 +49,22 @@ interface Span {
 type Indices = Array<[number, number] | undefined>;
 
 // Private copies with the `d` flag (capture group offsets) so callers' use of the exported
-// regexes (lastIndex) never interferes with redaction.
-const COMPILED: readonly CompiledPattern[] = SECRET_PATTERNS.map((p, priority) => ({
-  name: p.name,
-  re: new RegExp(p.regex.source, p.regex.flags.replace(/[gdy]/g, '') + 'gd'),
-  group: p.group ?? 0,
-  validate: p.validate,
-  priority,
-}));
-// Which patterns can match a text: one pass over it (see keywords.ts).
-const KEYWORDS = buildKeywordIndex(SECRET_PATTERNS.map((p) => p.keywords?.map((k) => k.toLowerCase())));
-const candidates = new Uint32Array(KEYWORDS.words);
+// regexes (lastIndex) never interferes with redaction. Built on the first redaction, not at load:
+// most commands never redact, and building costs a few ms of their start-up.
+let compiled: { patterns: readonly CompiledPattern[]; keywords: ReturnType<typeof buildKeywordIndex>; candidates: Uint32Array } | undefined;
+function compile(): NonNullable<typeof compiled> {
+  if (compiled) return compiled;
+  const patterns = SECRET_PATTERNS.map((p, priority) => ({
+    name: p.name,
+    re: new RegExp(p.regex.source, p.regex.flags.replace(/[gdy]/g, '') + 'gd'),
+    group: p.group ?? 0,
+    validate: p.validate,
+    priority,
+  }));
+  // Which patterns can match a text: one pass over it (see keywords.ts).
+  const keywords = buildKeywordIndex(SECRET_PATTERNS.map((p) => p.keywords?.map((k) => k.toLowerCase())));
+  return (compiled = { patterns, keywords, candidates: new Uint32Array(keywords.words) });
+}
 
 /** Whether [start, end) overlaps one of `spans` (sorted, disjoint): binary search. */
 function overlapsAny(start: number, end: number, spans: readonly Span[]): boolean {
@@ -76,8 +81,9 @@ function overlapsAny(start: number, end: number, spans: readonly Span[]): boolea
 
 function collect(text: string, masks: readonly Span[]): Span[] {
   const found: Span[] = [];
-  matchingPatterns(KEYWORDS, text, candidates);
-  for (const p of COMPILED) {
+  const { patterns, keywords, candidates } = compile();
+  matchingPatterns(keywords, text, candidates);
+  for (const p of patterns) {
     if ((((candidates[p.priority >>> 5] ?? 0) >>> (p.priority & 31)) & 1) === 0) continue;
     const re = p.re;
     re.lastIndex = 0;

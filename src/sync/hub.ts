@@ -3,6 +3,7 @@
 // its own rows only. pg is imported here and only here, lazily: nothing else in mem pays for it.
 import type { Client } from 'pg';
 import { MemError, UsageError } from '../errors.js';
+import { importPackage } from '../util/import.js';
 
 /** Append-only, like the local migrations: never edit one that has shipped. */
 const HUB_MIGRATIONS: readonly { version: number; why: string; sql: string }[] = [
@@ -108,7 +109,7 @@ export function redactUrl(url: string): string {
 
 export async function connect(url: string, password: string | undefined): Promise<Client> {
   if (!/^postgres(ql)?:\/\/[^/\s]*\/?/.test(url)) throw new UsageError(`not a PostgreSQL URL: '${redactUrl(url)}' (expected postgresql://USER@HOST:PORT/DATABASE)`);
-  const { default: pg } = await import('pg');
+  const { default: pg } = await importPackage<typeof import('pg')>('pg');
   let client: Client;
   try {
     client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, statement_timeout: 120_000, application_name: 'mem' });

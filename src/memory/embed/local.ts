@@ -6,6 +6,7 @@ import { hubHost, locateModel, type ModelLocation } from './locate.js';
 import { meanPoolNormalise, type TensorLike } from './pool.js';
 import { EXIT_FAILURE, MemError } from '../../errors.js';
 import { describeError, EmbeddingUnavailable, type Embedder, type LoadOptions } from './types.js';
+import { importPackage } from '../../util/import.js';
 
 
 /** The slice of transformers.js' feature-extraction pipeline that mem uses: its tokenizer and model. */
@@ -23,7 +24,7 @@ let loadsInOrder: Promise<unknown> = Promise.resolve();
 async function loadPipeline(model: string, env: NodeJS.ProcessEnv, loc: ModelLocation, opts: LoadOptions): Promise<FeatureExtractor> {
   let transformers: typeof import('@xenova/transformers');
   try {
-    transformers = await import('@xenova/transformers');
+    transformers = await importPackage<typeof import('@xenova/transformers')>('@xenova/transformers');
   } catch (err) {
     throw new EmbeddingUnavailable(`the local embedding runtime (transformers.js/onnxruntime-node) cannot load: ${describeError(err)}; keyword search still works`);
   }

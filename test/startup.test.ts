@@ -1,0 +1,95 @@
+// How the CLI starts and stops (issue 8, start-up): bin/mem compiles the bundle with V8's code
+// cache, answers --version without the bundle, and exits as soon as the command is done and its
+// output flushed. The built CLI as a subprocess, real files, real pipes.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, ROOT, sandbox, type Sandbox } from './helpers.js';
+
+let box: Sandbox;
+beforeEach(() => (box = sandbox()));
+afterEach(() => box.cleanup());
+
+const cacheDir = () => join(box.dir, 'cache', 'mem');
+const withCache = (extra: NodeJS.ProcessEnv = {}) => ({ env: { XDG_CACHE_HOME: join(box.dir, 'cache'), ...extra } });
+const cacheFiles = () => readdirSync(cacheDir()).filter((f) => f.endsWith('.v8'));
+
+describe('the code cache', () => {
+  it('is written by the first run, keyed to the bundle and node, and used as is by the next', () => {
+    box.mem(['add', 'first note'], withCache());
+    const first = box.mem(['recent', '--json'], withCache());
+    expect(first.code).toBe(0);
+    expect(cacheFiles()).toHaveLength(1);
+    const file = join(cacheDir(), cacheFiles()[0]!);
+    const bytes = readFileSync(file);
+    const key = bytes.toString('latin1', 0, bytes.indexOf(10));
+    expect(key.split('\0')).toEqual([join(ROOT, 'dist', 'cli.cjs'), expect.any(String), expect.any(String), process.version, process.arch]);
+    const again = box.mem(['recent', '--json'], withCache());
+    expect(again.stdout).toBe(first.stdout);
+    expect(readFileSync(file).equals(bytes)).toBe(true); // accepted, so not written again
+  });
+
+  it('a corrupt cache is refused by V8 and replaced; a stale one is ignored and replaced', () => {
+    box.mem(['add', 'a note'], withCache());
+    const file = join(cacheDir(), cacheFiles()[0]!);
+    const good = readFileSync(file);
+    const key = good.subarray(0, good.indexOf(10) + 1);
+    writeFileSync(file, Buffer.concat([key, Buffer.alloc(good.length - key.length, 0x5a)]));
+    const r = box.mem(['history', '--json'], withCache());
+    expect(r.code).toBe(0);
+    expect(readFileSync(file).subarray(key.length, key.length + 16).equals(Buffer.alloc(16, 0x5a))).toBe(false);
+    writeFileSync(file, Buffer.concat([Buffer.from(`${key.toString('latin1').replace(process.version, 'v0.0.0')}`), good.subarray(key.length)]));
+    expect(box.mem(['history', '--json'], withCache()).code).toBe(0);
+    expect(readFileSync(file).subarray(0, key.length).equals(key)).toBe(true);
+  });
+
+  it('a cache directory that cannot be made costs nothing: the command runs, and does not hang', () => {
+    for (const xdg of ['/proc/mem-no-such-dir', join(box.dir, 'a-file')]) {
+      writeFileSync(join(box.dir, 'a-file'), '');
+      const r = spawnSync(process.execPath, [BIN, 'add', 'still works'], { env: { ...box.env, XDG_CACHE_HOME: xdg }, encoding: 'utf8', timeout: 20_000 });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it('MEM_CODE_CACHE=0 turns it off', () => {
+    expect(box.mem(['add', 'a note'], withCache({ MEM_CODE_CACHE: '0' })).code).toBe(0);
+    expect(() => readdirSync(cacheDir())).toThrow(/ENOENT/);
+  });
+});
+
+describe('--version', () => {
+  it('answers the package version without loading the bundle', () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+    for (const flag of ['--version', '-V']) {
+      const r = box.mem([flag], withCache());
+      expect(r).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    expect(() => readdirSync(cacheDir())).toThrow(/ENOENT/); // the bundle never ran
+  });
+});
+
+describe('exiting when done', () => {
+  it('all of a large output reaches a pipe, also a slow one', () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `: ${1_700_000_000 + i}:0;echo ${'x'.repeat(60)} ${i}`);
+    writeFileSync(join(box.dir, 'h'), lines.join('\n') + '\n');
+    expect(box.mem(['import-history', '--shell', 'zsh', join(box.dir, 'h'), '--no-learn']).code).toBe(0);
+    const r = box.mem(['history', '-n', '5000', '--json']);
+    expect(r.stdout.length).toBeGreaterThan(300_000); // far more than a pipe holds (64 KB)
+    expect(r.json().commands).toHaveLength(2000);
+    const slow = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" history -n 5000 --json | (sleep 1; wc -c)`], { env: box.env, encoding: 'utf8' });
+    expect(Number(slow.stdout.trim())).toBe(r.stdout.length);
+  });
+
+  it('a store it cannot make a directory for is one line and exit 1, not a hang (/proc)', () => {
+    for (const args of [['add', 'x', '--db', '/proc/mem-no-such-dir/x.db'], ['add', 'x']]) {
+      const env = args.length === 2 ? { ...box.env, MEM_HOME: '/proc/mem-no-such-dir' } : box.env;
+      const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 20_000 });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^mem: cannot create the store at \/proc\/mem-no-such-dir\/\S+: ENOENT[^\n]*\n$/);
+    }
+  });
+});
