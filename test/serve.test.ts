@@ -289,6 +289,28 @@ describe('memory store', () => {
     const tooMany = await c.post('/api/v1/memories/bulk', { memories: Array.from({ length: 101 }, (_, i) => ({ content: `m${i}` })) });
     expect([tooMany.status, tooMany.body.error.field]).toEqual([400, 'memories']);
   });
+  it('reads are not writes: accessed_at is written in batches, in order for sorting, and on shutdown', async () => {
+    const b = client(server.url, tokens.carol);
+    const ids: string[] = [];
+    for (const c of ['first read', 'second read', 'never read']) ids.push((await b.post('/api/v1/memories', { content: c })).body.id);
+    const accessed = () => new Database(storeOf('carol'), { readonly: true }).prepare('SELECT id, accessed_at FROM memories').all() as { id: string; accessed_at: number | null }[];
+    const walBefore = accessed();
+    for (const id of [ids[1]!, ids[0]!]) {
+      const got = (await b.get(`/api/v1/memories/${id}`)).body;
+      expect(got.accessed_at).not.toBeNull(); // shown as read at once
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // Nothing written per read (before a second has passed)...
+    expect(accessed().filter((r) => r.accessed_at !== null)).toEqual(walBefore.filter((r) => r.accessed_at !== null));
+    // ...but sorting by it sees every read.
+    const sorted = (await b.get('/api/v1/memories?sort_by=accessed_at&sort_order=desc')).body.data.map((m: any) => m.id);
+    expect(sorted.slice(0, 2)).toEqual([ids[0], ids[1]]);
+    await b.get(`/api/v1/memories/${ids[1]}`);
+    await new Promise((r) => setTimeout(r, 1500)); // the batch is written within a second
+    const rows = new Map(accessed().map((r) => [r.id, r.accessed_at]));
+    expect(rows.get(ids[1]!)!).toBeGreaterThan(rows.get(ids[0]!)!);
+    expect(rows.get(ids[2]!)).toBeNull();
+  });
 });
 
 describe('isolation between users', () => {

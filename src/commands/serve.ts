@@ -21,7 +21,7 @@ export async function run({ mem, term }: Cli, opts: ServeOpts): Promise<void> {
   // A server has no working directory of interest to its clients: memories go to scope `default`
   // unless a request names one (or MEM_SCOPE says otherwise).
   const env = { ...mem.world.env, MEM_SCOPE: mem.world.env.MEM_SCOPE || 'default' };
-  const home = openMem({ db: mem.world.paths.home ? undefined : mem.world.paths.store, env, cwd: mem.world.cwd });
+  const home = openMem({ db: mem.world.paths.home ? undefined : mem.world.paths.store, env, cwd: mem.world.cwd, batchReads: true });
   const server = await startServer({
     home,
     env,

@@ -33,6 +33,13 @@ export interface World {
   close(): void;
   /** Forgets the store without closing it: the process is about to exit. */
   release(): void;
+  /**
+   * Long-running front ends (mem serve, mem mcp) batch the bookkeeping of reads (a memory's
+   * accessed_at) instead of writing once per read; see memories.get.
+   */
+  readonly batchReads: boolean;
+  /** Runs `fn` before the store is closed (to write what was batched). */
+  beforeClose(fn: () => void): void;
 }
 
 export interface WorldOptions {
@@ -43,6 +50,8 @@ export interface WorldOptions {
   now?: () => number;
   /** Configuration values that win over file and environment (`{'backup.keep': 3}`). */
   settings?: Record<string, unknown>;
+  /** See World.batchReads: for processes that serve many reads. */
+  batchReads?: boolean;
 }
 
 export function createWorld(o: WorldOptions = {}): World {
@@ -53,6 +62,7 @@ export function createWorld(o: WorldOptions = {}): World {
   const busyTimeoutMs = config.get<number>('store.busy_timeout_ms');
   let handle: Db | undefined;
   let inode: number | undefined;
+  const closing: (() => void)[] = [];
   const open = (): Db => {
     handle = openDb(paths.store, { busyTimeoutMs });
     inode = inodeOf(paths.store);
@@ -90,6 +100,7 @@ export function createWorld(o: WorldOptions = {}): World {
     },
     spawn: (args) => spawnMem(paths.home ? args : ['--db', paths.store, ...args], env),
     close() {
+      if (handle) for (const fn of closing) fn();
       handle?.close();
       handle = undefined;
     },
@@ -98,6 +109,8 @@ export function createWorld(o: WorldOptions = {}): World {
       // leaves that to SQLite's automatic checkpoints, which is just as safe.
       handle = undefined;
     },
+    batchReads: o.batchReads ?? false,
+    beforeClose: (fn) => void closing.push(fn),
   };
   return world;
 }

@@ -21,7 +21,7 @@ export async function runMcp(o: McpRun): Promise<number> {
   console.log = console.info = console.debug = console.warn = toStderr;
   let mem: Mem;
   try {
-    mem = openMem({ db: o.db });
+    mem = openMem({ db: o.db, batchReads: true });
   } catch (err) {
     const known = knownError(err);
     process.stderr.write(`mem: ${known ? known.message : `cannot start the MCP server: ${(err as Error).message}`}\n`);

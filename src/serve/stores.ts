@@ -16,7 +16,7 @@ export class Stores {
   forUser(user: User): Mem {
     let entry = this.open.get(user.id);
     if (!entry) {
-      entry = { user, mem: openMem({ db: user.store, env: this.env, cwd: this.home.world.cwd }) };
+      entry = { user, mem: openMem({ db: user.store, env: this.env, cwd: this.home.world.cwd, batchReads: true }) };
       this.open.set(user.id, entry);
     }
     entry.mem.world.refresh(); // a store restored under us is reopened

@@ -125,10 +125,24 @@ export class MemoryStore {
     return rows[0]!;
   }
 
-  show(idOrPrefix: string, now: number): Memory {
+  /**
+   * One memory, read now: its accessed_at is written at once, or, given `defer`, handed over (by
+   * row number) for a later batch (touchAll) and shown as already written.
+   */
+  show(idOrPrefix: string, now: number, defer?: (n: number) => void): Memory {
     const r = this.resolve(idOrPrefix);
+    if (defer) {
+      defer(r.n);
+      return toMemory({ ...r, accessed_at: now });
+    }
     const touched = bookkeeping(() => this.prep('UPDATE memories SET accessed_at = ? WHERE n = ?').run(now, r.n));
     return toMemory(touched ? { ...r, accessed_at: now } : r);
+  }
+
+  /** The accessed_at of many reads in one transaction (never moved back); false when the store was busy. */
+  touchAll(touches: ReadonlyMap<number, number>): boolean {
+    const s = this.prep('UPDATE memories SET accessed_at = ? WHERE n = ? AND (accessed_at IS NULL OR accessed_at < ?)');
+    return bookkeeping(() => writeTx(this.db, () => touches.forEach((at, n) => s.run(at, n, at))));
   }
 
   list(q: ListQuery): ListResult {
