@@ -18,7 +18,7 @@ const arg = (name, def) => {
 };
 const root = new URL('..', import.meta.url).pathname;
 const mem = join(root, 'bin', 'mem');
-const picker = join(root, 'dist', 'picker.cjs');
+const picker = join(root, 'bin', 'mem-picker');
 const n = Number(arg('n', 100_000));
 const runs = Number(arg('runs', 20));
 const query = arg('query', 'git commit');

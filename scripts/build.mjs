@@ -85,13 +85,16 @@ await Promise.all([
   // command table, nothing but the store, the matcher and the screen before its first paint.
   build({ ...shared, entryPoints: ['src/picker/tui/entry.ts'], outfile: 'dist/picker.cjs' }),
 ]);
-// bin/mem reads the CLI bundle as latin1 (faster than utf8), which is exact only for ASCII.
+// bin/load.cjs reads the CLI and picker bundles as latin1 (faster than utf8), exact only for ASCII;
 // esbuild escapes non-ASCII everywhere but in regular expression literals: write those with \u.
-const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(new URL('../dist/cli.cjs', import.meta.url), 'latin1'));
-// import() in code restored from V8's code cache fails under Node 20: the CLI bundle imports
-// packages only through src/util/import.ts, which borrows bin/mem's import().
-if (/\bimport\("/.test(readFileSync(new URL('../dist/cli.cjs', import.meta.url), 'latin1'))) throw new Error('dist/cli.cjs has an import("..."): use importPackage (src/util/import.ts)');
-if (nonAscii) throw new Error(`dist/cli.cjs is not ASCII (a regex literal with ${JSON.stringify(nonAscii[0])}?): bin/mem reads it as latin1`);
+// And import() in code restored from V8's code cache fails under Node 20: those bundles import
+// packages only through src/util/import.ts, which borrows the loader's import().
+for (const name of ['cli', 'picker']) {
+  const code = readFileSync(new URL(`../dist/${name}.cjs`, import.meta.url), 'latin1');
+  const nonAscii = /[^\x00-\x7f]/.exec(code);
+  if (nonAscii) throw new Error(`dist/${name}.cjs is not ASCII (a regex literal with ${JSON.stringify(nonAscii[0])}?): bin/load.cjs reads it as latin1`);
+  if (/\bimport\("/.test(code)) throw new Error(`dist/${name}.cjs has an import("..."): use importPackage (src/util/import.ts)`);
+}
 // Type declarations for the library (`--types`: npm pack and publish; the tests do not need them).
 if (process.argv.includes('--types')) {
   const tsc = spawnSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -54,6 +54,13 @@ describe('the code cache', () => {
     }
   });
 
+  it('the picker the key bindings start (bin/mem-picker) has a cache of its own', () => {
+    box.mem(['add', 'a note'], withCache());
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'mem-picker'), '--query', 'x'], { env: { ...box.env, ...withCache().env }, encoding: 'utf8', input: '', timeout: 20_000 });
+    expect(r.signal).toBeNull();
+    expect(cacheFiles().map((f) => f.replace(/-[0-9a-z]+\.v8$/, ''))).toEqual(['cli', 'picker']);
+  });
+
   it('MEM_CODE_CACHE=0 turns it off', () => {
     expect(box.mem(['add', 'a note'], withCache({ MEM_CODE_CACHE: '0' })).code).toBe(0);
     expect(() => readdirSync(cacheDir())).toThrow(/ENOENT/);

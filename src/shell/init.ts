@@ -21,7 +21,7 @@ export interface InitSettings {
   node: string;
   ignoreSpace: boolean;
   checkIntervalS: number;
-  /** The picker the search key runs with node (dist/picker.cjs beside the CLI bundle). */
+  /** The picker the search key runs with node: bin/mem-picker beside bin/mem (dist/picker.cjs, with the code cache). */
   picker: string;
   /** keybindings.* in readline notation ('' or 'none': not bound). */
   keys: { predict: string; search: string };
@@ -33,7 +33,7 @@ export function initSettings(config: Config, bin: string, node: string): InitSet
     node,
     ignoreSpace: config.get<boolean>('history.ignore_space'),
     checkIntervalS: config.get<number>('history.ingest_interval_s'),
-    picker: join(dirname(dirname(bin)), 'dist', 'picker.cjs'),
+    picker: join(dirname(bin), 'mem-picker'),
     keys: { predict: config.get<string>('keybindings.predict'), search: config.get<string>('keybindings.search') },
   };
 }
