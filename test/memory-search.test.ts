@@ -162,3 +162,68 @@ describe('error-message normalisation', () => {
     expect(q).not.toContain('"can"');
   });
 });
+
+describe("BM25's row count", () => {
+  it('is read from the full-text index and equals count(*) through adds, edits and purges', async () => {
+    const { openMem } = await import('../src/core/mem.js');
+    const { MemoryStore } = await import('../src/memory/store/memories.js');
+    const dir = join(box.dir, 'rows');
+    mkdirSync(dir);
+    const mem = openMem({ db: join(dir, 'rows.db'), env: { ...box.env } });
+    try {
+      const check = () => {
+        const db = mem.world.db();
+        expect(new MemoryStore(db).indexedRows()).toBe(db.prepare('SELECT count(*) FROM memories').pluck().get());
+      };
+      check(); // empty: FTS5 has no averages record yet, the count is 0 either way
+      const ids = Array.from({ length: 30 }, (_, i) => mem.memories.add({ content: `note ${i} about the deploy`, kind: 'note' }).memory.id);
+      check();
+      mem.memories.edit(ids[0]!, { content: 'rewritten' });
+      mem.memories.remove(ids[1]!);
+      mem.memories.remove(ids[2]!, { purge: true });
+      check();
+    } finally {
+      mem.close();
+    }
+  });
+});
+
+describe('a search with a minimum score', () => {
+  it('skips the index only when no memory could reach the minimum: the same results as filtering afterwards', async () => {
+    const { openMem } = await import('../src/core/mem.js');
+    const { MemoryStore } = await import('../src/memory/store/memories.js');
+    const { search } = await import('../src/memory/search.js');
+    const { errorTerms } = await import('../src/memory/text.js');
+    const dir = join(box.dir, 'min-score');
+    mkdirSync(dir);
+    const mem = openMem({ db: join(dir, 'm.db'), env: { ...box.env } });
+    try {
+      // The labelled errors, and many memories made of the commonest error words (low idf).
+      for (const p of ERROR_PAIRS) mem.memories.add({ content: p.content, kind: 'error' });
+      const common = ['error', 'failed', 'cannot', 'module', 'not', 'found', 'permission', 'denied', 'timeout', 'connection'];
+      for (let i = 0; i < 400; i++) mem.memories.add({ content: `${common[i % 10]} ${common[(i * 3 + 1) % 10]} ${common[(i * 7 + 2) % 10]} build ${i}`, kind: 'error' });
+      const store = new MemoryStore(mem.world.readDb());
+      const queries = [
+        ...ERROR_PAIRS.map((p) => p.query),
+        'Error: quux frobnicated the zorblax',
+        'error failed cannot',
+        'permission denied while opening zzyzx.conf',
+        'connection timeout to db-7.internal:5432',
+      ];
+      let pruned = 0;
+      for (const query of queries) {
+        for (const minScore of [0.2, 0.5, 0.8]) {
+          const base = { query, terms: errorTerms(query), filter: { kinds: ['error', 'solution'] }, topK: 5, threshold: 0, mode: 'keyword' as const };
+          const all = await search(store, null, { ...base, topK: 10_000 });
+          const want = all.results.filter((r) => r.score >= minScore).slice(0, 5).map((r) => [r.id, r.score]);
+          const got = (await search(store, null, { ...base, minScore })).results.map((r) => [r.id, r.score]);
+          expect(got, `${query} @ ${minScore}`).toEqual(want);
+          if (!want.length && all.results.length) pruned++;
+        }
+      }
+      expect(pruned).toBeGreaterThan(0); // the cases the bound is for are in the set
+    } finally {
+      mem.close();
+    }
+  });
+});

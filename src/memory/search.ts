@@ -78,9 +78,14 @@ export async function search(store: MemoryStore, embedder: Embedder | null, o: S
     // A term no memory holds adds nothing to any memory's BM25: leaving it out of the query ranks
     // the same, and lets "memories with every term" find those with every term the store knows.
     const match = ftsAny(terms.filter((_, i) => held.docs[i]! > 0));
-    if (match) {
+    const reference = referenceBm25(held, groups, terms);
+    // Only keyword scores count and a minimum is asked for: when even a memory holding every known
+    // term as often as BM25 can reward would miss it, no query is worth running. (Common words
+    // alone, against an error's rare ones no memory holds: ranking every memory with "error" costs
+    // ~100 ms on 100k memories, to find nothing.)
+    const hopeless = mode === 'keyword' && (o.minScore ?? 0) > 0 && round(keywordScore(bestBm25(held, terms), reference)) < o.minScore!;
+    if (match && !hopeless) {
       const rows = store.keyword(match, o.filter, candidates, depth + 1);
-      const reference = referenceBm25(held, groups, terms);
       for (const r of rows) kw.set(r.n, keywordScore(r.bm25, reference));
     }
   }
@@ -124,6 +129,22 @@ export function referenceBm25(held: { rows: number; docs: number[] }, groups: re
     const held = known.filter((x) => x.held);
     sum += held.length ? Math.max(...held.map((x) => x.idf)) : known[0]!.idf;
   }
+  return sum;
+}
+
+/**
+ * No memory's BM25 for these terms can exceed this: FTS5's term-frequency factor tends to k1 + 1
+ * (2.2) however often a term occurs (column weights raise the frequency, not the limit), times
+ * the term's inverse document frequency. That is exact for a one-token term; a term of several
+ * tokens (a phrase) may be held by fewer rows than its rarest token, so it is taken at its largest.
+ */
+export function bestBm25(held: { rows: number; docs: number[] }, terms: readonly string[]): number {
+  const idf = (hits: number) => Math.max(1e-6, Math.log((held.rows - hits + 0.5) / (hits + 0.5)));
+  let sum = 0;
+  terms.forEach((t, i) => {
+    const docs = held.docs[i]!;
+    if (docs > 0) sum += 2.2 * idf(/^[\p{L}\p{N}]+$/u.test(t) ? docs : 1);
+  });
   return sum;
 }
 
