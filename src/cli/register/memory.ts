@@ -130,6 +130,55 @@ const episodeFailures = (e: Parent) =>
     .option('-n, --limit <n>', 'rows per table', '10');
 export type EpisodeFailuresOpts = OptsOf<typeof episodeFailures>;
 
+const extract = (p: Parent) =>
+  p
+    .command('extract')
+    .description('learn what separates successful from failed task memories whose title or content matches a regex')
+    .requiredOption('--match <regex>', 'JavaScript regular expression, case-insensitive (guarded against catastrophic backtracking)')
+    // Not requiredOption: under task-patterns, whose own --type filters the list, the parent parses
+    // it (commander hands a subcommand only what its parent did not know); the command checks it.
+    .option('--type <type>', 'success, failure or optimization (required)')
+    .option('--min-samples <n>', 'fewest matching tasks with a known outcome', '3')
+    .option(...SCOPE);
+export type PatternsExtractOpts = OptsOf<typeof extract>;
+const listed = (p: Parent) =>
+  p
+    .option('--type <type>', 'only success, failure or optimization')
+    .option('--scope <scope>', 'only this scope (default: every scope)')
+    .option('-n, --limit <n>', 'at most this many', '20');
+export type PatternsLearnedOpts = OptsOf<typeof listed>;
+const feedback = (p: Parent) =>
+  p
+    .command('feedback <id>')
+    .description('say whether a learned pattern helped: moves its confidence (0..1) and counts the verdict')
+    .option('--helpful', 'it helped: raise confidence')
+    .option('--not-helpful', 'it did not: lower confidence')
+    .option('--adjust <x>', 'how far to move confidence', '0.1');
+export type PatternsFeedbackOpts = OptsOf<typeof feedback>;
+
+/**
+ * The verbs over learned task patterns, under `mem task-patterns` (and, hidden, under the old
+ * `mem patterns`). `learned` lists them; under task-patterns it is a hidden alias of the bare command.
+ */
+export function registerTaskPatternVerbs(parent: Parent, learnedVisible: boolean): void {
+  const lp = () => import('../../commands/learned-patterns.js');
+  extract(parent).action(act(pick(lp, 'extract')));
+  // Under task-patterns the list flags are the parent's (it parses them wherever they stand).
+  const learned = parent.command('learned', { hidden: !learnedVisible }).description('learned patterns, most confident first');
+  (learnedVisible ? listed(learned) : (learned as unknown as ReturnType<typeof listed>)).action(act(pick(lp, 'learned')));
+  feedback(parent).action(act(pick(lp, 'feedback')));
+}
+
+function registerTaskPatterns(program: Program): void {
+  const tp = listed(
+    program
+      .command('task-patterns')
+      .description('learned patterns over task memories, most confident first (extract learns one, feedback rates one)')
+  );
+  tp.action(act(pick(() => import('../../commands/learned-patterns.js'), 'learned')));
+  registerTaskPatternVerbs(tp, false);
+}
+
 export function registerMemory(program: Program): void {
   const manage = () => import('../../commands/memory-manage.js');
   add(program).action(act(() => import('../../commands/memory-add.js')));
@@ -158,4 +207,5 @@ export function registerMemory(program: Program): void {
   episode.command('show <id>').description('an episode with its events in order').action(act(pick(ep, 'show')));
   episodeSimilar(episode).action(act(pick(ep, 'similar')));
   episodeFailures(episode).action(act(pick(ep, 'failures')));
+  registerTaskPatterns(program);
 }
