@@ -1,4 +1,5 @@
 // Fix memory: record attempts and consult what worked before.
+import { hiddenFlag, outcomeOption } from '../outcome.js';
 import { act, pick } from '../act.js';
 import type { Program } from '../program.js';
 import { registerTaskPatternVerbs } from './memory.js';
@@ -19,8 +20,9 @@ const record = (fix: Parent) =>
     .option('--analysis <text>', "the fixer's analysis")
     .option('--confidence <0..1>', "the fixer's confidence")
     .option('--fix-command <cmd>', 'a command the fix ran (repeat for several)', collect)
-    .option('--success', 'the fix worked')
-    .option('--failure', 'the fix did not work')
+    .addOption(outcomeOption('whether the fix worked (required unless --from-json)'))
+    .addOption(hiddenFlag('--success'))
+    .addOption(hiddenFlag('--failure'))
     .option('--verified', 'verification passed')
     .option('--not-verified', 'verification failed')
     .option('--execution-time <seconds>', 'how long the fix took')

@@ -1,5 +1,6 @@
 // Semantic memory: memories, search, embedding, task context, the knowledge base, episodes and
 // learned patterns.
+import { hiddenFlag, outcomeOption } from '../outcome.js';
 import { Option } from '@commander-js/extra-typings';
 import { act, pick } from '../act.js';
 import type { Program } from '../program.js';
@@ -20,8 +21,9 @@ const add = (p: Program) =>
     .option('--meta <key=value>', 'metadata (repeatable)', collect)
     .option('--source <source>', 'manual, chat, file, integration, ai_extracted, shell, fix')
     .option('--source-id <id>', 'id of the item in its source')
-    .option('--success', 'the task or experience succeeded')
-    .option('--failure', 'the task or experience failed')
+    .addOption(outcomeOption('what the task or experience came to'))
+    .addOption(hiddenFlag('--success'))
+    .addOption(hiddenFlag('--failure'))
     .option('--task-id <id>', 'the task this belongs to')
     .option('--language <lang>', 'programming or natural language')
     .option('--bulk <file>', 'add many from JSON Lines (one memory object per line, up to 10,000)');
@@ -69,7 +71,8 @@ const searchOptions = <A extends unknown[]>(c: Parent<A>) =>
     .option('-n, --limit <n>', 'how many results', '5')
     .addOption(new Option('--top-k <n>', 'same as --limit').hideHelp())
     .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25')
-    .option('--success-only', 'only memories of successful tasks or experiences');
+    .addOption(outcomeOption('only memories of tasks or experiences that came to this'))
+    .addOption(hiddenFlag('--success-only'));
 export type SearchOpts = OptsOf<typeof searchOptions>;
 
 const embed = (p: Program) =>
@@ -106,8 +109,9 @@ const episodeEnd = (e: Parent) =>
   e
     .command('end <id>')
     .description('end an episode; it is remembered as an experience memory')
-    .option('--success', 'the task succeeded')
-    .option('--failure', 'the task failed')
+    .addOption(outcomeOption('how the task ended (required)'))
+    .addOption(hiddenFlag('--success'))
+    .addOption(hiddenFlag('--failure'))
     .option('--metrics <json>', 'JSON object: duration, tokens, cost...');
 export type EpisodeEndOpts = OptsOf<typeof episodeEnd>;
 const episodeSimilar = (e: Parent) =>
@@ -116,7 +120,8 @@ const episodeSimilar = (e: Parent) =>
     .description('past episodes like this task, with similarity and outcome')
     .option(...SCOPE)
     .option('--all-scopes', 'every scope')
-    .option('--success-only', 'only episodes that succeeded')
+    .addOption(outcomeOption('only episodes that ended so'))
+    .addOption(hiddenFlag('--success-only'))
     .option('-n, --limit <n>', 'how many', '5')
     .addOption(new Option('--top-k <n>', 'same as --limit').hideHelp())
     .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25');

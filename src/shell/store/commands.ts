@@ -1,5 +1,6 @@
 // Intent-named reads and writes of shell commands. Aggregates for stats are maintained on every
 // insert so that stats never scan the whole history.
+import type { Outcome } from '../../util/outcome.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { isoDay } from '../../util/time.js';
@@ -41,7 +42,8 @@ export interface HistoryRow extends Omit<CommandRecord, 'ts' | 'uid' | 'author' 
 export interface CommandFilter {
   session?: string;
   cwd?: string;
-  failed?: boolean;
+  /** success: exited 0; failure: exited non-zero (commands with no known status match neither). */
+  outcome?: Outcome;
   /** This exact exit status. */
   exit?: number;
   /** At or after (epoch ms). */
@@ -76,7 +78,8 @@ function filterSql(q: CommandFilter): { where: string[]; params: unknown[] } {
   };
   if (q.session) add('session = ?', q.session);
   if (q.cwd) add('cwd = ?', q.cwd);
-  if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
+  if (q.outcome === 'failure') add('exit_code IS NOT NULL AND exit_code <> 0');
+  else if (q.outcome === 'success') add('exit_code = 0');
   if (q.exit !== undefined) add('exit_code = ?', q.exit);
   if (q.since !== undefined) add('ts >= ?', q.since);
   if (q.until !== undefined) add('ts < ?', q.until);
