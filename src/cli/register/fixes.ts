@@ -43,6 +43,15 @@ const similar = (fix: Parent) => issueQuery(fix.command('similar').description('
 const context = (fix: Parent) => issueQuery(fix.command('context').description('the history block an AI fixer pastes into its prompt')).option('-n, --limit <n>', 'at most this many entries per section', '5');
 export type IssueOpts = OptsOf<typeof similar>;
 
+const last = (fix: Parent) =>
+  fix
+    .command('last')
+    .description('the last failed command of this shell session, and what you ran next that worked when it failed before')
+    .option('--session <id>', 'the shell session (default: $MEM_SESSION, else the latest)')
+    .option('--id <n>', 'this failed command instead (an id from mem history --json)')
+    .option('-n, --limit <n>', 'at most this many suggestions', '3');
+export type FixLastOpts = OptsOf<typeof last>;
+
 const model = (p: Program) =>
   p
     .command('model <name>')
@@ -67,6 +76,7 @@ export function registerFixes(program: Program): void {
   record(fix).action(act(() => import('../../commands/fix-record.js')));
   similar(fix).action(act(() => import('../../commands/fix-similar.js')));
   context(fix).action(act(() => import('../../commands/fix-context.js')));
+  last(fix).action(act(() => import('../../commands/fix-last.js')));
   model(program).action(act(() => import('../../commands/model.js')));
   recent(program).action(act(() => import('../../commands/recent.js')));
   successful(program).action(act(() => import('../../commands/successful.js')));
