@@ -7,6 +7,7 @@ import type { World } from '../core/world.js';
 import { InputError, intIn } from '../errors.js';
 import type { MemoriesApi } from '../memory/api.js';
 import { normalize } from '../predict/normalize.js';
+import { ingestPending } from '../shell/pending.js';
 import { ShellStore, type FailedCommand } from '../shell/store/commands.js';
 import { commandWords } from '../shell/words.js';
 import type { RelatedFix } from './api.js';
@@ -58,11 +59,12 @@ export async function fixLast(world: World, deps: { memories: () => MemoriesApi;
   if (q.id !== undefined) intIn(q.id, 'id', 1, Number.MAX_SAFE_INTEGER);
   if (q.session !== undefined && (typeof q.session !== 'string' || !q.session)) throw new InputError('must be a session id', undefined, 'session');
   const none = (empty: string): FixLast => ({ failed: null, next: [], fix_attempts: [], memories: [], empty });
+  ingestPending(world, 0); // what the hooks spooled since the last ingest: the failure just now
   if (!world.storeExists()) return none('no commands recorded yet (mem init --install zsh to start)');
   const shell = new ShellStore(world.readDb());
   const session = q.id === undefined ? (q.session ?? world.env.MEM_SESSION) : undefined;
   const failed = shell.lastFailure({ id: q.id, session });
-  if (!failed) return none(q.id !== undefined ? `command ${q.id} did not fail (or is not recorded)` : session ? `no failed command in session '${session}'` : 'no failed command recorded');
+  if (!failed) return none(q.id !== undefined ? `command ${q.id} did not fail (or is not recorded)` : `no failed command in ${session ? `session '${session}'` : 'the latest session'}`);
 
   const next = nextSteps(shell, failed, limit);
   let fixAttempts: RelatedFix[] = [];
@@ -91,7 +93,7 @@ export async function fixLast(world: World, deps: { memories: () => MemoriesApi;
  * the same template (`git commit -m "a"`, `git commit -m "b"`), or the same words but one argument
  * (`apt install htop`, `apt install vim`): what followed gets this line's word in place of that one.
  */
-export function alike(earlier: string, now: string): ((line: string) => string) | null {
+export function alike(earlier: string, now: string): ((line: string) => string | null) | null {
   if (earlier === now) return (l) => l;
   const a = earlier.trim().split(/\s+/);
   const b = now.trim().split(/\s+/);
@@ -99,7 +101,13 @@ export function alike(earlier: string, now: string): ((line: string) => string) 
     const diff = a.flatMap((w, i) => (w === b[i] ? [] : [i]));
     if (diff.length === 1 && diff[0]! > 0) {
       const [from, to] = [a[diff[0]!]!, b[diff[0]!]!];
-      return (l) => l.split(/(\s+)/).map((w) => (w === from ? to : w)).join('');
+      const name = commandWords(earlier).name;
+      return (l) => {
+        const words = l.split(/(\s+)/);
+        // `cd project` after `cd projcet` corrected that very word: nothing to carry to `cd scirpts`.
+        if (!words.includes(from)) return commandWords(l).name === name ? null : l;
+        return words.map((w) => (w === from ? to : w)).join('');
+      };
     }
   }
   if (normalize(earlier) === normalize(now)) return (l) => l.split(earlier).join(now);
@@ -122,6 +130,7 @@ function nextSteps(shell: ShellStore, failed: FailedCommand, limit: number): Nex
     if (!n || n.exit_code !== 0) continue;
     // `sudo apt install htop` after `apt install htop` failed is `sudo apt install vim` now.
     const line = carry(n.command);
+    if (line === null) continue;
     const t = tally.get(line) ?? { weight: 0, count: 0, exact: false, last: 0 };
     t.weight += exact ? 1 : TEMPLATE_WEIGHT;
     t.count++;
