@@ -1,6 +1,6 @@
 // Fix memory: record attempts and consult what worked before.
 import { hiddenFlag, outcomeOption } from '../outcome.js';
-import { act, pick } from '../act.js';
+import { act } from '../act.js';
 import type { Program } from '../program.js';
 import { registerTaskPatternVerbs } from './memory.js';
 import { collect, type OptsOf, type Parent } from './types.js';
