@@ -60,8 +60,8 @@ export async function fixLast(world: World, deps: { memories: () => MemoriesApi;
   if (q.session !== undefined && (typeof q.session !== 'string' || !q.session)) throw new InputError('must be a session id', undefined, 'session');
   const none = (empty: string): FixLast => ({ failed: null, next: [], fix_attempts: [], memories: [], empty });
   ingestPending(world, 0); // what the hooks spooled since the last ingest: the failure just now
-  if (!world.storeExists()) return none('no commands recorded yet (mem init --install zsh to start)');
-  const shell = new ShellStore(world.readDb());
+  const shell = new ShellStore(world.readDb()); // a named store that does not exist is an error
+  if (!shell.any({})) return none('no commands recorded yet (mem init --install zsh to start)');
   const session = q.id === undefined ? (q.session ?? world.env.MEM_SESSION) : undefined;
   const failed = shell.lastFailure({ id: q.id, session });
   if (!failed) return none(q.id !== undefined ? `command ${q.id} did not fail (or is not recorded)` : `no failed command in ${session ? `session '${session}'` : 'the latest session'}`);

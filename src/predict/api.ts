@@ -101,7 +101,6 @@ export function predictApi(world: World): PredictApi {
     const minCount = o.minCount === undefined ? 3 : intIn(o.minCount, 'min_count', 2, Number.MAX_SAFE_INTEGER);
     const cwd = o.cwd === undefined ? undefined : resolve(world.cwd, o.cwd);
     const limit = o.limit === undefined ? 20 : intIn(o.limit, 'limit', 1, 1000);
-    if (!world.storeExists()) return { workflows: [], empty: NOTHING_RECORDED };
     const db = world.readDb();
     // Rotations and parts of one cycle are merged: read enough rows for `limit` workflows.
     const workflows = mergeWorkflows(workflowRows(db, { minCount, cwd, limit: limit * 20 }), limit);
@@ -114,7 +113,6 @@ export function predictApi(world: World): PredictApi {
       const { remaining } = freshen();
       if (q.author !== undefined) return { ...authorPredict(world, q, k), learning_backlog: remaining };
       const nothing = (): string => (remaining ? `nothing learned yet: ${remaining} commands wait for the background learner` : NOTHING_RECORDED);
-      if (!world.storeExists()) return { predictions: [], context: q.context ?? [], learning_backlog: remaining, empty: nothing() };
       const stats = new SqlStats(world.readDb());
       const now = world.now();
       const cwd = q.cwd === undefined ? world.cwd : resolve(world.cwd, q.cwd);
