@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue #2 benchmark: bulk-record 100,000 fix attempts, then time `mem stats`, `mem fix context`
-# and `mem patterns` on that store against `node -e 0` (target: median <= 2.5x node -e 0).
+# and `mem fix patterns` on that store against `node -e 0` (target: median <= 2.5x node -e 0).
 # Needs hyperfine (apt-get install hyperfine). Usage: bench/fixes.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,5 +20,5 @@ hyperfine -N --warmup 3 --runs 30 --export-json "$out/fixes.json" \
   'node -e 0' \
   "$mem stats" \
   "$mem fix context --model llama3:8b --issue-type TIMEOUT --test-prompt 'Test prompt number 7: please answer the question about topic 7'" \
-  "$mem patterns" >/dev/null
+  "$mem fix patterns" >/dev/null
 node bench/report.mjs "$out/fixes.json" 2.5

@@ -24,8 +24,11 @@ describe('the completion tree', () => {
   it('holds every command, subcommand, flag and enumerated value the CLI declares', () => {
     const tree = completionTree();
     const at = (path: string) => tree.find((n) => n.path === path)!;
-    expect(at('').commands.map((c) => c.name)).toEqual(expect.arrayContaining(['fix', 'history', 'predict', 'add', 'search', 'completion', 'init', 'patterns', 'config', 'episode']));
+    expect(at('').commands.map((c) => c.name)).toEqual(expect.arrayContaining(['fix', 'history', 'predict', 'add', 'search', 'completion', 'init', 'task-patterns', 'config', 'episode']));
     expect(at('').commands.map((c) => c.name)).not.toContain('__ingest'); // hidden
+    expect(at('').commands.map((c) => c.name)).not.toContain('patterns'); // the old spelling, a hidden alias
+    expect(at('fix').commands.map((c) => c.name)).toContain('patterns');
+    expect(at('task-patterns').commands.map((c) => c.name)).toEqual(['extract', 'feedback']);
     expect(at('history').commands.map((c) => c.name)).toEqual(['rm']);
     expect(at('history').flags.flatMap((f) => f.names)).toEqual(expect.arrayContaining(['--fuzzy', '--regex', '-n', '--limit', '--json', '--db']));
     expect(at('history').flags.flatMap((f) => f.names)).not.toContain('--after'); // a hidden alias
@@ -100,7 +103,7 @@ describe.each(['bash', 'zsh', 'fish'] as const)('completion in a real %s (tmux)'
     expect(lastPrompt(await complete(tmux, w, 'mem --json con'))).toMatch(/^mem --json con(fig|text)?$/); // config and context: a choice
     expect(lastPrompt(await complete(tmux, w, 'mem import-history --shell at'))).toBe('mem import-history --shell atuin');
     expect(lastPrompt(await complete(tmux, w, 'mem init fi'))).toBe('mem init fish');
-    expect(lastPrompt(await complete(tmux, w, 'mem patterns le'))).toBe('mem patterns learned');
+    expect(lastPrompt(await complete(tmux, w, 'mem task-patterns ex'))).toBe('mem task-patterns extract');
     expect(lastPrompt(await complete(tmux, w, 'mem config un'))).toBe('mem config unset');
     const listed = await complete(tmux, w, 'mem import-history --shell ', 2);
     for (const v of ['atuin', 'auto', 'bash', 'fish', 'zsh']) expect(listed).toContain(v);

@@ -63,7 +63,7 @@ describe('fix record', () => {
 
   it.each([
     [['fix', 'record', '--issue-type', 'TIMEOUT', '--success'], /--model is required/],
-    [['fix', 'record', '--model', 'm', '--issue-type', 'TIMEOUT'], /--success or --failure/],
+    [['fix', 'record', '--model', 'm', '--issue-type', 'TIMEOUT'], /--outcome success or --outcome failure/],
     [['fix', 'record', '--model', 'm', '--issue-type', 'T', '--success', '--confidence', '7'], /--confidence must be between 0 and 1/],
     [['fix', 'record', '--model', 'm', '--issue-type', 'T', '--success', '--system-info', '{bad'], /--system-info is not valid JSON/],
     [['fix', 'record', '--model', 'm', '--issue-type', 'T', '--success', '--bogus'], /unknown option '--bogus'/],

@@ -103,7 +103,10 @@ describe('mem history QUERY', () => {
     seed();
     expect(await cmds(['--exit', '1'])).toEqual(['GIT_TRACE=1 git push origin main', 'grep -rn TODO src']);
     expect(await cmds(['--exit', '0', 'git'])).toEqual(['git checkout main', 'git commit -m "Fix parser"']);
-    expect(await cmds(['--failed'])).toEqual(['make test', 'GIT_TRACE=1 git push origin main', 'grep -rn TODO src']);
+    expect(await cmds(['--outcome', 'failure'])).toEqual(['make test', 'GIT_TRACE=1 git push origin main', 'grep -rn TODO src']);
+    expect(await cmds(['--failed'])).toEqual(await cmds(['--outcome', 'failure'])); // the old name, hidden
+    expect(await cmds(['--outcome', 'success', 'git'])).toEqual(['git checkout main', 'git commit -m "Fix parser"']);
+    expect((await mem(['history', '--outcome', 'success', '--failed'])).code).toBe(2);
     expect(await cmds(['--host', 'server'])).toEqual(['git commit -m "Fix parser"']);
     expect(await cmds(['--since', '90m'])).toEqual(['GIT_TRACE=1 git push origin main', 'grep -rn TODO src', 'echo "two\nlines"', 'ls 100%_done']);
     expect(await cmds(['--after', '90m'])).toEqual(await cmds(['--since', '90m']));

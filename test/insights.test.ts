@@ -109,10 +109,11 @@ describe('stats', () => {
 });
 
 describe('patterns, model, recent, successful', () => {
-  it('patterns: recurring issues with rates and confidence', () => {
-    const p = box.mem(['patterns', '--json']).json().patterns;
+  it('fix patterns: recurring issues with rates and confidence (mem patterns, the old spelling, is the same)', () => {
+    const p = box.mem(['fix', 'patterns', '--json']).json().patterns;
+    expect(box.mem(['patterns', '--json']).json().patterns).toEqual(p);
     expect(p[0]).toMatchObject({ issue_type: 'TIMEOUT', model_family: 'llama3', attempts: 3, success_count: 2, confidence: 0.3, best_fix: ['ollama pull llama3:8b'] });
-    expect(box.mem(['patterns', '--min-attempts', '2', '--json']).json().patterns).toHaveLength(1);
+    expect(box.mem(['fix', 'patterns', '--min-attempts', '2', '--json']).json().patterns).toHaveLength(1);
   });
 
   it('model: insights and recent history; unknown model is a clear error', () => {

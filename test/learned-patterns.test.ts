@@ -84,7 +84,7 @@ describe('patterns extract', () => {
   });
 
   it('finds success and failure indicators, recommended context and a confidence, and stores them', async () => {
-    const r = await run(['patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })]);
+    const r = await run(['task-patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })]);
     const p = r.json();
     expect(p).toMatchObject({ type: 'success', match: 'deploy', scope: 'proj', samples: 12, successes: 6, updated: false, embedding_model: null });
     expect(p.success_indicators[0]).toEqual({ term: 'ran migrations first', successes: 6, failures: 0, score: expect.any(Number) });
@@ -101,9 +101,9 @@ describe('patterns extract', () => {
     expect(JSON.parse(row.success_indicators)[0].term).toBe('ran migrations first');
 
     // The same extraction again updates the pattern in place.
-    const again = await run(['patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })]);
+    const again = await run(['task-patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })]);
     expect(again.json()).toMatchObject({ id: p.id, updated: true });
-    const text = await run(['patterns', 'extract', ...flags({ match: 'DEPLOY', type: 'failure' })], false);
+    const text = await run(['task-patterns', 'extract', ...flags({ match: 'DEPLOY', type: 'failure' })], false);
     expect(text.out).toMatch(/failure indicators: skipped tests \(0 ok \/ 6 failed\)/);
   });
 
@@ -117,7 +117,7 @@ describe('patterns extract', () => {
     ['nested quantifier', { match: '(a+)+$', type: 'success' }, 2, /could take exponential time \(a repeated group contains another repetition/],
     ['overlapping alternation', { match: '(a|aa)*b', type: 'success' }, 2, /alternatives that can match the same text/],
   ])('%s: a one-line error', async (_name, opts, code, message) => {
-    const e = await rejection(run(['patterns', 'extract', ...flags(opts)]));
+    const e = await rejection(run(['task-patterns', 'extract', ...flags(opts)]));
     expect(e.exitCode).toBe(code);
     expect(e.message).toMatch(message);
     expect(e.message).not.toContain('\n');
@@ -128,10 +128,10 @@ describe('regex guard', () => {
   it('answers within seconds on a catastrophic pattern against a long string of a', async () => {
     addTasks([{ content: 'a'.repeat(30_000) + '!', success: true }, ...DEPLOYS]);
     const t0 = Date.now();
-    const e = await rejection(run(['patterns', 'extract', ...flags({ match: '(a+)+$', type: 'success' })]));
+    const e = await rejection(run(['task-patterns', 'extract', ...flags({ match: '(a+)+$', type: 'success' })]));
     expect(e.code).toBe('unsafe_regex');
     // A polynomial blow-up passes the static check; the worker's time limit stops it.
-    const slow = await rejection(run(['patterns', 'extract', ...flags({ match: 'a*a*a*a*a*a*b', type: 'success' })]));
+    const slow = await rejection(run(['task-patterns', 'extract', ...flags({ match: 'a*a*a*a*a*a*b', type: 'success' })]));
     expect(slow.code).toBe('regex_timeout');
     expect(slow.exitCode).toBe(2);
     expect(slow.message).toMatch(/did not finish within 2s/);
@@ -180,16 +180,29 @@ describe('patterns learned and feedback', () => {
   let id: string;
   beforeEach(async () => {
     addTasks(DEPLOYS);
-    id = (await run(['patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })])).json().id;
-    await run(['patterns', 'extract', ...flags({ match: 'service', type: 'failure' })]);
+    id = (await run(['task-patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })])).json().id;
+    await run(['task-patterns', 'extract', ...flags({ match: 'service', type: 'failure' })]);
+  });
+
+  it('the old spellings (mem patterns learned|extract|feedback) are hidden aliases that mean the same', async () => {
+    expect((await run(['patterns', 'learned', ...flags({ type: 'failure' })])).json()).toEqual((await run(['task-patterns', ...flags({ type: 'failure' })])).json());
+    expect((await run(['task-patterns', 'learned', ...flags({ limit: '1' })])).json().patterns).toHaveLength(1);
+    expect((await run(['patterns', 'extract', ...flags({ match: 'deploy', type: 'success' })])).json()).toMatchObject({ id, updated: true });
+    expect((await run(['patterns', 'feedback', id, '--helpful'])).json().feedback.helpful).toBe(1);
+  });
+
+  it('task-patterns extract requires --type (its parent parses a --type of its own)', async () => {
+    const e = await rejection(run(['task-patterns', 'extract', ...flags({ match: 'deploy' })]));
+    expect(e).toMatchObject({ exitCode: 2, code: 'usage' });
+    expect(e.message).toMatch(/--type/);
   });
 
   it('lists, filters by type and limits', async () => {
-    expect((await run(['patterns', 'learned', ...flags({})])).json().patterns).toHaveLength(2);
-    expect((await run(['patterns', 'learned', ...flags({ type: 'failure' })])).json().patterns.map((p: any) => p.match)).toEqual(['service']);
-    expect((await run(['patterns', 'learned', ...flags({ limit: '1' })])).json().patterns).toHaveLength(1);
-    expect((await run(['patterns', 'learned', ...flags({ scope: 'elsewhere' })])).json().patterns).toHaveLength(0);
-    expect((await run(['patterns', 'learned', ...flags({})], false)).out).toContain(id.slice(0, 8));
+    expect((await run(['task-patterns', ...flags({})])).json().patterns).toHaveLength(2);
+    expect((await run(['task-patterns', ...flags({ type: 'failure' })])).json().patterns.map((p: any) => p.match)).toEqual(['service']);
+    expect((await run(['task-patterns', ...flags({ limit: '1' })])).json().patterns).toHaveLength(1);
+    expect((await run(['task-patterns', ...flags({ scope: 'elsewhere' })])).json().patterns).toHaveLength(0);
+    expect((await run(['task-patterns', ...flags({})], false)).out).toContain(id.slice(0, 8));
   });
 
   it.each([
@@ -198,9 +211,9 @@ describe('patterns learned and feedback', () => {
     ['not helpful clamps at 0', [{ notHelpful: true, adjust: '1' }, { notHelpful: true }], () => 0, 0, 2],
     ['default adjust is 0.1', [{ notHelpful: true }], (c0: number) => Math.max(0, c0 - 0.1), 0, 1],
   ])('%s', async (_name, steps, expected, helpful, notHelpful) => {
-    const c0 = (await run(['patterns', 'learned', ...flags({ type: 'success' })])).json().patterns[0].confidence;
+    const c0 = (await run(['task-patterns', ...flags({ type: 'success' })])).json().patterns[0].confidence;
     let p: any;
-    for (const s of steps) p = (await run(['patterns', 'feedback', id.slice(0, 8), ...flags(s)])).json();
+    for (const s of steps) p = (await run(['task-patterns', 'feedback', id.slice(0, 8), ...flags(s)])).json();
     expect(p.confidence).toBeCloseTo(expected(c0), 3);
     expect(p.feedback).toEqual({ helpful, not_helpful: notHelpful });
   });
@@ -211,12 +224,12 @@ describe('patterns learned and feedback', () => {
     ['adjust out of range', { helpful: true, adjust: '2' }, 2, /--adjust must be/],
     ['adjust not a number', { helpful: true, adjust: 'lots' }, 2, /--adjust must be/],
   ])('feedback with %s is a usage error', async (_name, opts, code, message) => {
-    const e = await rejection(run(['patterns', 'feedback', id, ...flags(opts)]));
+    const e = await rejection(run(['task-patterns', 'feedback', id, ...flags(opts)]));
     expect([e.exitCode, e.message]).toEqual([code, expect.stringMatching(message)]);
   });
 
   it('an unknown pattern id is a clear error', async () => {
-    const e = await rejection(run(['patterns', 'feedback', 'ffffffff', ...flags({ helpful: true })]));
+    const e = await rejection(run(['task-patterns', 'feedback', 'ffffffff', ...flags({ helpful: true })]));
     expect([e.exitCode, e.code]).toEqual([1, 'not_found']);
   });
 });

@@ -109,6 +109,34 @@ describe('mem workflows and mem graph', () => {
     expect(box.mem(['workflows']).stdout).toMatch(/5× in 5 sessions, 80.0% succeeded/);
   });
 
+  it('merges the rotations and parts of one cycle into one workflow, and orders by count', () => {
+    const cycle = ['make', 'make test', 'git commit -m "wip"'];
+    const from = (i: number, n: number) => Array.from({ length: n }, (_, j) => cycle[(i + j) % 3]!);
+    // Six sessions enter the cycle at different steps and go round more than once.
+    const sessions = [from(0, 6), from(1, 6), from(2, 6), from(0, 3), from(1, 4), from(2, 5)].map((c) => session(c));
+    // A longer, linear workflow seen less often (4 × 5 steps outweighs 7 × 3 steps by the old count × length order).
+    const deploy = ['git pull', 'npm ci', 'npm run build', 'npm test', 'npm run deploy'];
+    for (let i = 0; i < 4; i++) sessions.push(session(deploy));
+    expect(box.mem(['learn', '--from-json', '-'], { input: jsonl(sessions) }).code).toBe(0);
+    const w = box.mem(['workflows', '--json']).json().workflows as { templates: string[]; steps: string[]; occurrences: number }[];
+    expect(w).toHaveLength(2);
+    expect(w.map((x) => x.occurrences)).toEqual([...w.map((x) => x.occurrences)].sort((a, b) => b - a));
+    expect(new Set(w[0]!.steps)).toEqual(new Set(cycle));
+    expect(w[0]!.steps).toHaveLength(3);
+    expect(w[1]).toMatchObject({ steps: deploy, occurrences: 4 });
+  });
+
+  it('an empty list says which filter matched nothing', () => {
+    const said = (args: string[]) => box.mem(['workflows', ...args]).stdout.trim();
+    expect(said([])).toBe('no commands recorded yet (mem init --install zsh to start, or mem import-history)');
+    const run = ['git pull', 'npm ci', 'npm test'];
+    box.mem(['learn', '--from-json', '-'], { input: jsonl([1, 2, 3].map(() => ({ session_commands: run.map((command) => ({ command, cwd: '/srv/app' })) }))) });
+    expect(said(['--min-count', '4'])).toBe('no sequence was seen 4+ times (--min-count): the most frequent, 3×');
+    expect(said(['--cwd', '/elsewhere'])).toBe('no workflow was run in /elsewhere');
+    expect(box.mem(['workflows', '--cwd', '/elsewhere', '--json']).json()).toEqual({ workflows: [], empty: 'no workflow was run in /elsewhere' });
+    expect(box.mem(['predict', '--author', 'codex']).stdout.trim()).toBe("no prediction: no commands recorded by author 'codex'");
+  });
+
   it('graph lists the strongest transitions as JSON, a table and Graphviz DOT', () => {
     box.mem(['learn', '--from-json', '-'], { input: jsonl([1, 2, 3].map(() => session(['vim main.py', 'python main.py']))) });
     const g = box.mem(['graph', '--json']).json();

@@ -233,7 +233,26 @@ describe('ranking', () => {
     expect(p.predict({ recent: [], now: 0, k: 3 })).toEqual([]);
     p.observe(ev('ls'));
     expect(p.predict({ recent: [ev('ls')], now: 0, k: 0 })).toEqual([]);
+    // `ls` was never followed by `ls`: it is not predicted to follow itself.
+    expect(p.predict({ recent: [ev('ls')], now: 0, k: 3 })).toEqual([]);
+    p.observe(ev('ls'));
     expect(p.predict({ recent: [ev('ls')], now: 0, k: 3 }).map((x) => x.next_command)).toEqual(['ls']);
+  });
+
+  it('a command follows itself only where the user has repeated it', () => {
+    const s = learnAll(['make', 'make test', 'make', 'make lint', 'make', 'make test', 'git status', 'git status', 'git add .']);
+    const after = (line: string) => new Predictor(s).predict({ recent: [ev(line)], now: 0, k: 10 }).map((x) => x.next_command);
+    expect(after('make')).not.toContain('make');
+    expect(after('make test')).not.toContain('make test');
+    expect(after('git status')).toContain('git status'); // it was repeated
+  });
+
+  it('a reason says "succeeded" only where an exit status is known', () => {
+    const imported = learnAll(['npm install', 'npm start', 'npm install', 'npm start']);
+    const reasonOf = (s: MemoryStats) => new Predictor(s).predict({ recent: [ev('npm install')], now: 0, k: 1 })[0]!.reason;
+    expect(reasonOf(imported)).toBe('followed `npm install` 2 times');
+    const mixed = learnAll(['npm install', 'npm start', 'npm install', 'npm start', ev('npm install', null, 0), ev('npm start', null, 0), ev('npm install', null, 0), ev('npm start', null, 1)]);
+    expect(reasonOf(mixed)).toBe('followed `npm install` 4 times, 50% of the 2 with an exit status succeeded');
   });
 });
 

@@ -53,6 +53,30 @@ describe('names', () => {
     expect(box.mem(['predict', '-n', '0']).stderr).toMatch(/^mem: --limit must be/);
   });
 
+  it('one flag for outcomes: --outcome success|failure records and filters; --success, --failure, --success-only, --failed are hidden aliases', () => {
+    for (const args of [['fix', 'record'], ['add'], ['episode', 'end', 'x'], ['history'], ['search', 'x'], ['recall-error', 'x'], ['episode', 'similar', 'x']]) {
+      const help = ok([...args, '--help']).stdout;
+      expect(help, args.join(' ')).toContain('--outcome <outcome>');
+      expect(help, args.join(' ')).not.toMatch(/--success|--failure|--failed/);
+    }
+    const fix = (flags: string[]) => box.mem(['fix', 'record', '--model', 'llama3:8b', '--issue-type', 'TIMEOUT', ...flags], { env: NO_EMBED });
+    expect(fix(['--outcome', 'success']).code).toBe(0);
+    expect(fix(['--failure']).code).toBe(0);
+    expect(ok(['fix', 'similar', '--model', 'llama3:8b', '--issue-type', 'TIMEOUT', '--json']).json().exact_matches.map((a: any) => a.fix_success).sort()).toEqual([false, true]);
+    const both = fix(['--outcome', 'failure', '--success']);
+    expect([both.code, both.stderr.trim()]).toEqual([2, 'mem: --outcome failure and --success contradict each other']);
+    expect(fix([]).stderr).toMatch(/--outcome success or --outcome failure/);
+    expect(fix(['--outcome', 'maybe']).code).toBe(2);
+
+    ok(['add', '--kind', 'task', '--outcome', 'failure', 'deploy the billing service broke']);
+    ok(['add', '--kind', 'task', '--success', 'deploy the billing service worked']);
+    const found = (flags: string[]) => ok(['search', 'deploy billing', '--mode', 'keyword', '--json', ...flags]).json().results.map((r: any) => r.memory.success);
+    expect(found(['--outcome', 'failure'])).toEqual([false]);
+    expect(found(['--outcome', 'success'])).toEqual([true]);
+    expect(found(['--success-only'])).toEqual([true]);
+    expect(found([]).sort()).toEqual([false, true]);
+  });
+
   it('mem list --since (and --after, its old name) takes 2h, 7d, yesterday, ISO or epoch', () => {
     ok(['add', 'a memory for today']);
     for (const since of ['2h', '7d', 'yesterday', '2020-01-01', '1600000000']) expect(ok(['list', '--json', '--since', since]).json().data.length, since).toBe(1);

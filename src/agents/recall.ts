@@ -98,6 +98,6 @@ export async function recallFailure(world: World, api: { memories: MemoriesApi; 
   }
 
   if (!lines.length) return none;
-  const context = [`mem: this failure was seen before (mem recall; \`mem history --failed\` for more):`, ...lines.slice(0, MAX_LINES)].join('\n');
+  const context = [`mem: this failure was seen before (mem recall; \`mem history --outcome failure\` for more):`, ...lines.slice(0, MAX_LINES)].join('\n');
   return { context, output: JSON.stringify({ hookSpecificOutput: { hookEventName: f.event, additionalContext: context } }) };
 }

@@ -39,7 +39,7 @@ export function act<A extends unknown[], O extends OptionValues>(load: () => Pro
   return async (...params: [...A, O, Command<A, O>]): Promise<void> => {
     const cmd = params[params.length - 1] as CommandUnknownOpts;
     const args = params.slice(0, -2) as A;
-    // With globals: a parent's options given after a subcommand (`mem patterns learned --limit 5`)
+    // With globals: a parent's options given after a subcommand (`mem task-patterns learned --limit 5`)
     // are parsed by the parent, and arrive through it.
     const opts = cmd.optsWithGlobals() as O;
     const globals = opts as GlobalFlags;

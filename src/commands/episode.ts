@@ -1,4 +1,5 @@
 // mem episode start / event / end / show / similar / failures
+import { outcomeOf } from '../cli/outcome.js';
 import type { Cli } from '../cli/act.js';
 import type { EpisodeEndOpts, EpisodeEventOpts, EpisodeFailuresOpts, EpisodeSimilarOpts, EpisodeStartOpts } from '../cli/register/memory.js';
 import { UsageError } from '../errors.js';
@@ -28,8 +29,9 @@ export function event({ mem, term }: Cli, opts: EpisodeEventOpts, id: string): v
 }
 
 export function end({ mem, term }: Cli, opts: EpisodeEndOpts, id: string): void {
-  if (Boolean(opts.success) === Boolean(opts.failure)) throw new UsageError('say how the episode ended: --success or --failure (one of them)');
-  const r = mem.episodes.end(id, Boolean(opts.success), { metrics: objectOption(opts.metrics, '--metrics') });
+  const outcome = outcomeOf(opts);
+  if (!outcome) throw new UsageError('say how the episode ended: --outcome success or --outcome failure');
+  const r = mem.episodes.end(id, outcome === 'success', { metrics: objectOption(opts.metrics, '--metrics') });
   const e = r.episode;
   if (term.json) return term.outJson({ id: e.id, success: e.success, ended_at: e.ended_at, events: e.events.length, memory_id: r.memory_id });
   term.out(`${e.id}: ${e.success ? 'success' : 'failure'} after ${e.events.length} events; remembered as experience ${r.memory_id}`);
@@ -48,7 +50,7 @@ export async function similar({ mem, term }: Cli, opts: EpisodeSimilarOpts, desc
   const r = await mem.episodes.similar(description, {
     scope: opts.scope,
     allScopes: Boolean(opts.allScopes),
-    successOnly: Boolean(opts.successOnly),
+    outcome: outcomeOf(opts),
     topK: intOption(opts.topK ?? opts.limit, opts.topK === undefined ? '--limit' : '--top-k', 1, 100),
     threshold,
   });

@@ -1,4 +1,5 @@
 import type { Cli } from '../cli/act.js';
+import { outcomeOf } from '../cli/outcome.js';
 import { InputError, UsageError } from '../errors.js';
 import type { FixRecordOpts } from '../cli/register/fixes.js';
 import { readInput, jsonOption } from '../util/io.js';
@@ -17,15 +18,15 @@ export async function run({ mem, term }: Cli, opts: FixRecordOpts): Promise<void
 }
 
 function recordFlags(mem: Cli['mem'], opts: FixRecordOpts) {
-  if (opts.success && opts.failure) throw new UsageError('--success and --failure contradict each other');
+  const outcome = outcomeOf(opts);
   if (opts.verified && opts.notVerified) throw new UsageError('--verified and --not-verified contradict each other');
   if (opts.model === undefined) throw new UsageError('--model is required (or use --from-json)');
   if (opts.issueType === undefined) throw new UsageError('--issue-type is required (or use --from-json)');
-  if (!opts.success && !opts.failure) throw new UsageError('say whether the fix worked: --success or --failure');
+  if (!outcome) throw new UsageError('say whether the fix worked: --outcome success or --outcome failure');
   const flat: Record<string, unknown> = {};
   for (const [field, flag] of Object.entries(FIELD_FLAGS)) if (opts[flag] !== undefined) flat[field] = opts[flag];
   flat.fix_commands = opts.fixCommand ?? [];
-  flat.fix_success = Boolean(opts.success);
+  flat.fix_success = outcome === 'success';
   if (opts.verified || opts.notVerified) flat.verification_success = Boolean(opts.verified);
   if (opts.systemInfo !== undefined) flat.system_info = jsonOption(opts.systemInfo, '--system-info');
   try {

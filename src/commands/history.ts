@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { outcomeOf } from '../cli/outcome.js';
 import type { Cli } from '../cli/act.js';
 import type { HistoryOpts, HistoryRmOpts } from '../cli/register/shell.js';
 import { UsageError } from '../errors.js';
@@ -29,7 +30,7 @@ export function run({ mem, term }: Cli, opts: HistoryOpts, query: string[] = [])
     cwd: opts.cwd,
     host: opts.host,
     author: opts.author,
-    failed: Boolean(opts.failed),
+    outcome: outcomeOf(opts),
     exit: opts.exit === undefined ? undefined : intOption(opts.exit, '--exit', -1_000_000, 1_000_000),
     since: since === undefined ? undefined : parseSince(since, now),
     before: opts.before === undefined ? undefined : parseSince(opts.before, now),

@@ -1,13 +1,14 @@
-// mem patterns extract / learned / feedback: learned patterns over task memories. (Plain
-// `mem patterns` lists fix-attempt patterns: commands/patterns.ts.) Rendering is small and lives here.
+// mem task-patterns [extract|feedback]: learned patterns over task memories. (`mem fix patterns`
+// lists fix-attempt patterns: commands/patterns.ts.) Rendering is small and lives here.
 import type { Cli } from '../cli/act.js';
-import type { PatternsExtractOpts, PatternsFeedbackOpts, PatternsLearnedOpts } from '../cli/register/fixes.js';
+import type { PatternsExtractOpts, PatternsFeedbackOpts, PatternsLearnedOpts } from '../cli/register/memory.js';
 import { UsageError } from '../errors.js';
 import type { LearnedPattern } from '../patterns/api.js';
 import { makeStyle, pct, safe, table, truncate, type Style } from '../render/style.js';
 import { intOption } from '../util/io.js';
 
 export async function extract({ mem, term }: Cli, opts: PatternsExtractOpts): Promise<void> {
+  if (opts.type === undefined) throw new UsageError("required option '--type <type>' not specified (success, failure or optimization)");
   const { pattern, updated } = await mem.patterns.extract({ match: opts.match, type: opts.type, minSamples: intOption(opts.minSamples, '--min-samples', 1, 100_000), scope: opts.scope });
   if (term.json) return term.outJson({ ...pattern, updated });
   term.out(`${updated ? 'updated' : 'learned'} pattern ${pattern.id}\n\n${renderPattern(makeStyle(term.color), pattern)}`);
@@ -17,7 +18,7 @@ export function learned({ mem, term }: Cli, opts: PatternsLearnedOpts): void {
   const patterns = mem.patterns.list({ type: opts.type, scope: opts.scope, limit: intOption(opts.limit, '--limit', 1, 100_000) });
   if (term.json) return term.outJson({ patterns });
   const s = makeStyle(term.color);
-  if (!patterns.length) return term.out(s.dim('no learned patterns yet (mem patterns extract --match REGEX --type success)'));
+  if (!patterns.length) return term.out(s.dim('no learned patterns yet (mem task-patterns extract --match REGEX --type success)'));
   const rows = patterns.map((p) => [p.id.slice(0, 8), p.type, truncate(p.match, 24), p.confidence.toFixed(2), `${p.successes}/${p.samples}`, `+${p.feedback.helpful} −${p.feedback.not_helpful}`, truncate(p.description, 70)]);
   term.out(table(s, ['id', 'type', 'match', 'confidence', 'succeeded', 'feedback', 'description'], rows));
 }

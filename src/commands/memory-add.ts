@@ -1,4 +1,5 @@
 import type { Cli } from '../cli/act.js';
+import { outcomeOf } from '../cli/outcome.js';
 import type { AddOpts } from '../cli/register/memory.js';
 import { InputError, UsageError } from '../errors.js';
 import { parseMetaPairs } from '../memory/input.js';
@@ -9,7 +10,7 @@ import { parseJson } from '../util/json.js';
 
 export async function run({ mem, term }: Cli, opts: AddOpts, text?: string): Promise<void> {
   if (opts.bulk !== undefined) return bulk({ mem, term }, opts);
-  if (opts.success && opts.failure) throw new UsageError('--success and --failure contradict each other');
+  const outcome = outcomeOf(opts);
   const content = text === undefined || text === '-' ? (text === '-' || !term.stdinTty ? await readInput('-') : '') : text;
   const r = mem.memories.add(
     {
@@ -20,7 +21,7 @@ export async function run({ mem, term }: Cli, opts: AddOpts, text?: string): Pro
       metadata: parseMetaPairs(opts.meta ?? []),
       source: opts.source,
       source_id: opts.sourceId,
-      success: opts.success ? true : opts.failure ? false : undefined,
+      success: outcome === undefined ? undefined : outcome === 'success',
       task_id: opts.taskId,
       language: opts.language,
     },

@@ -6,14 +6,14 @@ import { intOption } from '../util/io.js';
 export async function run({ mem, term }: Cli, opts: PredictOpts): Promise<void> {
   const r = mem.predict.next({ topK: intOption(opts.topK ?? opts.limit, opts.topK === undefined ? '--limit' : '--top-k', 1, 20), context: opts.context, cwd: opts.cwd, session: opts.session, author: opts.author });
   if (term.json) return term.outJson(r);
-  term.out(await render(term.color, r.predictions, r.context));
+  term.out(await render(term.color, r.predictions, r.context, r.empty));
 }
 
 /** Human output; chalk loads only here, so `--json` (the prompt's path) never pays for it. */
-async function render(color: boolean, ps: Prediction[], context: string[]): Promise<string> {
+async function render(color: boolean, ps: Prediction[], context: string[], empty: string | null): Promise<string> {
   const { bar, makeStyle, safe } = await import('../render/style.js');
   const s = makeStyle(color);
-  if (!ps.length) return s.dim('no prediction yet: mem learns from the commands you run (eval "$(mem init zsh)") or import (mem import-history)');
+  if (!ps.length) return s.dim(`no prediction: ${safe(empty ?? 'nothing learned yet')}`);
   const after = context.length ? s.dim(`after: ${safe(context[context.length - 1]!)}`) : s.dim('(no context)');
   const lines = ps.map((p, i) => {
     const head = `${s.bold(`${i + 1}.`)} ${safe(p.next_command)}`;

@@ -1,4 +1,5 @@
 import type { Cli } from '../cli/act.js';
+import { outcomeOf } from '../cli/outcome.js';
 import type { SearchOpts } from '../cli/register/memory.js';
 import { UsageError } from '../errors.js';
 import type { SearchMode, SearchOptions, SearchResult } from '../memory/api.js';
@@ -13,7 +14,7 @@ function threshold(v: string): number {
 
 function options(opts: SearchOpts): SearchOptions {
   if (opts.scope !== undefined && opts.allScopes) throw new UsageError('give either --scope or --all-scopes');
-  return { scope: opts.scope, allScopes: Boolean(opts.allScopes), kind: opts.kind, tag: opts.tag, topK: intOption(opts.topK ?? opts.limit, opts.topK === undefined ? '--limit' : '--top-k', 1, 100), threshold: threshold(opts.threshold), successOnly: Boolean(opts.successOnly) };
+  return { scope: opts.scope, allScopes: Boolean(opts.allScopes), kind: opts.kind, tag: opts.tag, topK: intOption(opts.topK ?? opts.limit, opts.topK === undefined ? '--limit' : '--top-k', 1, 100), threshold: threshold(opts.threshold), outcome: outcomeOf(opts) };
 }
 
 export async function run({ mem, term }: Cli, opts: SearchOpts & { mode: string }, query: string): Promise<void> {

@@ -5,13 +5,13 @@ import { makeStyle, pct, safe } from '../render/style.js';
 import { intOption } from '../util/io.js';
 
 export function run({ mem, term }: Cli, opts: WorkflowsOpts): void {
-  const workflows = mem.predict.workflows({ minCount: intOption(opts.minCount, '--min-count', 2), cwd: opts.cwd, limit: intOption(opts.limit, '--limit', 1, 1000) });
-  if (term.json) return term.outJson({ workflows });
-  term.out(renderWorkflows(makeStyle(term.color), workflows));
+  const { workflows, empty } = mem.predict.workflowList({ minCount: intOption(opts.minCount, '--min-count', 2), cwd: opts.cwd, limit: intOption(opts.limit, '--limit', 1, 1000) });
+  if (term.json) return term.outJson({ workflows, empty });
+  term.out(renderWorkflows(makeStyle(term.color), workflows, empty));
 }
 
-export function renderWorkflows(s: ReturnType<typeof makeStyle>, ws: Workflow[]): string {
-  if (!ws.length) return s.dim('no recurring workflow yet (sequences of 3+ commands seen in 2+ sessions)');
+export function renderWorkflows(s: ReturnType<typeof makeStyle>, ws: Workflow[], empty: string | null = null): string {
+  if (!ws.length) return s.dim(empty ?? 'no recurring workflow yet (sequences of 3+ commands seen in 2+ sessions)');
   return ws
     .map((w, i) => {
       const rate = w.success_rate === null ? 'outcome unknown' : `${pct(w.success_rate)} succeeded`;

@@ -1,5 +1,6 @@
 // Episodes in the core API: a task worked through as a sequence of events, ended with an outcome
 // and remembered as an experience memory; similar past episodes and what failed ones share.
+import { outcomeFilter, type Outcome } from '../util/outcome.js';
 import type { World } from '../core/world.js';
 import { InputError, intIn, UsageError } from '../errors.js';
 import { searchWithFallback, startEmbedWorker } from '../memory/embedder.js';
@@ -32,7 +33,7 @@ export interface EpisodesApi {
   end(id: string, success: boolean, opts?: { metrics?: Json }): { episode: Episode; memory_id: string; memory_created: boolean };
   get(id: string): Episode;
   /** Past episodes like this task, found through their experience memories (hybrid, or keywords). */
-  similar(description: string, opts?: { scope?: string; allScopes?: boolean; successOnly?: boolean; topK?: number; threshold?: number }): Promise<{ query: string; mode: string; notice: string | null; notice_said?: boolean; results: SimilarEpisode[] }>;
+  similar(description: string, opts?: { scope?: string; allScopes?: boolean; successOnly?: boolean; outcome?: Outcome; topK?: number; threshold?: number }): Promise<{ query: string; mode: string; notice: string | null; notice_said?: boolean; results: SimilarEpisode[] }>;
   /** What failed episodes have in common: event types, errors, last steps, against successful ones. */
   failures(opts?: { scope?: string; allScopes?: boolean; limit?: number }): FailureAnalysis;
 }
@@ -69,7 +70,7 @@ export function episodesApi(world: World): EpisodesApi {
       // Ask for more than top-k: experience memories not made by an episode (mem add --kind experience) are dropped below.
       const found = await searchWithFallback(world, memories, {
         query: description,
-        filter: { scope: scopeOf(o), kind: 'experience', successOnly: Boolean(o.successOnly) },
+        filter: { scope: scopeOf(o), kind: 'experience', outcome: outcomeFilter(o, o.successOnly ? 'success' : undefined) },
         topK: Math.min(200, topK * 4),
         threshold,
         mode: 'hybrid',

@@ -11,7 +11,10 @@ import { normalizeIssueType } from './signature.js';
 import { FixStore, type FixAttempt, type RecordResult } from './store/attempts.js';
 import { getPattern, listPatterns, patternsMentioning, modelInsight, setModelNotes, successfulStrategies, type IssuePattern, type ModelInsight, type TypeStrategies } from './store/insights.js';
 import { fixStats, type FixStats } from './store/stats.js';
+import { fixLast, type FixLast, type FixLastQuery, type NextStep } from './last.js';
+import { memoriesApi } from '../memory/api.js';
 
+export type { FixLast, FixLastQuery, NextStep };
 export type { FixAttempt, FixAttemptInput, FixContext, FixStats, IssuePattern, IssueQuery, ModelInsight, RecordResult, ResolvedIssue, SimilarIssues, TypeStrategies };
 
 /** One JSON object or JSON Lines, recorded: valid lines together, invalid ones reported by line. */
@@ -41,6 +44,12 @@ export interface FixesApi {
   pattern(signature: string): IssuePattern;
   /** Issue patterns whose name mentions the words of a task (for task context). */
   related(task: string, limit: number): RelatedFix[];
+  /**
+   * The last failed command of a shell session and what worked after it before: what the user ran
+   * next, and exited 0, after the same command (or one like it) failed; fix attempts and error
+   * memories that mention it.
+   */
+  last(q?: FixLastQuery): Promise<FixLast>;
 }
 
 export interface RelatedFix {
@@ -56,6 +65,10 @@ export function fixesApi(world: World): FixesApi {
   const reader = () => world.readDb();
   const limit = (v: number | undefined, dflt: number, max = 1000) => (v === undefined ? dflt : intIn(v, 'limit', 1, max));
   const type = (t: string | undefined) => (t === undefined ? undefined : normalizeIssueType(t));
+  const related = (task: string, limit: number): RelatedFix[] => {
+    const terms = [...new Set(words(task))].filter((w) => w.length > 2).slice(0, 8);
+    return patternsMentioning(reader(), terms, limit).map((p) => ({ name: p.name, issue_signature: p.issue_signature, attempts: p.attempts, success_rate: p.success_rate, best_fix: p.best_fix }));
+  };
   return {
     record: (attempt) => store().record([attemptFromJson(attempt)], world.now())[0]!,
     recordJson(text) {
@@ -101,9 +114,10 @@ export function fixesApi(world: World): FixesApi {
         minAttempts: o.minAttempts === undefined ? 1 : intIn(o.minAttempts, 'min_attempts', 1, Number.MAX_SAFE_INTEGER),
         issueType: type(o.issueType),
       }),
-    related(task, limit) {
-      const terms = [...new Set(words(task))].filter((w) => w.length > 2).slice(0, 8);
-      return patternsMentioning(reader(), terms, limit).map((p) => ({ name: p.name, issue_signature: p.issue_signature, attempts: p.attempts, success_rate: p.success_rate, best_fix: p.best_fix }));
+    related,
+    last(q = {}) {
+      let memories: ReturnType<typeof memoriesApi> | undefined;
+      return fixLast(world, { memories: () => (memories ??= memoriesApi(world)), related }, q);
     },
     pattern(signature) {
       const p = getPattern(reader(), signature);

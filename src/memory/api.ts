@@ -1,5 +1,6 @@
 // Semantic memory in the core API: notes, solutions, errors, tasks and experiences, stored at once
 // and embedded in the background, found by meaning and keywords together.
+import { outcomeFilter, type Outcome } from '../util/outcome.js';
 import type { World } from '../core/world.js';
 import { checkpointTruncate, type Db } from '../db/open.js';
 import { InputError, intIn, UsageError } from '../errors.js';
@@ -37,6 +38,9 @@ export interface SearchOptions extends ScopeOption {
   minScore?: number;
   /** Minimum cosine similarity for the semantic side (0..1). */
   threshold?: number;
+  /** Only memories of tasks or experiences that came to this (success or failure). */
+  outcome?: Outcome;
+  /** Same as outcome: 'success' (the HTTP and MCP field). */
   successOnly?: boolean;
   mode?: SearchMode;
 }
@@ -152,7 +156,7 @@ export function memoriesApi(world: World): MemoriesApi {
       scope: o.allScopes ? undefined : scope(o.scope),
       kind: o.kind === undefined ? undefined : checkKind(o.kind),
       tag: o.tag,
-      successOnly: Boolean(o.successOnly),
+      outcome: outcomeFilter(o, o.successOnly ? 'success' : undefined),
     };
   };
   const threshold = (v: number | undefined) => {

@@ -5,7 +5,7 @@ import type { World } from '../core/world.js';
 import { writeTx } from '../db/tx.js';
 import { intIn, isStoreBusy, UsageError } from '../errors.js';
 import { recordEvent } from '../events/store.js';
-import type { Workflow } from '../predict/store/workflows.js';
+import type { Workflow } from '../predict/workflows.js';
 import { redactString } from '../redact/index.js';
 import { searchWithFallback } from './embedder.js';
 import { resolveScope } from './scope.js';

@@ -9,7 +9,7 @@ const JSON_COLUMNS = ['success_indicators', 'failure_indicators', 'recommended_c
 const isTerm = (t: unknown, numbers: string[]) => isObj(t) && typeof t.term === 'string' && numbers.every((k) => check.num(t[k]));
 
 /**
- * A learned pattern as `mem patterns learned` will read it back: every column of the table with
+ * A learned pattern as `mem task-patterns` will read it back: every column of the table with
  * its type and range (a bad one would fail the whole import in SQLite, or every later listing).
  */
 function validatePattern(p: unknown, i: number): Record<string, unknown> {

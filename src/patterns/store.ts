@@ -150,7 +150,7 @@ export class PatternStore {
     const key = idOrPrefix.trim().toLowerCase();
     if (key.length < 6) throw new UsageError(`pattern id '${idOrPrefix}' is too short (give at least 6 characters)`);
     const rows = this.db.prepare('SELECT * FROM learned_patterns WHERE id >= ? AND id < ? LIMIT 2').all(key, key + '\uffff') as PatternRow[];
-    if (!rows.length) throw new NotFoundError(`no learned pattern '${idOrPrefix}' (see \`mem patterns learned\`)`);
+    if (!rows.length) throw new NotFoundError(`no learned pattern '${idOrPrefix}' (see \`mem task-patterns\`)`);
     if (rows.length > 1 && rows[0]!.id !== key) throw new UsageError(`pattern id '${idOrPrefix}' is ambiguous; give more characters`);
     return toPattern(rows[0]!);
   }

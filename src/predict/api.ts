@@ -16,7 +16,8 @@ import { learnPending, loadPredictor, pendingCount } from './learner.js';
 import { MemoryStats } from './memory-stats.js';
 import { Predictor } from './predictor.js';
 import { SqlStats, templateEdges } from './store/stats.js';
-import { listWorkflows, type Workflow } from './store/workflows.js';
+import { anyWorkflows, workflowRows } from './store/workflows.js';
+import { mergeWorkflows, type Workflow } from './workflows.js';
 import { teach, type LearnReport } from './teach.js';
 import type { CommandEvent, Prediction } from './types.js';
 
@@ -43,6 +44,14 @@ export interface PredictResult {
   context: string[];
   /** Commands not learned yet (a background learner is working through an import). */
   learning_backlog: number;
+  /** With no prediction: why (nothing recorded, nothing by that author, nothing learned after the context). */
+  empty: string | null;
+}
+
+export interface WorkflowResult {
+  workflows: Workflow[];
+  /** With no workflow: which filter matched nothing. */
+  empty: string | null;
 }
 
 export type ReplayFormat = 'auto' | 'zsh' | 'bash' | 'plain';
@@ -53,6 +62,8 @@ export interface PredictApi {
   next(q?: PredictQuery): PredictResult;
   graph(opts?: { top?: number }): TransitionEdge[];
   workflows(opts?: { minCount?: number; cwd?: string; limit?: number }): Workflow[];
+  /** The same, with why the list is empty when it is. */
+  workflowList(opts?: { minCount?: number; cwd?: string; limit?: number }): WorkflowResult;
   /** Teaches sessions `{"session_commands": [...], "session_outcome": ...}` (validated first, all or nothing). */
   learn(sessions: readonly { line: number; value: unknown }[]): LearnReport;
   /** Learns up to `max` waiting commands now and refreshes the suggestion files (the background ingester). */
@@ -85,12 +96,23 @@ export function predictApi(world: World): PredictApi {
     if (!lockOwner(world.paths.ingestLock)?.alive) world.spawn(['__ingest', '--daemon']);
     return { remaining: pending };
   };
+  const workflowList = (o: { minCount?: number; cwd?: string; limit?: number } = {}): WorkflowResult => {
+    freshen();
+    const minCount = o.minCount === undefined ? 3 : intIn(o.minCount, 'min_count', 2, Number.MAX_SAFE_INTEGER);
+    const cwd = o.cwd === undefined ? undefined : resolve(world.cwd, o.cwd);
+    const limit = o.limit === undefined ? 20 : intIn(o.limit, 'limit', 1, 1000);
+    const db = world.readDb();
+    // Rotations and parts of one cycle are merged: read enough rows for `limit` workflows.
+    const workflows = mergeWorkflows(workflowRows(db, { minCount, cwd, limit: limit * 20 }), limit);
+    return { workflows, empty: workflows.length ? null : whyNoWorkflows(db, new SqlStats(db).seq, { minCount, cwd }) };
+  };
   return {
     freshen,
     next(q = {}) {
       const k = q.topK === undefined ? 3 : intIn(q.topK, 'top_k', 1, 20);
       const { remaining } = freshen();
       if (q.author !== undefined) return { ...authorPredict(world, q, k), learning_backlog: remaining };
+      const nothing = (): string => (remaining ? `nothing learned yet: ${remaining} commands wait for the background learner` : NOTHING_RECORDED);
       const stats = new SqlStats(world.readDb());
       const now = world.now();
       const cwd = q.cwd === undefined ? world.cwd : resolve(world.cwd, q.cwd);
@@ -106,20 +128,16 @@ export function predictApi(world: World): PredictApi {
         .predict({ recent, cwd, now, k: k + 3 })
         .filter((p) => runnable(p.next_command, cwd))
         .slice(0, k);
-      return { predictions, context: recent.slice(-3).map((e) => e.command), learning_backlog: remaining };
+      const context = recent.slice(-3).map((e) => e.command);
+      const empty = predictions.length ? null : stats.seq === 0 ? nothing() : `nothing learned follows \`${context[context.length - 1] ?? ''}\``;
+      return { predictions, context, learning_backlog: remaining, empty };
     },
     graph(o = {}) {
       freshen();
       return templateEdges(world.readDb(), o.top === undefined ? 30 : intIn(o.top, 'top', 1, 10_000));
     },
-    workflows(o = {}) {
-      freshen();
-      return listWorkflows(world.readDb(), {
-        minCount: o.minCount === undefined ? 3 : intIn(o.minCount, 'min_count', 2, Number.MAX_SAFE_INTEGER),
-        cwd: o.cwd === undefined ? undefined : resolve(world.cwd, o.cwd),
-        limit: o.limit === undefined ? 20 : intIn(o.limit, 'limit', 1, 1000),
-      });
-    },
+    workflows: (o = {}) => workflowList(o).workflows,
+    workflowList,
     learn: (sessions) => teach(world, sessions),
     learnPending(max) {
       const db = world.db();
@@ -176,12 +194,26 @@ function authorPredict(world: World, q: PredictQuery, k: number): Omit<PredictRe
     if (q.session !== undefined && !sessions.has(q.session)) throw new UsageError(`no commands by ${author} in session '${q.session}'`);
     recent = (sessions.get(session) ?? []).slice(-10);
   }
-  if (!rows.length) return { predictions: [], context: recent.slice(-3).map((e) => e.command) };
+  const context = recent.slice(-3).map((e) => e.command);
+  if (!rows.length) return { predictions: [], context, empty: `no commands recorded by author '${author}'` };
   const predictions = new Predictor(stats)
     .predict({ recent, cwd, now, k: k + 3 })
     .filter((p) => runnable(p.next_command, cwd))
     .slice(0, k);
-  return { predictions, context: recent.slice(-3).map((e) => e.command) };
+  return { predictions, context, empty: predictions.length ? null : `nothing ${author} ran follows \`${context[context.length - 1] ?? ''}\`` };
+}
+
+const NOTHING_RECORDED = 'no commands recorded yet (mem init --install zsh to start, or mem import-history)';
+
+/** Which filter left `mem workflows` empty. */
+function whyNoWorkflows(db: Parameters<typeof anyWorkflows>[0], learned: number, o: { minCount: number; cwd?: string }): string {
+  if (learned === 0) return NOTHING_RECORDED;
+  if (!anyWorkflows(db)) return 'no command sequence of 3+ steps has been learned yet';
+  if (o.cwd && !anyWorkflows(db, { cwd: o.cwd })) return `no workflow was run in ${o.cwd}`;
+  const top = workflowRows(db, { minCount: 1, cwd: o.cwd, limit: 1 })[0];
+  if (!top) return `no sequence recurs in 2+ sessions${o.cwd ? ` in ${o.cwd}` : ''}`;
+  if (top.occurrences < o.minCount) return `no sequence was seen ${o.minCount}+ times (--min-count)${o.cwd ? ` in ${o.cwd}` : ''}: the most frequent, ${top.occurrences}×`;
+  return `no sequence seen ${o.minCount}+ times${o.cwd ? ` in ${o.cwd}` : ''} recurs in 2+ sessions with 2+ steps that are more than navigation`;
 }
 
 /** A `cd` into a directory that no longer exists is not worth suggesting. */

@@ -131,6 +131,9 @@ export function candidates(stats: PredictStats, ctx: PredictContext): Candidate[
     const row = rows.get(line) ?? (sa ? unseen(line) : undefined);
     if (!row) continue;
     const se1 = e1.items.get(line);
+    // A command is not predicted to follow itself unless the user has repeated it.
+    // (Its successors are the exact1 source: a self-transition outside its top 15 is too rare to matter.)
+    if (line === p1 && !se1) continue;
     const se2 = e2.items.get(line);
     const st1 = t1.items.get(row.template);
     const sn1 = n1.items.get(row.name);

@@ -45,9 +45,15 @@ const quote = (s: string | undefined): string => {
 };
 const times = (n: number): string => (n === 1 ? 'once' : `${n} times`);
 
-function successNote(s: { successes: number; failures: number } | undefined): string {
-  if (!s || s.successes + s.failures === 0) return '';
-  return `, ${Math.round((100 * s.successes) / (s.successes + s.failures))}% succeeded`;
+/**
+ * "succeeded" only where an exit status is known: imported history has none, so a count made of
+ * imported lines says nothing about success, and one made partly of them says of how many it knows.
+ */
+export function successNote(s: { count: number; successes: number; failures: number } | undefined): string {
+  const known = s ? s.successes + s.failures : 0;
+  if (!s || known === 0) return '';
+  const share = `${Math.round((100 * s.successes) / known)}%`;
+  return known >= s.count ? `, ${share} succeeded` : `, ${share} of the ${known} with an exit status succeeded`;
 }
 
 function transition(s: Successor, after: string, of?: number): string {

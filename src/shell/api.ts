@@ -1,5 +1,6 @@
 // Shell history in the core API: what the hooks captured, imports of existing histories, and the
 // shell integration scripts. Every read first takes in what the hooks spooled (home store only).
+import { outcomeFilter, type Outcome } from '../util/outcome.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { World } from '../core/world.js';
@@ -31,6 +32,9 @@ export interface HistoryQuery {
   session?: string;
   /** Only commands run in this directory (relative to the world's cwd). */
   cwd?: string;
+  /** success: exited 0; failure: exited non-zero. */
+  outcome?: Outcome;
+  /** Same as outcome: 'failure' (the MCP field). */
   failed?: boolean;
   /** Only commands that exited with this status. */
   exit?: number;
@@ -141,7 +145,7 @@ export function historyApi(world: World): HistoryApi {
       const rows = new ShellStore(world.readDb()).page({
         session: q.session,
         cwd: q.cwd === undefined ? undefined : resolve(world.cwd, q.cwd),
-        failed: q.failed,
+        outcome: outcomeFilter(q, q.failed ? 'failure' : undefined),
         since: q.since,
         ...authorOf(q),
         contains: q.query?.trim() || undefined,

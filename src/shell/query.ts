@@ -3,6 +3,7 @@
 // its time budget, until enough have matched. When nothing matches, the answer says which filter
 // matched nothing: each filter is tried alone, so "no commands recorded yet" is said only when the
 // store holds none.
+import { outcomeFilter } from '../util/outcome.js';
 import { InputError, intIn } from '../errors.js';
 import type { HistoryMatch, HistoryQuery, HistoryResult } from './api.js';
 import { regexSearcher } from './filters.js';
@@ -23,7 +24,7 @@ export function queryHistory(store: ShellStore, q: HistoryQuery): HistoryResult 
   const filter: CommandFilter = {
     session: q.session,
     cwd: q.cwd,
-    failed: q.failed,
+    outcome: outcomeFilter(q, q.failed ? 'failure' : undefined),
     exit: q.exit,
     since: q.since,
     until: q.before,
@@ -69,7 +70,7 @@ function textFilter(match: HistoryMatch, text: string): Partial<CommandFilter> {
 const NAMES: Record<keyof CommandFilter, string> = {
   session: 'session',
   cwd: 'directory',
-  failed: 'failed',
+  outcome: 'outcome',
   exit: 'exit status',
   since: 'since',
   until: 'before',
@@ -84,12 +85,12 @@ const NAMES: Record<keyof CommandFilter, string> = {
 /** Which filter matched nothing: each one alone, then the combination. */
 function whyEmpty(store: ShellStore, filter: CommandFilter, match: HistoryMatch, text: string): string {
   if (!store.any({})) return 'no commands recorded yet (mem init --install zsh to start, or mem import-history)';
-  const given = (Object.keys(filter) as (keyof CommandFilter)[]).filter((k) => filter[k] !== undefined && filter[k] !== false);
+  const given = (Object.keys(filter) as (keyof CommandFilter)[]).filter((k) => filter[k] !== undefined);
   const alone = given.filter((k) => !store.any({ [k]: filter[k] }));
   const show = (k: keyof CommandFilter) => {
     const v = filter[k];
     if (k === 'since' || k === 'until') return `${NAMES[k]} ${new Date(v as number).toISOString()}`;
-    if (k === 'failed') return 'failed';
+    if (k === 'outcome') return v === 'failure' ? 'failed (exit status non-zero)' : 'succeeded (exit status 0)';
     if (k === 'fuzzy') return `${NAMES[k]} '${text}'`;
     return `${NAMES[k]} '${String(v)}'`;
   };

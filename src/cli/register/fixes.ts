@@ -1,6 +1,8 @@
 // Fix memory: record attempts and consult what worked before.
-import { act, pick } from '../act.js';
+import { hiddenFlag, outcomeOption } from '../outcome.js';
+import { act } from '../act.js';
 import type { Program } from '../program.js';
+import { registerTaskPatternVerbs } from './memory.js';
 import { collect, type OptsOf, type Parent } from './types.js';
 
 
@@ -18,8 +20,9 @@ const record = (fix: Parent) =>
     .option('--analysis <text>', "the fixer's analysis")
     .option('--confidence <0..1>', "the fixer's confidence")
     .option('--fix-command <cmd>', 'a command the fix ran (repeat for several)', collect)
-    .option('--success', 'the fix worked')
-    .option('--failure', 'the fix did not work')
+    .addOption(outcomeOption('whether the fix worked (required unless --from-json)'))
+    .addOption(hiddenFlag('--success'))
+    .addOption(hiddenFlag('--failure'))
     .option('--verified', 'verification passed')
     .option('--not-verified', 'verification failed')
     .option('--execution-time <seconds>', 'how long the fix took')
@@ -39,6 +42,15 @@ const issueQuery = (c: Parent) =>
 const similar = (fix: Parent) => issueQuery(fix.command('similar').description('past attempts at the same or similar issues')).option('-n, --limit <n>', 'at most this many per list', '10');
 const context = (fix: Parent) => issueQuery(fix.command('context').description('the history block an AI fixer pastes into its prompt')).option('-n, --limit <n>', 'at most this many entries per section', '5');
 export type IssueOpts = OptsOf<typeof similar>;
+
+const last = (fix: Parent) =>
+  fix
+    .command('last')
+    .description('the last failed command of this shell session, and what you ran next that worked when it failed before')
+    .option('--session <id>', 'the shell session (default: $MEM_SESSION, else the latest)')
+    .option('--id <n>', 'this failed command instead (an id from mem history --json)')
+    .option('-n, --limit <n>', 'at most this many suggestions', '3');
+export type FixLastOpts = OptsOf<typeof last>;
 
 const model = (p: Program) =>
   p
@@ -64,54 +76,28 @@ export function registerFixes(program: Program): void {
   record(fix).action(act(() => import('../../commands/fix-record.js')));
   similar(fix).action(act(() => import('../../commands/fix-similar.js')));
   context(fix).action(act(() => import('../../commands/fix-context.js')));
+  last(fix).action(act(() => import('../../commands/fix-last.js')));
   model(program).action(act(() => import('../../commands/model.js')));
   recent(program).action(act(() => import('../../commands/recent.js')));
   successful(program).action(act(() => import('../../commands/successful.js')));
-  registerPatterns(program);
+  registerPatterns(program, fix);
 }
 
-const fixPatterns = (p: Program) =>
-  p
-    .command('patterns')
-    .description('recurring issues, their success rates and confidence (subcommands: learned patterns over task memories)')
+const fixPatterns = (c: Parent) =>
+  c
     .option('--issue-type <type>', 'only this issue type')
     .option('--min-attempts <n>', 'only patterns seen at least this often', '1')
     .option('-n, --limit <n>', 'at most this many', '20');
 export type FixPatternsOpts = OptsOf<typeof fixPatterns>;
 
-const SCOPE = ['--scope <scope>', 'project namespace (default: $MEM_SCOPE, else the git root of the cwd, else default)'] as const;
-const extract = (p: Parent) =>
-  p
-    .command('extract')
-    .description('learn what separates successful from failed task memories whose title or content matches a regex')
-    .requiredOption('--match <regex>', 'JavaScript regular expression, case-insensitive (guarded against catastrophic backtracking)')
-    .requiredOption('--type <type>', 'success, failure or optimization')
-    .option('--min-samples <n>', 'fewest matching tasks with a known outcome', '3')
-    .option(...SCOPE);
-export type PatternsExtractOpts = OptsOf<typeof extract>;
-const learned = (p: Parent) =>
-  p
-    .command('learned')
-    .description('learned patterns, most confident first')
-    .option('--type <type>', 'only success, failure or optimization')
-    .option('--scope <scope>', 'only this scope (default: every scope)')
-    .option('-n, --limit <n>', 'at most this many', '20');
-export type PatternsLearnedOpts = OptsOf<typeof learned>;
-const feedback = (p: Parent) =>
-  p
-    .command('feedback <id>')
-    .description('say whether a learned pattern helped: moves its confidence (0..1) and counts the verdict')
-    .option('--helpful', 'it helped: raise confidence')
-    .option('--not-helpful', 'it did not: lower confidence')
-    .option('--adjust <x>', 'how far to move confidence', '0.1');
-export type PatternsFeedbackOpts = OptsOf<typeof feedback>;
-
-/** `mem patterns` lists fix-attempt patterns; its subcommands are learned patterns over task memories. */
-export function registerPatterns(program: Program): void {
-  const patterns = fixPatterns(program);
-  patterns.action(act(() => import('../../commands/patterns.js')));
-  const lp = () => import('../../commands/learned-patterns.js');
-  extract(patterns).action(act(pick(lp, 'extract')));
-  learned(patterns).action(act(pick(lp, 'learned')));
-  feedback(patterns).action(act(pick(lp, 'feedback')));
+/**
+ * `mem fix patterns` lists the recurring fix issues. The old spelling, `mem patterns` (and its
+ * subcommands over learned task patterns, now `mem task-patterns`), stays as a hidden alias.
+ */
+function registerPatterns(program: Program, fix: Parent): void {
+  const run = act(() => import('../../commands/patterns.js'));
+  fixPatterns(fix.command('patterns').description('recurring issues, their success rates and confidence')).action(run);
+  const old = fixPatterns(program.command('patterns', { hidden: true }).description('same as mem fix patterns (subcommands: same as mem task-patterns)'));
+  old.action(run);
+  registerTaskPatternVerbs(old, true);
 }

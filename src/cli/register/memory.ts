@@ -1,5 +1,6 @@
 // Semantic memory: memories, search, embedding, task context, the knowledge base, episodes and
 // learned patterns.
+import { hiddenFlag, outcomeOption } from '../outcome.js';
 import { Option } from '@commander-js/extra-typings';
 import { act, pick } from '../act.js';
 import type { Program } from '../program.js';
@@ -20,8 +21,9 @@ const add = (p: Program) =>
     .option('--meta <key=value>', 'metadata (repeatable)', collect)
     .option('--source <source>', 'manual, chat, file, integration, ai_extracted, shell, fix')
     .option('--source-id <id>', 'id of the item in its source')
-    .option('--success', 'the task or experience succeeded')
-    .option('--failure', 'the task or experience failed')
+    .addOption(outcomeOption('what the task or experience came to'))
+    .addOption(hiddenFlag('--success'))
+    .addOption(hiddenFlag('--failure'))
     .option('--task-id <id>', 'the task this belongs to')
     .option('--language <lang>', 'programming or natural language')
     .option('--bulk <file>', 'add many from JSON Lines (one memory object per line, up to 10,000)');
@@ -69,7 +71,8 @@ const searchOptions = <A extends unknown[]>(c: Parent<A>) =>
     .option('-n, --limit <n>', 'how many results', '5')
     .addOption(new Option('--top-k <n>', 'same as --limit').hideHelp())
     .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25')
-    .option('--success-only', 'only memories of successful tasks or experiences');
+    .addOption(outcomeOption('only memories of tasks or experiences that came to this'))
+    .addOption(hiddenFlag('--success-only'));
 export type SearchOpts = OptsOf<typeof searchOptions>;
 
 const embed = (p: Program) =>
@@ -106,8 +109,9 @@ const episodeEnd = (e: Parent) =>
   e
     .command('end <id>')
     .description('end an episode; it is remembered as an experience memory')
-    .option('--success', 'the task succeeded')
-    .option('--failure', 'the task failed')
+    .addOption(outcomeOption('how the task ended (required)'))
+    .addOption(hiddenFlag('--success'))
+    .addOption(hiddenFlag('--failure'))
     .option('--metrics <json>', 'JSON object: duration, tokens, cost...');
 export type EpisodeEndOpts = OptsOf<typeof episodeEnd>;
 const episodeSimilar = (e: Parent) =>
@@ -116,7 +120,8 @@ const episodeSimilar = (e: Parent) =>
     .description('past episodes like this task, with similarity and outcome')
     .option(...SCOPE)
     .option('--all-scopes', 'every scope')
-    .option('--success-only', 'only episodes that succeeded')
+    .addOption(outcomeOption('only episodes that ended so'))
+    .addOption(hiddenFlag('--success-only'))
     .option('-n, --limit <n>', 'how many', '5')
     .addOption(new Option('--top-k <n>', 'same as --limit').hideHelp())
     .option('--threshold <x>', 'minimum cosine similarity for the semantic side (0..1)', '0.25');
@@ -129,6 +134,55 @@ const episodeFailures = (e: Parent) =>
     .option('--all-scopes', 'every scope')
     .option('-n, --limit <n>', 'rows per table', '10');
 export type EpisodeFailuresOpts = OptsOf<typeof episodeFailures>;
+
+const extract = (p: Parent) =>
+  p
+    .command('extract')
+    .description('learn what separates successful from failed task memories whose title or content matches a regex')
+    .requiredOption('--match <regex>', 'JavaScript regular expression, case-insensitive (guarded against catastrophic backtracking)')
+    // Not requiredOption: under task-patterns, whose own --type filters the list, the parent parses
+    // it (commander hands a subcommand only what its parent did not know); the command checks it.
+    .option('--type <type>', 'success, failure or optimization (required)')
+    .option('--min-samples <n>', 'fewest matching tasks with a known outcome', '3')
+    .option(...SCOPE);
+export type PatternsExtractOpts = OptsOf<typeof extract>;
+const listed = (p: Parent) =>
+  p
+    .option('--type <type>', 'only success, failure or optimization')
+    .option('--scope <scope>', 'only this scope (default: every scope)')
+    .option('-n, --limit <n>', 'at most this many', '20');
+export type PatternsLearnedOpts = OptsOf<typeof listed>;
+const feedback = (p: Parent) =>
+  p
+    .command('feedback <id>')
+    .description('say whether a learned pattern helped: moves its confidence (0..1) and counts the verdict')
+    .option('--helpful', 'it helped: raise confidence')
+    .option('--not-helpful', 'it did not: lower confidence')
+    .option('--adjust <x>', 'how far to move confidence', '0.1');
+export type PatternsFeedbackOpts = OptsOf<typeof feedback>;
+
+/**
+ * The verbs over learned task patterns, under `mem task-patterns` (and, hidden, under the old
+ * `mem patterns`). `learned` lists them; under task-patterns it is a hidden alias of the bare command.
+ */
+export function registerTaskPatternVerbs(parent: Parent, learnedVisible: boolean): void {
+  const lp = () => import('../../commands/learned-patterns.js');
+  extract(parent).action(act(pick(lp, 'extract')));
+  // Under task-patterns the list flags are the parent's (it parses them wherever they stand).
+  const learned = parent.command('learned', { hidden: !learnedVisible }).description('learned patterns, most confident first');
+  (learnedVisible ? listed(learned) : (learned as unknown as ReturnType<typeof listed>)).action(act(pick(lp, 'learned')));
+  feedback(parent).action(act(pick(lp, 'feedback')));
+}
+
+function registerTaskPatterns(program: Program): void {
+  const tp = listed(
+    program
+      .command('task-patterns')
+      .description('learned patterns over task memories, most confident first (extract learns one, feedback rates one)')
+  );
+  tp.action(act(pick(() => import('../../commands/learned-patterns.js'), 'learned')));
+  registerTaskPatternVerbs(tp, false);
+}
 
 export function registerMemory(program: Program): void {
   const manage = () => import('../../commands/memory-manage.js');
@@ -158,4 +212,5 @@ export function registerMemory(program: Program): void {
   episode.command('show <id>').description('an episode with its events in order').action(act(pick(ep, 'show')));
   episodeSimilar(episode).action(act(pick(ep, 'similar')));
   episodeFailures(episode).action(act(pick(ep, 'failures')));
+  registerTaskPatterns(program);
 }

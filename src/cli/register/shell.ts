@@ -1,4 +1,5 @@
 // Shell memory: the integration scripts, captured history, imports, and prune.
+import { hiddenFlag, outcomeOption } from '../outcome.js';
 import { Argument, Option } from '@commander-js/extra-typings';
 import { act, pick } from '../act.js';
 import type { Program } from '../program.js';
@@ -27,7 +28,8 @@ const history = (p: Program) =>
     .option('--cwd <dir>', 'only commands run in this directory')
     .option('--host <host>', 'only commands run on this host')
     .option('--author <name>', "only commands run by this user or agent (claude-code, codex, cursor); 'agents' or 'humans' for all of either")
-    .option('--failed', 'only commands that exited non-zero')
+    .addOption(outcomeOption('only commands that exited 0 (success) or non-zero (failure)'))
+    .addOption(hiddenFlag('--failed'))
     .option('--exit <n>', 'only commands that exited with this status')
     .option('--since <when>', 'only commands since this time (2h, 7d, yesterday, ISO 8601, epoch)')
     .addOption(new Option('--after <when>', 'same as --since').hideHelp())

@@ -1,5 +1,6 @@
 // Intent-named reads and writes of memories. All memory SQL lives here. Every change is written to
 // the audit trail in the same transaction; deleted memories never come back from list or search.
+import type { Outcome } from '../../util/outcome.js';
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { ensureVec, type Db } from '../../db/open.js';
@@ -42,7 +43,8 @@ export interface SearchFilter {
   /** Any of these kinds (recall-error: errors and solutions, ranked together). */
   kinds?: string[];
   tag?: string;
-  successOnly?: boolean;
+  /** Only memories of tasks or experiences that came to this. */
+  outcome?: Outcome;
 }
 
 /** What a bundle keeps of a memory beyond its input fields. */
@@ -304,7 +306,7 @@ export class MemoryStore {
       where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)');
       p.tag = f.tag.toLowerCase();
     }
-    if (f.successOnly) where.push('m.success = 1');
+    if (f.outcome) where.push(f.outcome === 'success' ? 'm.success = 1' : 'm.success = 0');
     return where.join(' AND ');
   }
 

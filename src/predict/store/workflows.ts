@@ -71,22 +71,20 @@ export function dropOneOffWorkflows(db: Db, cutoffMs: number, dryRun: boolean): 
   });
 }
 
-export interface Workflow {
-  steps: string[];
+/** A counted sequence as stored: its templates (the key), an example of its lines, its counts. */
+export interface WorkflowRow {
   templates: string[];
+  steps: string[];
   occurrences: number;
   sessions: number;
   successes: number;
   failures: number;
-  success_rate: number | null;
-  failure_rate: number | null;
-  typical_directory: string | null;
-  last_seen: string;
+  last_seen: number;
+  top_cwd: string | null;
 }
 
 interface Row {
   key: string;
-  length: number;
   example: string;
   occurrences: number;
   sessions: number;
@@ -96,44 +94,20 @@ interface Row {
   top_cwd: string | null;
 }
 
-/** Looking around is not a workflow: `ls`, `cd ..`, `ls` recurs in everyone's history. */
-const NAVIGATION = new Set(['ls', 'll', 'la', 'l', 'cd', 'pwd', 'clear', 'cls', 'exit', 'history', '..', '...', 'tree', 'z', 'j']);
-const doesSomething = (template: string) => !NAVIGATION.has(template.trim().split(/\s+/)[0] ?? '');
-
-/**
- * Workflows seen at least `minCount` times in at least two sessions, with at least two steps that
- * are more than navigation, longest first among those
- * that say the same thing: a sequence inside a longer one that happened as often is dropped.
- */
-export function listWorkflows(db: Db, o: { minCount: number; cwd?: string; limit: number }): Workflow[] {
+/** Sequences seen at least `minCount` times in at least two sessions (optionally in `cwd`), most frequent first. */
+export function workflowRows(db: Db, o: { minCount: number; cwd?: string; limit: number }): WorkflowRow[] {
   const rows = db
     .prepare(
       `SELECT w.* FROM workflows w WHERE occurrences >= ? AND sessions >= 2
        ${o.cwd ? 'AND EXISTS (SELECT 1 FROM workflow_dirs d WHERE d.key = w.key AND d.cwd = ?)' : ''}
-       ORDER BY occurrences * length DESC, last_seen DESC LIMIT ?`,
+       ORDER BY occurrences DESC, length DESC, last_seen DESC LIMIT ?`,
     )
-    .all(...[o.minCount, ...(o.cwd ? [o.cwd] : []), o.limit * 20]) as Row[];
-  const kept: Row[] = [];
-  for (const r of rows.filter((x) => x.key.split(SEP).filter(doesSomething).length >= 2).sort((a, b) => b.length - a.length || b.occurrences - a.occurrences)) {
-    const covered = kept.some((k) => k.key.includes(r.key) && k.occurrences >= r.occurrences * 0.8);
-    if (!covered) kept.push(r);
-  }
-  return kept
-    .sort((a, b) => b.occurrences * b.length - a.occurrences * a.length || b.last_seen - a.last_seen)
-    .slice(0, o.limit)
-    .map((r) => {
-      const decided = r.successes + r.failures;
-      return {
-        steps: r.example.split(SEP),
-        templates: r.key.split(SEP),
-        occurrences: r.occurrences,
-        sessions: r.sessions,
-        successes: r.successes,
-        failures: r.failures,
-        success_rate: decided ? r.successes / decided : null,
-        failure_rate: decided ? r.failures / decided : null,
-        typical_directory: r.top_cwd,
-        last_seen: new Date(r.last_seen).toISOString(),
-      };
-    });
+    .all(...[o.minCount, ...(o.cwd ? [o.cwd] : []), o.limit]) as Row[];
+  return rows.map(({ key, example, ...r }) => ({ templates: key.split(SEP), steps: example.split(SEP), ...r }));
+}
+
+/** Whether any workflow has been counted at all (an empty list then says which filter matched nothing). */
+export function anyWorkflows(db: Db, o: { cwd?: string } = {}): boolean {
+  if (o.cwd) return db.prepare('SELECT 1 FROM workflow_dirs WHERE cwd = ? LIMIT 1').get(o.cwd) !== undefined;
+  return db.prepare('SELECT 1 FROM workflows LIMIT 1').get() !== undefined;
 }

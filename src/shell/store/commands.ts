@@ -1,5 +1,6 @@
 // Intent-named reads and writes of shell commands. Aggregates for stats are maintained on every
 // insert so that stats never scan the whole history.
+import type { Outcome } from '../../util/outcome.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { isoDay } from '../../util/time.js';
@@ -37,11 +38,25 @@ export interface HistoryRow extends Omit<CommandRecord, 'ts' | 'uid' | 'author' 
   intent: string | null;
 }
 
+/** A command that exited non-zero. */
+export interface FailedCommand {
+  id: number;
+  command: string;
+  exit_code: number;
+  ts: number;
+  cwd: string | null;
+  session: string | null;
+}
+
+/** The user's own commands: agents' are kept apart. */
+const HUMAN = "COALESCE(author_kind, 'human') = 'human'";
+
 /** What the stored commands are filtered on (all optional, all combined). */
 export interface CommandFilter {
   session?: string;
   cwd?: string;
-  failed?: boolean;
+  /** success: exited 0; failure: exited non-zero (commands with no known status match neither). */
+  outcome?: Outcome;
   /** This exact exit status. */
   exit?: number;
   /** At or after (epoch ms). */
@@ -76,7 +91,8 @@ function filterSql(q: CommandFilter): { where: string[]; params: unknown[] } {
   };
   if (q.session) add('session = ?', q.session);
   if (q.cwd) add('cwd = ?', q.cwd);
-  if (q.failed) add('exit_code IS NOT NULL AND exit_code <> 0');
+  if (q.outcome === 'failure') add('exit_code IS NOT NULL AND exit_code <> 0');
+  else if (q.outcome === 'success') add('exit_code = 0');
   if (q.exit !== undefined) add('exit_code = ?', q.exit);
   if (q.since !== undefined) add('ts >= ?', q.since);
   if (q.until !== undefined) add('ts < ?', q.until);
@@ -265,6 +281,41 @@ export class ShellStore {
       .all(command, o.failures) as { session: string; ts: number; exit_code: number }[];
     const next = this.db.prepare('SELECT command, exit_code FROM commands WHERE session = ? AND ts > ? AND ts <= ? ORDER BY ts, id LIMIT ?');
     return fails.map((f) => ({ ts: f.ts, exit_code: f.exit_code, next: next.all(f.session, f.ts, f.ts + o.windowMs, o.next) as { command: string; exit_code: number | null }[] }));
+  }
+
+  /**
+   * A failed command of the user's (not an agent's): the one with this id, else the latest failure
+   * of `session`, else of the session the user ran a command in last.
+   */
+  lastFailure(o: { id?: number; session?: string }): FailedCommand | undefined {
+    const cols = 'id, command, exit_code, ts, cwd, session';
+    if (o.id !== undefined) return this.db.prepare(`SELECT ${cols} FROM commands WHERE id = ? AND exit_code IS NOT NULL AND exit_code <> 0`).get(o.id) as FailedCommand | undefined;
+    const session =
+      o.session ?? (this.db.prepare(`SELECT session FROM commands WHERE session IS NOT NULL AND ${HUMAN} ORDER BY ts DESC, id DESC LIMIT 1`).pluck().get() as string | undefined);
+    if (session === undefined) return undefined;
+    return this.db.prepare(`SELECT ${cols} FROM commands WHERE session = ? AND exit_code IS NOT NULL AND exit_code <> 0 AND ${HUMAN} ORDER BY ts DESC, id DESC LIMIT 1`).get(session) as
+      | FailedCommand
+      | undefined;
+  }
+
+  /** The user's failures of commands named `name` before `before` (ts, id), newest first. */
+  failuresNamed(name: string, before: { ts: number; id: number }, limit: number): FailedCommand[] {
+    return this.db
+      .prepare(
+        `SELECT id, command, exit_code, ts, cwd, session FROM commands
+         WHERE command IN (SELECT command FROM command_counts WHERE name = ? AND failures > 0)
+           AND exit_code IS NOT NULL AND exit_code <> 0 AND session IS NOT NULL AND ${HUMAN}
+           AND (ts < ? OR (ts = ? AND id < ?))
+         ORDER BY ts DESC, id DESC LIMIT ?`,
+      )
+      .all(name, before.ts, before.ts, before.id, limit) as FailedCommand[];
+  }
+
+  /** The command run next in the same session, within `windowMs`. */
+  nextInSession(after: { session: string; ts: number; id: number }, windowMs: number): { command: string; exit_code: number | null; ts: number } | undefined {
+    return this.db
+      .prepare('SELECT command, exit_code, ts FROM commands WHERE session = ? AND (ts > ? OR (ts = ? AND id > ?)) AND ts <= ? ORDER BY ts, id LIMIT 1')
+      .get(after.session, after.ts, after.ts, after.id, after.ts + windowMs) as { command: string; exit_code: number | null; ts: number } | undefined;
   }
 
   /** The author's latest commands (at most `limit`), oldest first. */
