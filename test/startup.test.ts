@@ -44,6 +44,25 @@ describe('the code cache', () => {
     expect(readFileSync(file).subarray(0, key.length).equals(key)).toBe(true);
   });
 
+  it('a cache damaged inside its body (a flipped bit on disk) is refused, never a V8 crash', () => {
+    box.mem(['add', 'a note'], withCache());
+    const first = box.mem(['recent', '--json'], withCache());
+    const file = join(cacheDir(), cacheFiles()[0]!);
+    const good = readFileSync(file);
+    const body = good.indexOf(10) + 1;
+    // V8's header (magic number, version, source and flag hashes, length) stays as it was: only
+    // the serialized code after it is damaged, as a bad sector or a bit flip would.
+    const bad = Buffer.from(good);
+    for (let i = body + 256; i < bad.length; i += 509) bad[i] = bad[i]! ^ 0xff;
+    writeFileSync(file, bad);
+    const r = spawnSync(process.execPath, [BIN, 'recent', '--json'], { env: { ...box.env, XDG_CACHE_HOME: join(box.dir, 'cache') }, encoding: 'utf8', timeout: 30_000 });
+    expect({ signal: r.signal, status: r.status, stderr: r.stderr.slice(0, 300) }).toEqual({ signal: null, status: 0, stderr: '' });
+    expect(r.stdout).toBe(first.stdout);
+    // ...and replaced by a good one.
+    expect(readFileSync(file).equals(bad)).toBe(false);
+    expect(box.mem(['recent', '--json'], withCache()).stdout).toBe(first.stdout);
+  });
+
   it('a cache directory that cannot be made costs nothing: the command runs, and does not hang', () => {
     for (const xdg of ['/proc/mem-no-such-dir', join(box.dir, 'a-file')]) {
       writeFileSync(join(box.dir, 'a-file'), '');
