@@ -145,6 +145,25 @@ describe.skipIf(missing.length > 0)('Ctrl-R in a real shell', () => {
     expect(history(box).map((r) => r.command)).toContain('echo delete-me-please');
   });
 
+  it('a resized terminal is drawn again at its new size', async () => {
+    seed();
+    const rc = writeRcFiles(box, 'install');
+    tmux = new Tmux();
+    const w = tmux.start(shellCommand('bash', rc), shellEnv(box), box.dir);
+    await prompt(tmux, w);
+    tmux.key(w, 'C-r');
+    await shows(tmux, w, 'echo delete-me-please');
+    const header = () => screen(tmux!, w).split('\n')[0]!.trimEnd();
+    await until('the header at 200 columns', () => header().length === 200 && header().endsWith('4/4'), 10_000, 50);
+    for (const [x, y] of [[60, 20], [120, 30]] as const) {
+      spawnSync('tmux', ['-L', tmux.socket, 'resize-window', '-t', w, '-x', String(x), '-y', String(y)]);
+      // The count sits at the right edge of the new width: the frame was drawn again for it.
+      await until(`the header at ${x} columns`, () => header().length === x && header().endsWith('4/4'), 10_000, 50);
+    }
+    tmux.key(w, 'Escape');
+    await onPrompt(tmux, w, '');
+  });
+
   it.each(SHELLS)('%s: keybindings.search none leaves the shell\'s own Ctrl-R alone', async (shell) => {
     seed();
     expect(box.mem(['config', 'set', 'keybindings.search', 'none']).code).toBe(0);

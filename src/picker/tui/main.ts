@@ -149,7 +149,17 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
       process.stderr.write(`mem: ${known ? known.message : `internal error: ${(err as Error)?.message ?? String(err)}`}\n`);
     };
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => finish({ action: 'cancel' }));
-    out.on('resize', draw);
+    // A resized terminal is drawn again at its new size. Node asks the terminal for its size again
+    // on SIGWINCH for its own stdout and stderr only, never for a stream on /dev/tty opened here
+    // (its columns and rows stay those of the start): this one is refreshed by hand, which emits
+    // 'resize'. (_refreshSize is how Node does it for stdout: lib/tty.js.)
+    const refresh = () => (out as unknown as { _refreshSize?: () => void })._refreshSize?.();
+    process.on('SIGWINCH', () => {
+      if (!finished) refresh();
+    });
+    out.on('resize', () => {
+      if (!finished) draw();
+    });
     // What the hooks spooled since the last ingest (the command just run) joins after the first
     // paint, and the candidates are made ready for matching while the user reads the screen.
     setImmediate(() => {
