@@ -55,7 +55,9 @@ function runCached(bundle) {
   // The key names exactly this build under this node: a cache file is used only when its first
   // line matches, so a rebuilt bundle or an upgraded node never meets another build's code.
   const key = `${bundle}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}\n`;
-  const file = path.join(dir, `${path.basename(bundle, '.cjs')}-${fnv(bundle)}.v8`);
+  // One file per bundle and node: two nodes running the same mem (a version manager's in the
+  // shell, the one the hooks name for the ingester) would otherwise rewrite each other's cache.
+  const file = path.join(dir, `${path.basename(bundle, '.cjs')}-${fnv(`${bundle}\0${process.version}\0${process.arch}`)}.v8`);
   let cachedData;
   try {
     const buf = fs.readFileSync(file);
@@ -64,6 +66,11 @@ function runCached(bundle) {
   } catch {
     // no cache yet
   }
+  // V8 trusts a code cache whose header fits: without its checksum, a cache damaged inside its body
+  // (a bad sector, a bit flip) crashes node (SIGTRAP) on every run until the file is removed. With
+  // it (set before the cache is made, and before it is read: it is part of the flags V8 keys a
+  // cache to), a damaged cache is refused like a stale one, and rewritten. ~1 ms here.
+  require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   let writeCache;
   if (!cachedData || script.cachedDataRejected) {

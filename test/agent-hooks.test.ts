@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandbox, type Sandbox } from './helpers.js';
+import { holdWriteLock, stopIngester } from './shell-support.js';
 
 let box: Sandbox;
 beforeEach(() => {
@@ -358,5 +359,41 @@ describe('recall on failure', () => {
     expect(hook(['claude-code', '--recall'], claude.post('toolu_h', 'npm test'))).toEqual({ code: 0, stdout: '', stderr: '' });
     // Both failures are recorded as well.
     expect(history(['--author', 'claude-code', '--failed']).map((r) => r.command).sort()).toEqual(['npm test', 'terraform apply']);
+  });
+
+  it('answers a failure within the agent\'s hook timeout while another process holds the store\'s write lock', async () => {
+    for (const [kind, title, body] of [
+      ['error', 'Cannot find module jest: run npm install first', 'Error: Cannot find module jest. npm install fixed it.'],
+      ['solution', 'permission denied on docker.sock: add the user to the docker group', 'Error: permission denied docker.sock; usermod -aG docker'],
+      ['error', 'fatal: not a git repository: run it inside the checkout', 'fatal: not a git repository (or any of the parent directories)'],
+    ]) expect(box.mem(['add', '--kind', kind!, '--title', title!, body!], { env: { MEM_EMBEDDING_PROVIDER: 'none' } }).code).toBe(0);
+    const error = 'Exit code 1\nError: Cannot find module jest\nError: permission denied docker.sock\nfatal: not a git repository';
+    const recall = (id: string) => {
+      const t0 = Date.now();
+      const r = hook(['claude-code', '--recall'], claude.failure(id, 'npm test', error), { MEM_EMBEDDING_PROVIDER: 'none' });
+      return { ...r, ms: Date.now() - t0 };
+    };
+    const free = recall('toolu_free'); // the same answer with the store free: this machine's baseline
+    expect(free.code).toBe(0);
+    const children: number[] = [];
+    // A writer that keeps the lock (the ingester learning an import, a sync, history rm): well
+    // past the store's busy timeout (5 s), as long as the test needs.
+    const lock = await holdWriteLock(box, 60_000, children);
+    try {
+      const r = recall('toolu_busy');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      // Claude Code gives a hook 5 s by default; each of the three lines waited the store's busy
+      // timeout (5 s) to count reuse before (15.5 s here). Now: about the baseline.
+      expect(r.ms).toBeLessThan(free.ms + 3000);
+      expect(r.stdout).toBe(free.stdout);
+      const ctx: string = JSON.parse(r.stdout).hookSpecificOutput.additionalContext;
+      expect(ctx).toMatch(/Cannot find module jest/);
+      expect(ctx).toMatch(/docker\.sock/);
+    } finally {
+      for (const pid of children) process.kill(pid);
+      await lock.released;
+      await stopIngester(box);
+    }
   });
 });

@@ -3,10 +3,11 @@
 // of the store, its WAL and a later backup; the statistics are those of a history that never had
 // them. By id or by regex; dry runs; confirmation.
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sandbox, type Sandbox } from './helpers.js';
+import { BIN, sandbox, type Sandbox } from './helpers.js';
 import { ensureDir, spoolLine } from './shell-support.js';
 
 let box: Sandbox;
@@ -126,5 +127,24 @@ describe('mem history rm', () => {
     }
     expect(historyOf()).toHaveLength(21);
     expect(ok(['history', 'rm', '--match', 'nothing-like-this', '--yes']).stdout).toBe('no command matches: nothing deleted\n');
+  });
+
+  it('a regex that runs away on line after line is given up on (exit 2, nothing deleted), not run for hours', () => {
+    // `.*.*.*.*.*.*.*x` passes the static check (no nested repetition) but backtracks polynomially:
+    // on a 100-character line without an x it runs out of its time budget. Over 400 such lines,
+    // each given its budget twice, that was minutes; over a real history, hours.
+    const lines = Array.from({ length: 400 }, (_, i) => `: ${1_700_000_000 + i}:0;echo ${'y'.repeat(95)} ${i}`);
+    writeFileSync(join(box.dir, 'h'), lines.join('\n') + '\n');
+    ok(['import-history', '--shell', 'zsh', join(box.dir, 'h'), '--no-learn']);
+    for (const args of [['history', 'rm', '--match', '.*.*.*.*.*.*.*x', '--yes'], ['history', '--regex', '.*.*.*.*.*.*.*x'], ['history', 'rm', '--match', '.*.*.*.*.*.*.*x', '--dry-run', '--json']]) {
+      const t0 = Date.now();
+      const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...box.env, ...NO_EMBED }, encoding: 'utf8', timeout: 60_000 });
+      expect(r.signal, args.join(' ')).toBeNull();
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/ran out of its 100 ms on 5 lines.*simplify it/);
+      expect(Date.now() - t0).toBeLessThan(30_000);
+    }
+    expect(ok(['history', '-n', '1000', '--json']).json().commands).toHaveLength(400);
   });
 });

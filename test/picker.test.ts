@@ -130,6 +130,32 @@ describe('keys and screen', () => {
     expect(text).toContain('\x1b[1;33mm\x1b[22;39m');
   });
 
+  it('hostile lines fit the terminal: wide characters take two cells, no character is cut in half, no C1 control reaches the terminal', () => {
+    // Cells as a terminal counts them, for the characters used here: CJK ideographs, kana and emoji two.
+    const cellsOf = (s: string) => [...s].reduce((n, ch) => n + (/[\u3040-\u30ff\u4e00-\u9fff\u{1f300}-\u{1faff}]/u.test(ch) ? 2 : 1), 0);
+    const base = view().rows[0]!;
+    const rows = [
+      'git commit -m "日本語のコミットメッセージを書きました、とても長い説明です"',
+      'echo 🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉 done',
+      'echo a\u009b31m b\u0085c',
+      'x'.repeat(100_000),
+    ].map((command, i) => ({ ...base, id: i + 1, command }));
+    for (const color of [false, true]) {
+      for (const width of [40, 41, 23]) {
+        const text = frame(view({ rows, query: '日本語 の', selected: 0 }), width, 8, color);
+        expect(text).not.toMatch(/[\u0080-\u009f]/);
+        const lines = text.replace(/\x1b\[[0-9;]*[HKm]/g, '').split('\r\n');
+        expect(lines).toHaveLength(8);
+        for (const l of lines) {
+          expect(cellsOf(l), `${width}: ${l}`).toBeLessThanOrEqual(width);
+          expect(l, 'a lone surrogate').not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+        }
+        // The cursor goes back after the query, counted in cells.
+        expect(text.endsWith(`\x1b[2;${Math.min(width, cellsOf('> 日本語 の') + 1)}H`)).toBe(true);
+      }
+    }
+  });
+
   it('cuts long commands to the width with …', () => {
     const long = 'x'.repeat(200);
     const text = frame(view({ rows: [{ ...view().rows[0]!, command: long }] }), 50, 6, false);

@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandbox, type Sandbox } from './helpers.js';
-import { ensureDir, history, missingTools, outputLines, shellCommand, shellEnv, sleep, spoolLine, stopIngester, Tmux, until, writeRcFiles, type ShellName } from './shell-support.js';
+import { ensureDir, history, holdWriteLock, missingTools, outputLines, shellCommand, shellEnv, sleep, spoolLine, stopIngester, Tmux, until, writeRcFiles, type ShellName } from './shell-support.js';
 
 const missing = missingTools(['bash', 'zsh', 'fish', 'tmux']);
 const SHELLS: ShellName[] = ['bash', 'zsh', 'fish'];
@@ -114,6 +114,54 @@ describe.skipIf(missing.length > 0)('Ctrl-R in a real shell', () => {
     await onPrompt(tmux, w, '');
     expect(history(box).map((r) => r.command)).not.toContain('echo delete-me-please');
     expect(history(box).map((r) => r.command)).toContain('echo zeta-marker');
+  });
+
+  it('a deletion the store cannot take now (busy) says so and keeps the picker; the terminal is never left on its screen', async () => {
+    seed();
+    const rc = writeRcFiles(box, 'install');
+    tmux = new Tmux();
+    const w = tmux.start(shellCommand('bash', rc), shellEnv(box, { MEM_STORE_BUSY_TIMEOUT_MS: '200' }), box.dir);
+    await prompt(tmux, w);
+    tmux.key(w, 'C-r');
+    await shows(tmux, w, 'echo delete-me-please');
+    lit(tmux, w, 'delete-me');
+    await shows(tmux, w, '> delete-me');
+    tmux.key(w, 'C-d');
+    await shows(tmux, w, 'from history (1 run)? [y/N]');
+    const children: number[] = [];
+    const lock = await holdWriteLock(box, 60_000, children);
+    try {
+      lit(tmux, w, 'y');
+      await shows(tmux, w, 'was not deleted: store busy');
+      // Still the picker, still usable: Esc gives the prompt back, on the shell's own screen.
+      tmux.key(w, 'Escape');
+      await onPrompt(tmux, w, '');
+      const alt = spawnSync('tmux', ['-L', tmux.socket, 'display-message', '-p', '-t', w, '#{alternate_on}'], { encoding: 'utf8' });
+      expect(alt.stdout.trim()).toBe('0');
+    } finally {
+      for (const pid of children) process.kill(pid);
+      await lock.released;
+    }
+    expect(history(box).map((r) => r.command)).toContain('echo delete-me-please');
+  });
+
+  it('a resized terminal is drawn again at its new size', async () => {
+    seed();
+    const rc = writeRcFiles(box, 'install');
+    tmux = new Tmux();
+    const w = tmux.start(shellCommand('bash', rc), shellEnv(box), box.dir);
+    await prompt(tmux, w);
+    tmux.key(w, 'C-r');
+    await shows(tmux, w, 'echo delete-me-please');
+    const header = () => screen(tmux!, w).split('\n')[0]!.trimEnd();
+    await until('the header at 200 columns', () => header().length === 200 && header().endsWith('4/4'), 10_000, 50);
+    for (const [x, y] of [[60, 20], [120, 30]] as const) {
+      spawnSync('tmux', ['-L', tmux.socket, 'resize-window', '-t', w, '-x', String(x), '-y', String(y)]);
+      // The count sits at the right edge of the new width: the frame was drawn again for it.
+      await until(`the header at ${x} columns`, () => header().length === x && header().endsWith('4/4'), 10_000, 50);
+    }
+    tmux.key(w, 'Escape');
+    await onPrompt(tmux, w, '');
   });
 
   it.each(SHELLS)('%s: keybindings.search none leaves the shell\'s own Ctrl-R alone', async (shell) => {

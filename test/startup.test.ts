@@ -2,7 +2,7 @@
 // cache, answers --version without the bundle, and exits as soon as the command is done and its
 // output flushed. The built CLI as a subprocess, real files, real pipes.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT, sandbox, type Sandbox } from './helpers.js';
@@ -42,6 +42,25 @@ describe('the code cache', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(`${key.toString('latin1').replace(process.version, 'v0.0.0')}`), good.subarray(key.length)]));
     expect(box.mem(['history', '--json'], withCache()).code).toBe(0);
     expect(readFileSync(file).subarray(0, key.length).equals(key)).toBe(true);
+  });
+
+  it('a cache damaged inside its body (a flipped bit on disk) is refused, never a V8 crash', () => {
+    box.mem(['add', 'a note'], withCache());
+    const first = box.mem(['recent', '--json'], withCache());
+    const file = join(cacheDir(), cacheFiles()[0]!);
+    const good = readFileSync(file);
+    const body = good.indexOf(10) + 1;
+    // V8's header (magic number, version, source and flag hashes, length) stays as it was: only
+    // the serialized code after it is damaged, as a bad sector or a bit flip would.
+    const bad = Buffer.from(good);
+    for (let i = body + 256; i < bad.length; i += 509) bad[i] = bad[i]! ^ 0xff;
+    writeFileSync(file, bad);
+    const r = spawnSync(process.execPath, [BIN, 'recent', '--json'], { env: { ...box.env, XDG_CACHE_HOME: join(box.dir, 'cache') }, encoding: 'utf8', timeout: 30_000 });
+    expect({ signal: r.signal, status: r.status, stderr: r.stderr.slice(0, 300) }).toEqual({ signal: null, status: 0, stderr: '' });
+    expect(r.stdout).toBe(first.stdout);
+    // ...and replaced by a good one.
+    expect(readFileSync(file).equals(bad)).toBe(false);
+    expect(box.mem(['recent', '--json'], withCache()).stdout).toBe(first.stdout);
   });
 
   it('a cache directory that cannot be made costs nothing: the command runs, and does not hang', () => {
@@ -88,6 +107,30 @@ describe('exiting when done', () => {
     expect(r.json().commands).toHaveLength(2000);
     const slow = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" history -n 5000 --json | (sleep 1; wc -c)`], { env: box.env, encoding: 'utf8' });
     expect(Number(slow.stdout.trim())).toBe(r.stdout.length);
+  });
+
+  it('output that cannot be written (a full disk: /dev/full) is a failure, exit 1 and one line, never a cut-off answer with exit 0', () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `: ${1_700_000_000 + i}:0;echo ${'x'.repeat(60)} ${i}`);
+    writeFileSync(join(box.dir, 'h'), lines.join('\n') + '\n');
+    expect(box.mem(['import-history', '--shell', 'zsh', join(box.dir, 'h'), '--no-learn']).code).toBe(0);
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const [args, line] of [
+        [['history', '-n', '5000', '--json'], /^\{"error":\{"code":"output_failed","message":"cannot write the output \(ENOSPC\): it is incomplete","exit_code":1\}\}\n$/],
+        [['history', '-n', '5000'], /^mem: cannot write the output \(ENOSPC\): it is incomplete\n$/],
+        [['add', 'a note'], /^mem: cannot write the output \(ENOSPC\): it is incomplete\n$/],
+      ] as const) {
+        const r = spawnSync(process.execPath, [BIN, ...args], { env: box.env, stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 30_000 });
+        expect(r.signal, args.join(' ')).toBeNull();
+        expect(r.status, args.join(' ')).toBe(1);
+        expect(r.stderr, args.join(' ')).toMatch(line);
+      }
+    } finally {
+      closeSync(full);
+    }
+    // A reader that stops early (a closed pipe) is still not a failure.
+    const head = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" history -n 5000 --json | head -c 10 >/dev/null`], { env: box.env, encoding: 'utf8' });
+    expect(head.status).toBe(0);
   });
 
   it('a store it cannot make a directory for is one line and exit 1, not a hang (/proc)', () => {

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiAttempt, BIN, jsonl, sandbox, type Sandbox } from './helpers.js';
@@ -274,5 +275,51 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     const h = b.mem(['history', '--json']);
     expect(h.stdout).not.toContain('corp-token');
     expect(h.stdout).toContain('git status');
+  });
+  it('kill -9 mid-pull after another store pruned a command: nothing learned from it survives, then or after', async () => {
+    const [a, b] = [member('pullkill', { shell: true }), member('pullkill', { shell: true })];
+    const SECRET = 'corp-token-51c0de';
+    const hist = join(a.dir, 'history');
+    writeFileSync(hist, ['ls -la', `curl -H "X-Internal: ${SECRET}" https://intranet/api`, 'git status', `curl -H "X-Internal: ${SECRET}" https://intranet/api`, 'make', ''].join('\n'));
+    expect(a.mem(['import-history', hist, '--shell', 'bash']).code).toBe(0);
+    syncOk(a);
+    syncOk(b);
+    expect(b.mem(['__ingest', '--learn-all']).code).toBe(0);
+    const learned = () => {
+      const db = new Database(b.db, { readonly: true });
+      try {
+        const rows = ['predict_commands', 'predict_transitions', 'predict_contexts', 'predict_streams', 'workflows', 'workflow_dirs'].flatMap((t) => db.prepare(`SELECT * FROM ${t}`).all());
+        return rows.filter((r) => JSON.stringify(r).includes(SECRET)).length;
+      } finally {
+        db.close();
+      }
+    };
+    expect(learned()).toBeGreaterThan(0); // b learned from it
+
+    // a prunes it, then records much more: the deletion is the first of many batches for b.
+    expect(a.mem(['config', 'set', 'history.ignore_commands', 'corp-token']).code).toBe(0);
+    expect(a.mem(['prune', '--json']).json()).toMatchObject({ commands: { deleted: 2 } });
+    writeFileSync(hist, Array.from({ length: 3000 }, (_, i) => `echo later-${i}`).join('\n') + '\n');
+    expect(a.mem(['import-history', hist, '--shell', 'bash', '--no-learn']).code).toBe(0);
+    syncOk(a);
+
+    // b pulls in batches of 100; it is killed as soon as the deletion has been applied.
+    const child = spawn(process.execPath, [BIN, 'sync'], { env: { ...b.env, MEM_SYNC_BATCH_SIZE: '100' }, cwd: b.dir, stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    const watch = new Database(b.db, { readonly: true });
+    const left = watch.prepare('SELECT count(*) FROM commands WHERE command LIKE ?').pluck();
+    const later = watch.prepare("SELECT count(*) FROM commands WHERE command LIKE 'echo later-%'").pluck();
+    for (let i = 0; i < 20_000 && (left.get(`%${SECRET}%`) as number) > 0; i++) await new Promise((res) => setTimeout(res, 1));
+    child.kill('SIGKILL');
+    await exited;
+    const pulledLater = later.get() as number;
+    watch.close();
+    expect(pulledLater).toBeLessThan(3000); // killed mid-pull, not after
+    expect(learned()).toBe(0);
+    // The next sync pulls the rest; what was learned from the pruned command does not come back.
+    syncOk(b);
+    expect(b.mem(['__ingest', '--learn-all']).code).toBe(0);
+    expect(learned()).toBe(0);
+    expect(b.mem(['predict', '--json', '-n', '20', '--context', 'ls -la']).stdout).not.toContain(SECRET);
   });
 });

@@ -79,7 +79,9 @@ export async function recallFailure(world: World, api: { memories: MemoriesApi; 
   const hits = new Map<string, { kind: string; text: string; score: number }>();
   for (const q of queries) {
     try {
-      const r = await api.memories.recallError(q, { allScopes: true, topK: 3, minScore: MIN_SCORE, mode: 'keyword' });
+      // The agent waits for this answer: a store busy with another writer (the ingester learning,
+      // an import, a sync) must not hold it for the busy timeout on every line just to count reuse.
+      const r = await api.memories.recallError(q, { allScopes: true, topK: 3, minScore: MIN_SCORE, mode: 'keyword', noWait: true });
       for (const h of r.results) if ((hits.get(h.id)?.score ?? 0) < h.score) hits.set(h.id, { kind: h.kind, text: h.title || h.snippet, score: h.score });
     } catch {
       // an unreadable memory store says nothing

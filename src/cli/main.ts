@@ -42,11 +42,15 @@ export async function runCli(argv: string[], writeErr: (s: string) => void = (s)
 }
 
 export async function main(): Promise<void> {
-  // `mem recent | head -1`: a closed pipe is a normal way for a reader to stop listening.
+  // `mem recent | head -1`: a closed pipe is a normal way for a reader to stop listening. Any other
+  // failure to write the output (a full disk, /dev/full, an I/O error) is a failure of the command:
+  // a script must not take a cut-off answer for a whole one.
+  let outputFailed: NodeJS.ErrnoException | null = null;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
+    outputFailed ??= e;
   });
-  const code = await runCli(process.argv);
+  let code = await runCli(process.argv);
   // The command is done (the long-running ones, serve, mcp, --follow and --watch, return when they
   // stop): exit once what was written has reached stdout and stderr, instead of when the event
   // loop drains. Draining would also run better-sqlite3's teardown, which closes the store and so
@@ -54,5 +58,12 @@ export async function main(): Promise<void> {
   // automatic checkpoints do anyway (see World.release).
   const flushed = (s: NodeJS.WriteStream) => new Promise<void>((done) => s.write('', () => done()));
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  const failed = outputFailed as NodeJS.ErrnoException | null;
+  if (failed) {
+    const message = `cannot write the output (${failed.code ?? failed.message}): it is incomplete`;
+    process.stderr.write(process.argv.includes('--json') ? JSON.stringify({ error: { code: 'output_failed', message, exit_code: 1 } }) + '\n' : `mem: ${message}\n`);
+    if (code === 0) code = 1;
+    await flushed(process.stderr);
+  }
   process.exit(code);
 }

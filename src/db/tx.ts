@@ -36,10 +36,10 @@ function isBusy(err: unknown): boolean {
  * few milliseconds (see the top of this file). Past the timeout, SQLite's SQLITE_BUSY error is
  * thrown as it is (knownError makes it the one-line "store busy").
  */
-function beginImmediate(db: Db): void {
+function beginImmediate(db: Db, waitMs?: number): void {
   let timeout = busyTimeouts.get(db);
   if (timeout === undefined) busyTimeouts.set(db, (timeout = db.pragma('busy_timeout', { simple: true }) as number));
-  const until = nowMs() + timeout;
+  const until = nowMs() + Math.min(timeout, waitMs ?? timeout);
   db.pragma('busy_timeout = 0');
   try {
     for (let i = 0; ; i++) {
@@ -57,10 +57,13 @@ function beginImmediate(db: Db): void {
   }
 }
 
-/** Runs `fn` in one IMMEDIATE transaction (a savepoint when already inside one). */
-export function writeTx<T>(db: Db, fn: () => T): T {
+/**
+ * Runs `fn` in one IMMEDIATE transaction (a savepoint when already inside one). `waitMs` waits
+ * less than the busy timeout for the lock (0: take it only if it is free now).
+ */
+export function writeTx<T>(db: Db, fn: () => T, o: { waitMs?: number } = {}): T {
   if (db.inTransaction) return db.transaction(fn)();
-  beginImmediate(db);
+  beginImmediate(db, o.waitMs);
   try {
     const r = fn();
     db.exec('COMMIT');

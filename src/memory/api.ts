@@ -43,6 +43,11 @@ export interface SearchOptions extends ScopeOption {
   /** Same as outcome: 'success' (the HTTP and MCP field). */
   successOnly?: boolean;
   mode?: SearchMode;
+  /**
+   * Don't wait for a busy store to count the results' reuse (skip the count instead): for answers
+   * with a deadline, such as an agent hook's.
+   */
+  noWait?: boolean;
 }
 
 export interface ListOptions extends ScopeOption {
@@ -164,11 +169,11 @@ export function memoriesApi(world: World): MemoriesApi {
     if (!(v >= 0 && v <= 1)) throw new InputError(`must be between 0 and 1, got ${String(v)}`, undefined, 'threshold');
     return v;
   };
-  const reused = async (r: Promise<SearchResult>) => {
+  const reused = async (r: Promise<SearchResult>, o: { noWait?: boolean } = {}) => {
     const result = await r;
     if (!result.results.length) return result;
     const s = new MemoryStore(world.db());
-    s.markReused(result.results.map((h) => s.resolve(h.id).n), world.now());
+    s.markReused(result.results.map((h) => s.resolve(h.id).n), world.now(), o.noWait ? { waitMs: 0 } : {});
     return result;
   };
   const api: MemoriesApi = {
@@ -265,6 +270,7 @@ export function memoriesApi(world: World): MemoriesApi {
           // keyword: no model is loaded (an agent's hook answers a failure in a few hundred ms)
           mode: o.mode === 'keyword' ? 'keyword' : 'hybrid',
         }),
+        { noWait: o.noWait },
       );
     },
     async embed(o = {}) {

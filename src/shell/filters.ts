@@ -50,6 +50,8 @@ const SLICE_MS = 20;
 const LINE_BUDGET_MS = 100;
 
 export const TIMED_OUT = ' (timed out)';
+/** A person's regex (history --regex, history rm --match) is given up on after this many runaway lines. */
+const SEARCH_RUNAWAYS = 5;
 
 // Defined in the vm context, run over items[pos..end). Progress is kept in `st`, so after a
 // timeout the caller knows which line and which pattern were running (everything else is local:
@@ -127,11 +129,12 @@ interface Pattern {
 const VERDICT = [null, 'history.ignore_commands', 'history.ignore_dirs'] as const;
 
 /** Matches lines against the user's patterns in a vm context, each line within its time budget. */
-function userMatcher(commands: Pattern[], dirs: Pattern[], problems: FilterProblem[]) {
+function userMatcher(commands: Pattern[], dirs: Pattern[], problems: FilterProblem[], onRunaway?: (lines: number) => void) {
   const st = { items: [] as (FilterItem | null)[], out: [] as (number | undefined)[], commands: commands.map((c) => c.re), dirs: dirs.map((d) => d.re), slice: SLICE_MS, pos: 0, end: 0, phase: 0, pat: 0 };
   const ctx = vm.createContext({ st });
   DEFINE.runInContext(ctx);
   const timedOut = new Map<string, FilterProblem>();
+  let runaways = 0;
   /** Runs items[from..end); returns where it stopped, or the line it was stopped on. */
   const run = (from: number, end: number): { next: number } | { stuck: number } => {
     Object.assign(st, { pos: from, end, phase: 0, pat: 0 });
@@ -148,25 +151,29 @@ function userMatcher(commands: Pattern[], dirs: Pattern[], problems: FilterProbl
     const ranAway = new Map<number, string>();
     st.items = items;
     st.out = raw;
-    for (let pos = 0; pos < items.length; ) {
-      const r = run(pos, items.length);
-      if ('next' in r) {
-        pos = r.next;
-        continue;
+    try {
+      for (let pos = 0; pos < items.length; ) {
+        const r = run(pos, items.length);
+        if ('next' in r) {
+          pos = r.next;
+          continue;
+        }
+        const i = r.stuck;
+        // Stopped on line i, or just after it: a busy machine can stall any call, so the line gets a
+        // second run of its own before it is judged to have run away.
+        if (raw[i] === undefined && 'stuck' in run(i, i + 1) && raw[i] === undefined) {
+          const dir = st.phase === 1;
+          const key: FilterKey = dir ? 'history.ignore_dirs' : 'history.ignore_commands';
+          ranAway.set(i, key + TIMED_OUT);
+          noteTimeout(key, (dir ? dirs : commands)[st.pat]!.source, (dir ? items[i]!.cwd! : items[i]!.command).length);
+          onRunaway?.(++runaways);
+        }
+        pos = i + 1;
       }
-      const i = r.stuck;
-      // Stopped on line i, or just after it: a busy machine can stall any call, so the line gets a
-      // second run of its own before it is judged to have run away.
-      if (raw[i] === undefined && 'stuck' in run(i, i + 1) && raw[i] === undefined) {
-        const dir = st.phase === 1;
-        const key: FilterKey = dir ? 'history.ignore_dirs' : 'history.ignore_commands';
-        ranAway.set(i, key + TIMED_OUT);
-        noteTimeout(key, (dir ? dirs : commands)[st.pat]!.source, (dir ? items[i]!.cwd! : items[i]!.command).length);
-      }
-      pos = i + 1;
+    } finally {
+      st.items = [];
+      st.out = [];
     }
-    st.items = [];
-    st.out = [];
     return Array.from(raw, (v, i) => ranAway.get(i) ?? VERDICT[v ?? 0]!);
   };
 
@@ -233,6 +240,12 @@ export type RegexVerdict = 'match' | 'no' | 'timeout';
 export function regexSearcher(source: string, field: string): (lines: readonly string[]) => RegexVerdict[] {
   const why = regexProblem(source);
   if (why) throw new InputError(why, undefined, field);
-  const match = userMatcher([{ re: new RegExp(source), source }], [], []);
+  // Each runaway line costs its budget twice over: a pattern that runs away on line after line
+  // (`.*.*.*.*.*x` passes the static check) would take hours over a real history. A person's
+  // search gives up after a few, before anything is deleted.
+  const giveUp = (lines: number) => {
+    if (lines >= SEARCH_RUNAWAYS) throw new InputError(`ran out of its ${LINE_BUDGET_MS} ms on ${lines} lines, so it would take too long over the whole history (it backtracks too much); simplify it (nothing was changed)`, undefined, field);
+  };
+  const match = userMatcher([{ re: new RegExp(source), source }], [], [], giveUp);
   return (lines) => match(lines.map((command) => ({ command, cwd: null }))).map((v) => (v === null ? 'no' : v.endsWith(TIMED_OUT) ? 'timeout' : 'match'));
 }

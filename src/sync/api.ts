@@ -110,7 +110,17 @@ export function syncApi(world: World): SyncApi {
     let pulled = 0;
     let skipped = 0;
     let memories = 0;
-    let commandsChanged = false;
+    // Another store pruned or redacted commands: the prediction statistics (their text lives in
+    // keys and decayed counts that cannot be taken apart) are reset in the same transaction as the
+    // change, and relearned from what remains once the pull is done. A sync killed before that
+    // leaves a learning backlog, which the background learner works off, never the old statistics.
+    // (Each time: the background learner may have learned between two batches; the stream times
+    // are those from before the first reset.)
+    let streamTimes: Map<string, number> | null = null;
+    const reset = () => {
+      const times = resetPredictions(world.db());
+      streamTimes ??= times;
+    };
     const cursors = store.cursors();
     const hubHeads = await heads(client, c.team);
     for (const [from, head] of hubHeads) {
@@ -118,20 +128,15 @@ export function syncApi(world: World): SyncApi {
       for (let after = cursors.get(from) ?? 0; after < head; ) {
         const ops = await pullOps(client, c.team, from, after, BATCH);
         if (!ops.length) break;
-        const r = store.apply(from, ops);
+        const r = store.apply(from, ops, { onCommandsChanged: reset });
         pulled += r.applied;
         skipped += r.skipped;
         memories += r.memories;
-        commandsChanged ||= r.commands_changed;
         after = ops[ops.length - 1]!.seq;
         onProgress?.({ phase: 'pull', done: pulled + skipped });
       }
     }
-    if (commandsChanged) {
-      // Another store pruned or redacted commands: predictions learn again from what remains.
-      const streamTimes = resetPredictions(world.db());
-      relearnAll(world.db(), { now: world.now(), streamTimes });
-    }
+    if (streamTimes) relearnAll(world.db(), { now: world.now(), streamTimes });
     if (memories) startEmbedWorker(world);
     store.setState('last_sync_at', String(world.now()));
     store.setState('last_error', null);

@@ -181,9 +181,10 @@ export class SyncStore {
   /**
    * Applies one origin's operations (in its seq order) in one transaction with the cursor moved
    * past them: a pull cut short applies none or all of a batch, never one twice. Nothing applied
-   * is logged as a change of this store.
+   * is logged as a change of this store. `onCommandsChanged` runs inside that transaction when
+   * commands were rewritten or deleted (another store pruned or redacted them).
    */
-  apply(origin: string, ops: readonly HubOp[]): ApplyReport {
+  apply(origin: string, ops: readonly HubOp[], o: { onCommandsChanged?: () => void } = {}): ApplyReport {
     const db = this.db;
     const report: ApplyReport = { applied: 0, skipped: 0, memories: 0, commands_changed: false };
     if (!ops.length) return report;
@@ -245,6 +246,9 @@ export class SyncStore {
         if (cmdSet.size || cmdDel.length) {
           shell.applySynced([...cmdSet.values()], cmdDel);
           report.commands_changed = true;
+          // In this transaction: what was learned from the changed commands never outlives them,
+          // even when the process dies before it relearns.
+          o.onCommandsChanged?.();
         }
       }
       // The clock never runs behind what it has seen.

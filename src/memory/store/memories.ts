@@ -408,9 +408,10 @@ export class MemoryStore {
     return new Map(rows.map((r) => [r.n, r]));
   }
 
-  markReused(ns: number[], now: number): void {
+  /** `waitMs`: how long the count may wait for a busy store (the busy timeout unless given) before it is skipped. */
+  markReused(ns: number[], now: number, o: { waitMs?: number } = {}): void {
     const s = this.db.prepare('UPDATE memories SET reused_count = reused_count + 1, accessed_at = ? WHERE n = ?');
-    bookkeeping(() => writeTx(this.db, () => ns.forEach((n) => s.run(now, n))));
+    bookkeeping(() => writeTx(this.db, () => ns.forEach((n) => s.run(now, n)), o));
   }
 
   /** Memories of these kinds in a scope with a known outcome, newest first. */

@@ -131,15 +131,35 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
   return new Promise((done) => {
     const input = new ReadStream(fdIn);
     input.setRawMode(true);
+    let finished = false;
     const finish = (o: Outcome) => {
+      if (finished) return;
+      finished = true;
       input.setRawMode(false);
       input.destroy();
       out.destroy();
       writeSync(fdOut, '\x1b[?1049l');
       done(o);
     };
+    // Whatever went wrong, the terminal is given back (raw mode off, the shell's screen) before the
+    // one-line error: never a stack trace left on the alternate screen.
+    const fail = (err: unknown) => {
+      finish({ action: 'cancel' });
+      const known = knownError(err);
+      process.stderr.write(`mem: ${known ? known.message : `internal error: ${(err as Error)?.message ?? String(err)}`}\n`);
+    };
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => finish({ action: 'cancel' }));
-    out.on('resize', draw);
+    // A resized terminal is drawn again at its new size. Node asks the terminal for its size again
+    // on SIGWINCH for its own stdout and stderr only, never for a stream on /dev/tty opened here
+    // (its columns and rows stay those of the start): this one is refreshed by hand, which emits
+    // 'resize'. (_refreshSize is how Node does it for stdout: lib/tty.js.)
+    const refresh = () => (out as unknown as { _refreshSize?: () => void })._refreshSize?.();
+    process.on('SIGWINCH', () => {
+      if (!finished) refresh();
+    });
+    out.on('resize', () => {
+      if (!finished) draw();
+    });
     // What the hooks spooled since the last ingest (the command just run) joins after the first
     // paint, and the candidates are made ready for matching while the user reads the screen.
     setImmediate(() => {
@@ -149,21 +169,34 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
       } catch {
         // a busy or missing store: what was read is shown
       }
-      picker.warm();
-      const keep = selected;
-      search();
-      selected = Math.min(keep, Math.max(0, result.rows.length - 1));
-      draw();
+      try {
+        picker.warm();
+        const keep = selected;
+        search();
+        selected = Math.min(keep, Math.max(0, result.rows.length - 1));
+        draw();
+      } catch (err) {
+        fail(err);
+      }
     });
     const handle = (key: Key): Outcome | null => {
       const row = result.rows[selected];
       if (confirm) {
         const yes = key.kind === 'char' && /^y/i.test(key.text);
         if (yes) {
-          const { removed } = historyApi(world).remove(confirm.ids, { background: true });
-          picker.reload();
-          search();
-          footer = `deleted ${removed} run${removed === 1 ? '' : 's'} of ${JSON.stringify(confirm.command.length > 40 ? confirm.command.slice(0, 39) + '…' : confirm.command)}`;
+          const shown = JSON.stringify(confirm.command.length > 40 ? confirm.command.slice(0, 39) + '…' : confirm.command);
+          try {
+            const { removed } = historyApi(world).remove(confirm.ids, { background: true });
+            picker.reload();
+            search();
+            footer = `deleted ${removed} run${removed === 1 ? '' : 's'} of ${shown}`;
+          } catch (err) {
+            // A busy store (another mem holding the write lock past the busy timeout), a full disk:
+            // the removal is one transaction, so nothing was deleted; say so and stay open.
+            const known = knownError(err);
+            if (!known) throw err;
+            footer = `${shown} was not deleted: ${known.message}`;
+          }
         } else footer = null;
         confirm = null;
         return null;
@@ -227,11 +260,15 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
     input.on('data', (chunk: Buffer) => {
       const t0 = performance.now();
       const c0 = trace ? cpuMs() : 0;
-      for (const key of parseKeys(chunk.toString('utf8'))) {
-        const o = handle(key);
-        if (o) return finish(o);
+      try {
+        for (const key of parseKeys(chunk.toString('utf8'))) {
+          const o = handle(key);
+          if (o) return finish(o);
+        }
+        draw();
+      } catch (err) {
+        return fail(err);
       }
-      draw();
       if (trace) appendFileSync(trace, `key ${(performance.now() - t0).toFixed(3)} ${(cpuMs() - c0).toFixed(3)}\n`);
     });
   });

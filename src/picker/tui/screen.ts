@@ -4,6 +4,7 @@
 // output.color) no SGR sequence at all: the selected row is marked with `>`.
 import { matchPositions, parseQuery } from '../match.js';
 import type { Mode, PickedRow } from '../api.js';
+import { cells, fitCells } from '../../util/width.js';
 
 export interface View {
   mode: Mode;
@@ -56,10 +57,12 @@ function oneLine(command: string): string {
   const nl = command.indexOf('\n');
   const first = nl < 0 ? command : command.slice(0, nl) + ' ↵…';
    
-  return first.replace(/[\x00-\x1f\x7f]/g, ' ');
+  // C1 controls too: a terminal that honours 8-bit controls reads U+009B as CSI.
+  return first.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
 }
 
-const fit = (s: string, width: number) => (s.length <= width ? s : width <= 1 ? s.slice(0, width) : s.slice(0, width - 1) + '…');
+/** At most `width` terminal cells (wide CJK characters and emoji take two). */
+const fit = (s: string, width: number) => (width <= 1 ? (cells(s) <= width ? s : fitCells(s, width + 1).slice(0, -1)) : fitCells(s, width));
 
 const SGR = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m' };
 
@@ -103,13 +106,13 @@ export function frame(v: View, width: number, height: number, color: boolean): s
     const pos = new Set(matchPositions(terms, command));
     let body = '';
     for (let k = 0; k < shown.length; k++) body += pos.has(k) && shown[k] !== '…' ? `\x1b[1;33m${shown[k]}\x1b[22;39m` : shown[k];
-    const pad = ' '.repeat(Math.max(0, width - prefix.length - shown.length));
+    const pad = ' '.repeat(Math.max(0, width - prefix.length - cells(shown)));
     lines.push(sel ? `\x1b[7m${head}${body}${pad}\x1b[0m` : head + body);
   }
   lines.push(c(v.footer ? SGR.bold : SGR.dim, fit(v.footer ?? HELP, width)));
   // Home, then each line cleared before it is written; the cursor goes back to the query.
   let out = '\x1b[H';
   for (let i = 0; i < lines.length; i++) out += `\x1b[2K${lines[i]}${i < lines.length - 1 ? '\r\n' : ''}`;
-  out += `\x1b[2;${Math.min(width, promptText.length + 1)}H`;
+  out += `\x1b[2;${Math.min(width, cells(promptText) + 1)}H`;
   return out;
 }
