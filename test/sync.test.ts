@@ -2,11 +2,12 @@
 // several stores converge, deletes hold, a push killed half-way loses and doubles nothing, an
 // unreachable hub never stops local work, teams cannot read each other, and prune reaches the hub.
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiAttempt, BIN, jsonl, sandbox, type Sandbox } from './helpers.js';
+import { TEST_MODEL_NAME, writeTestModel } from './support/onnx-model.js';
 import { PG_SKIP, startCluster, type PgCluster } from './support/pg.js';
 
 if (PG_SKIP) console.warn(PG_SKIP);
@@ -48,17 +49,18 @@ const syncOk = (s: Sandbox) => {
 };
 
 /**
- * The export with each section sorted and the per-store header left out; a memory's use on this
- * machine (accessed_at, reused_count) is not shared.
+ * The export with each section sorted and the per-store header left out; when a memory was last
+ * used on this machine (accessed_at) is not shared, nor (unless `counters`) how often: the other
+ * tests reuse memories on one store and compare before that store synced again.
  */
-function sortedExport(s: Sandbox): Record<string, string[]> {
+function sortedExport(s: Sandbox, o: { counters?: boolean } = {}): Record<string, string[]> {
   const r = s.mem(['export', '-']);
   expect(r.code).toBe(0);
   const doc = JSON.parse(r.stdout) as Record<string, unknown>;
   const out: Record<string, string[]> = {};
   const local = (x: unknown) => {
-    const { accessed_at: _a, reused_count: _r, ...rest } = x as Record<string, unknown>;
-    return rest;
+    const { accessed_at: _a, reused_count: r, ...rest } = x as Record<string, unknown>;
+    return o.counters ? { ...rest, reused_count: r } : rest;
   };
   for (const [k, v] of Object.entries(doc)) if (Array.isArray(v)) out[k] = v.map((x) => JSON.stringify(k === 'memories' ? local(x) : x)).sort();
   return out;
@@ -129,6 +131,76 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     expect(patterns(c)).toEqual(patterns(all));
     // Nothing new: a sync moves nothing.
     expect(syncOk(c)).toMatchObject({ pushed: 0, pulled: 0 });
+  });
+
+  it('episodes, learned patterns, model notes and counters converge; feedback and reuse add up across stores', () => {
+    const [a, b, c] = [member('kinds'), member('kinds'), member('kinds')];
+    const run = (s: Sandbox, args: string[]) => {
+      const r = s.mem(args);
+      expect(r.stderr, args.join(' ')).toBe('');
+      expect(r.code, args.join(' ')).toBe(0);
+      return r;
+    };
+    // a: fix attempts of a model with notes, and an episode with events.
+    expect(a.mem(['fix', 'record', '--from-json', '-'], { input: jsonl(attempts(4, 'n', 8)) }).code).toBe(0);
+    run(a, ['model', 'llama3:8b', '--set-notes', 'slow on long prompts']);
+    const ep = run(a, ['episode', 'start', 'ship the release', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    run(a, ['episode', 'event', ep, '--type', 'plan', '--role', 'agent', '--data', '{"steps":3}']);
+    // b: task memories and a pattern learned from them.
+    for (const [i, ok] of [true, true, true, false].entries()) run(b, ['add', `deploy service ${i} with blue green ${ok ? 'and smoke tests' : 'in a hurry'}`, '--kind', 'task', '--scope', 'team', ok ? '--success' : '--failure']);
+    const pat = run(b, ['patterns', 'extract', '--match', 'deploy', '--type', 'success', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    for (const s of [a, b, c, a]) syncOk(s);
+    // Concurrent: a ends the episode and says the pattern helped, c says so too and edits the notes,
+    // a and b each reuse the same memory (a search).
+    run(a, ['episode', 'event', ep, '--type', 'test', '--data', '{"passed":12}']);
+    run(a, ['episode', 'end', ep, '--success', '--metrics', '{"minutes":7}']);
+    run(a, ['patterns', 'feedback', pat, '--helpful']);
+    run(c, ['patterns', 'feedback', pat, '--helpful']);
+    run(b, ['patterns', 'feedback', pat, '--not-helpful']);
+    run(c, ['model', 'llama3:8b', '--set-notes', 'fast since the new quantisation']);
+    for (const s of [a, b]) expect(run(s, ['search', 'smoke tests service 0', '--scope', 'team', '--json']).stdout).toContain('deploy service 0');
+    for (const s of [a, b, c, a, b]) syncOk(s);
+    const ea = sortedExport(a, { counters: true });
+    expect(sortedExport(b, { counters: true })).toEqual(ea);
+    expect(sortedExport(c, { counters: true })).toEqual(ea);
+    expect(ea.episodes).toHaveLength(1);
+    expect(JSON.parse(ea.episodes![0]!)).toMatchObject({ id: ep, success: 1, metrics: { minutes: 7 } });
+    expect(ea.episode_events).toHaveLength(2);
+    const p = JSON.parse(ea.learned_patterns![0]!) as { id: string; feedback_helpful: number; feedback_unhelpful: number };
+    expect(p).toMatchObject({ id: pat, feedback_helpful: 2, feedback_unhelpful: 1 });
+    expect(ea.model_notes).toEqual([JSON.stringify({ model: 'llama3:8b', notes: 'fast since the new quantisation' })]);
+    // Found by a's search and by b's: used twice, on every store.
+    const reused = ea.memories!.map((x) => JSON.parse(x) as { content: string; reused_count: number }).find((m) => m.content.startsWith('deploy service 0'));
+    expect(reused!.reused_count).toBe(2);
+    // Derived tables are rebuilt locally: c's model statistics count a's attempts.
+    expect(c.mem(['model', 'llama3:8b', '--json']).json()).toMatchObject({ total_tests: 2, notes: 'fast since the new quantisation' });
+    // Nothing new: a sync moves nothing, and counters do not count again.
+    expect(syncOk(c)).toMatchObject({ pushed: 0, pulled: 0 });
+    expect(sortedExport(c, { counters: true })).toEqual(ea);
+  });
+
+  it("a peer embedding with the same model keeps the pushed vector (no re-embedding); one with another model embeds locally", async () => {
+    const [a, b, c] = [member('vec'), member('vec'), member('vec')];
+    const modelDir = writeTestModel(join(a.dir, 'model'));
+    const emptyDir = join(b.dir, 'no-model');
+    mkdirSync(emptyDir);
+    Object.assign(a.env, { MEM_EMBEDDING_PROVIDER: 'local', MEM_MODEL_DIR: modelDir, MEM_OFFLINE: '1', MEM_NO_WORKER: '1' });
+    // b names the same model but has no way to compute a vector: a completed embedding there came from a.
+    Object.assign(b.env, { MEM_EMBEDDING_PROVIDER: 'local', MEM_MODEL_DIR: emptyDir, MEM_OFFLINE: '1', MEM_NO_WORKER: '1' });
+    Object.assign(c.env, { MEM_EMBEDDING_PROVIDER: 'local', MEM_EMBEDDING_MODEL: 'Xenova/bge-small-en-v1.5', MEM_MODEL_DIR: emptyDir, MEM_OFFLINE: '1', MEM_NO_WORKER: '1' });
+    expect(a.mem(['add', 'rotate the signing keys before the release', '--scope', 'team']).code).toBe(0);
+    expect(a.mem(['embed', '--json']).json<{ embedded: number }>().embedded).toBe(1);
+    syncOk(a);
+    const [onHub] = await query<{ model: string }>("SELECT body->>'model' AS model FROM mem_hub.ops WHERE team = 'vec' AND kind = 'memvec'");
+    expect(onHub).toEqual({ model: TEST_MODEL_NAME });
+    const status = (s: Sandbox) => s.mem(['embed', '--status', '--json']).json<{ counts: Record<string, number>; models: { model: string; count: number }[] }>();
+    syncOk(b);
+    expect(status(b).counts).toMatchObject({ completed: 1, pending: 0 });
+    expect(status(b).models).toEqual([{ model: TEST_MODEL_NAME, count: 1 }]);
+    syncOk(c);
+    expect(status(c).counts).toMatchObject({ completed: 0, pending: 1 });
+    // b pushes nothing back: it computed nothing.
+    expect(syncOk(b)).toMatchObject({ pushed: 0 });
   });
 
   it('an edit racing a delete converges, and the delete holds; a purge leaves no body on the hub', () => {

@@ -8,6 +8,7 @@ import type { Client } from 'pg';
 import { setConfigValue } from '../config/config.js';
 import type { World } from '../core/world.js';
 import { MemError, UsageError } from '../errors.js';
+import { defaultModelFor } from '../memory/embed/types.js';
 import { startEmbedWorker } from '../memory/embedder.js';
 import { relearnAll, resetPredictions } from '../predict/learner.js';
 import { addMember, checkMember, checkTeam, connect, heads, hubError, migrateHub, pullOps, pushOps, redactUrl } from './hub.js';
@@ -85,6 +86,11 @@ export function syncApi(world: World): SyncApi {
     return c;
   };
   const open = async (url: string) => connect(url, password());
+  /** The model this store embeds with: another store's vector of a model of this name is kept, not computed again. */
+  const embeddingModel = (): string | null => {
+    const provider = world.config.get<string>('embedding.provider');
+    return provider === 'none' ? null : world.config.get<string>('embedding.model') || defaultModelFor(provider);
+  };
 
   async function run(client: Client, c: { url: string; team: string; shell: boolean }, onProgress?: (p: SyncProgress) => void): Promise<SyncReport> {
     const started = Date.now();
@@ -118,7 +124,7 @@ export function syncApi(world: World): SyncApi {
       for (let after = cursors.get(from) ?? 0; after < head; ) {
         const ops = await pullOps(client, c.team, from, after, BATCH);
         if (!ops.length) break;
-        const r = store.apply(from, ops);
+        const r = store.apply(from, ops, { model: embeddingModel() });
         pulled += r.applied;
         skipped += r.skipped;
         memories += r.memories;
