@@ -83,9 +83,9 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     boxes.push(init);
     const r = init.mem(['team', 'init', hub.adminUrl, '--json'], { env: admin() });
     expect(r.stderr).toBe('');
-    expect(r.json()).toMatchObject({ version: 1, from_version: 0 });
+    expect(r.json()).toMatchObject({ version: 2, from_version: 0 });
     // Again: nothing to do, still fine.
-    expect(init.mem(['team', 'init', hub.adminUrl, '--json'], { env: admin() }).json()).toMatchObject({ version: 1, from_version: 1 });
+    expect(init.mem(['team', 'init', hub.adminUrl, '--json'], { env: admin() }).json()).toMatchObject({ version: 2, from_version: 2 });
   });
   afterAll(() => {
     hub?.remove();
@@ -308,6 +308,41 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     expect((await query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'red'"))[0]).not.toEqual({ n: 0 });
     await expect(query("INSERT INTO mem_hub.ops (team, origin, seq, kind, key, op, hlc) VALUES ('red', 'x', 1, 'mem', 'k', 'del', '0')", [], as)).rejects.toThrow(/row-level security/);
     await expect(query("UPDATE mem_hub.ops SET body = NULL WHERE team = 'red'", [], as).then(() => query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'red' AND body IS NULL"))).resolves.toEqual([{ n: 0 }]);
+  });
+
+  it("another team's role can neither read this team's channel nor hear its pushes", async () => {
+    const a = member('gold');
+    const green = member('green');
+    const listen = async (as: { user: string; password: string }, channels: string[]) => {
+      const c = new pg.Client({ host: '127.0.0.1', port: hub.port, database: 'postgres', user: as.user, password: as.password });
+      await c.connect();
+      const heard: string[] = [];
+      c.on('notification', (n) => heard.push(n.channel));
+      for (const ch of channels) await c.query(`LISTEN "${ch}"`);
+      return { heard, end: () => c.end() };
+    };
+    const tokens = async (as: { user: string; password: string }) => (await query<{ team: string }>('SELECT team FROM mem_hub.channels', [], as)).map((r) => r.team);
+    const goldAs = { user: a.role, password: a.password };
+    const greenAs = { user: green.role, password: green.password };
+    expect(await tokens(greenAs)).toEqual(['green']);
+    expect(await tokens(goldAs)).toEqual(['gold']);
+    const [gold] = await query<{ token: string }>("SELECT token FROM mem_hub.channels WHERE team = 'gold'");
+    const [greenTok] = await query<{ token: string }>("SELECT token FROM mem_hub.channels WHERE team = 'green'");
+    expect(gold!.token).toMatch(/^[0-9a-f]{32}$/);
+    // green listens on every name it can know or guess; gold's own member listens on its channel.
+    const spy = await listen(greenAs, ['mem_hub_gold', 'mem_hub_green', `mem_hub_${greenTok!.token}`]);
+    const own = await listen(goldAs, [`mem_hub_${gold!.token}`]);
+    try {
+      expect(a.mem(['add', 'pushed while green listens', '--scope', 'team']).code).toBe(0);
+      syncOk(a);
+      for (let i = 0; i < 100 && !own.heard.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(own.heard).toEqual([`mem_hub_${gold!.token}`]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(spy.heard).toEqual([]);
+    } finally {
+      await spy.end();
+      await own.end();
+    }
   });
 
   it('the background ingester syncs when sync.url is set; --watch follows the hub', async () => {

@@ -11,7 +11,7 @@ import { MemError, UsageError } from '../errors.js';
 import { defaultModelFor } from '../memory/embed/types.js';
 import { startEmbedWorker } from '../memory/embedder.js';
 import { relearnAll, resetPredictions } from '../predict/learner.js';
-import { addMember, checkMember, checkTeam, connect, heads, hubError, migrateHub, pullOps, pushOps, redactUrl } from './hub.js';
+import { addMember, checkMember, checkTeam, connect, heads, hubError, migrateHub, pullOps, pushOps, redactUrl, teamChannel } from './hub.js';
 import { syncDue } from './due.js';
 import { SyncStore } from './store.js';
 import { makeDirs } from '../util/dirs.js';
@@ -218,12 +218,14 @@ export function syncApi(world: World): SyncApi {
             notified = true;
             wake?.();
           });
-          await client.query(`LISTEN "mem_hub_${c.team}"`);
+          // No channel (a hub before version 2): poll every pollMs instead.
+          const channel = await teamChannel(client, c.team);
+          if (channel) await client.query(`LISTEN "${channel}"`);
           const lost = new Promise<never>((_, reject) => client!.once('error', reject));
           lost.catch(() => {});
           for (;;) {
             if (signal.aborted) break;
-            if (notified || store.pendingCount() > 0) {
+            if (notified || !channel || store.pendingCount() > 0) {
               notified = false;
               onSync(await Promise.race([syncOnce(client), lost]));
             }
