@@ -370,6 +370,39 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     }
   });
 
+  it('mem serve with sync.url set syncs every sync.interval_s: another node\'s write shows in its API, and its own reach the hub', async () => {
+    const [a, b] = [member('serve'), member('serve')];
+    expect(b.mem(['config', 'set', 'sync.interval_s', '10']).code).toBe(0);
+    const proc = spawn(process.execPath, [BIN, 'serve', '--no-auth', '--port', '0'], { env: b.env, cwd: b.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error('mem serve did not start')), 30_000);
+        proc.stdout.on('data', (d: Buffer) => {
+          const m = /listening on (http:\/\/\S+)/.exec((out += d.toString()));
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      const listed = async () => (await fetch(`${url}/api/v1/memories?scope=team`)).text();
+      const created = await fetch(`${url}/api/v1/memories`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'written through the served node', scope: 'team' }) });
+      expect(created.status).toBe(201);
+      expect(a.mem(['add', 'written on the other node', '--scope', 'team']).code).toBe(0);
+      syncOk(a);
+      let text = '';
+      for (let i = 0; i < 300 && !(text = await listed()).includes('written on the other node'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(text).toContain('written on the other node');
+      const onHub = async () => (await query<{ n: number }>("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'serve' AND body::text LIKE '%through the served node%'"))[0]!.n;
+      expect(await onHub()).toBe(1);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    syncOk(a);
+    expect(a.mem(['list', '--scope', 'team']).stdout).toContain('written through the served node');
+  });
+
   it('after prune, nothing it removed remains on the hub or on the other machines', async () => {
     const [a, b] = [member('prune', { shell: true }), member('prune', { shell: true })];
     const hist = join(a.dir, 'history');

@@ -61,8 +61,8 @@ export interface SyncApi {
   addMember(team: string, o?: { hub?: string }): Promise<{ team: string; role: string; team_created: boolean; url: string; password: string }>;
   /** Checks the connection and membership, keeps the password in a 0600 file, and sets sync.url and sync.team. */
   join(url: string, team: string): Promise<{ url: string; team: string; role: string; password_file: string | null }>;
-  /** Whether the background ingester should sync now (sync.url set and sync.interval_s passed). */
-  due(): boolean;
+  /** Whether a background sync is due (sync.url set and sync.interval_s passed since the last attempt, and since `lastSpawn`, epoch ms). */
+  due(lastSpawn?: number): boolean;
 }
 
 export function syncApi(world: World): SyncApi {
@@ -311,6 +311,6 @@ export function syncApi(world: World): SyncApi {
       return { url: redactUrl(url), team, role, password_file: file };
     },
 
-    due: () => syncDue(world, 0),
+    due: (lastSpawn = 0) => syncDue(world, lastSpawn),
   };
 }
