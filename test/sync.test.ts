@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiAttempt, BIN, jsonl, sandbox, type Sandbox } from './helpers.js';
@@ -177,6 +178,31 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     // Nothing new: a sync moves nothing, and counters do not count again.
     expect(syncOk(c)).toMatchObject({ pushed: 0, pulled: 0 });
     expect(sortedExport(c, { counters: true })).toEqual(ea);
+  });
+
+  it('redaction runs again before a push: a secret a store kept from before a pattern existed never reaches the hub or the team', async () => {
+    const [a, b] = [member('redact'), member('redact')];
+    const ep = a.mem(['episode', 'start', 'rotate the deploy key', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    for (let i = 0; i < 3; i++) expect(a.mem(['add', `deploy ${i} with the new key`, '--kind', 'task', '--scope', 'team', '--success']).code).toBe(0);
+    expect(a.mem(['add', 'deploy 3 with no key', '--kind', 'task', '--scope', 'team', '--failure']).code).toBe(0);
+    const pat = a.mem(['patterns', 'extract', '--match', 'deploy', '--type', 'success', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    // As an older mem (without today's patterns) would have stored them; the triggers log the writes.
+    const key = 'AKIA' + 'Q3EGRT7XKZ2WNB5D';
+    const db = new Database(join(a.env.MEM_HOME!, 'mem.db'));
+    try {
+      db.prepare('UPDATE episodes SET task = ? WHERE id = ?').run(`rotate ${key}`, ep);
+      db.prepare('INSERT INTO episode_events (episode_id, at, type, data) VALUES (?, ?, ?, ?)').run(ep, Date.now(), 'note', JSON.stringify({ text: `old key ${key}` }));
+      db.prepare('UPDATE learned_patterns SET description = ? WHERE id = ?').run(`uses ${key}`, pat);
+    } finally {
+      db.close();
+    }
+    syncOk(a);
+    syncOk(b);
+    expect((await query('SELECT count(*)::int AS n FROM mem_hub.ops WHERE body::text LIKE $1', [`%${key}%`]))[0]).toEqual({ n: 0 });
+    const exported = b.mem(['export', '-']).stdout;
+    expect(exported).toContain(ep);
+    expect(exported).toContain(pat);
+    expect(exported).not.toContain(key);
   });
 
   it("a peer embedding with the same model keeps the pushed vector (no re-embedding); one with another model embeds locally", async () => {
