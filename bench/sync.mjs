@@ -174,7 +174,7 @@ async function serveLag(hub, made) {
       lags.push((seen - t0) / 1000);
       afterPush.push((seen - pushed) / 1000);
       console.log(`  round ${i + 1}: write + push ${((pushed - t0) / 1000).toFixed(2)} s, shown by the served node ${((seen - pushed) / 1000).toFixed(2)} s later`);
-      await new Promise((r) => setTimeout(r, 1000 + Math.random() * 4000)); // rounds fall at different points of its interval
+      await new Promise((r) => setTimeout(r, Math.random() * 10_000)); // each round at a random point of the served node's 10 s interval
     }
   } finally {
     await node.stop();
