@@ -1,4 +1,4 @@
--- mem store schema, version 9. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 10. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
 
 CREATE TABLE agent_calls (
@@ -385,7 +385,7 @@ CREATE TABLE sync_log (
   key  TEXT NOT NULL,
   op   TEXT NOT NULL,
   hlc  TEXT NOT NULL
-);
+, n INTEGER);
 
 CREATE TABLE sync_state (
   key   TEXT PRIMARY KEY,
@@ -518,6 +518,26 @@ CREATE TRIGGER sync_cmd_update AFTER UPDATE OF command ON commands WHEN (SELECT 
     ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
 END;
 
+CREATE TRIGGER sync_ep_insert AFTER INSERT ON episodes WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'ep', new.id, 'put', printf('%013d.%06d', ms, c) FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_ep_update AFTER UPDATE ON episodes WHEN (SELECT logging FROM sync_clock) AND (old.ended_at IS NOT new.ended_at OR old.success IS NOT new.success OR old.metrics IS NOT new.metrics) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'ep', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_epev_insert AFTER INSERT ON episode_events WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'epev', new.episode_id || '/' || new.id, 'put', printf('%013d.%06d', ms, c) FROM sync_clock;
+END;
+
 CREATE TRIGGER sync_fix_insert AFTER INSERT ON fix_attempts WHEN (SELECT logging FROM sync_clock) BEGIN
   UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
     ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
@@ -582,4 +602,54 @@ CREATE TRIGGER sync_memdel_update AFTER UPDATE OF deleted_at ON memories WHEN (S
   INSERT INTO sync_log (kind, key, op, hlc) SELECT 'memdel', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
   INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
     ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_memuse AFTER UPDATE OF reused_count ON memories WHEN (SELECT logging FROM sync_clock) AND new.reused_count > old.reused_count BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc, n) SELECT 'memuse', new.id, 'put', printf('%013d.%06d', ms, c), new.reused_count - old.reused_count FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_memvec AFTER UPDATE OF embedding_status ON memories WHEN (SELECT logging FROM sync_clock) AND new.embedding_status = 'completed' AND old.embedding_status IS NOT 'completed' BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'memvec', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_note AFTER UPDATE OF notes ON model_characteristics WHEN (SELECT logging FROM sync_clock) AND new.notes IS NOT COALESCE((SELECT value FROM sync_versions WHERE kind = 'note' AND key = new.model_name), '') BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'note', new.model_name, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin, value) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id'), new.notes FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = excluded.value;
+END;
+
+CREATE TRIGGER sync_pat_insert AFTER INSERT ON learned_patterns WHEN (SELECT logging FROM sync_clock) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'pat', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_pat_update AFTER UPDATE ON learned_patterns WHEN (SELECT logging FROM sync_clock) AND (old.type IS NOT new.type OR old.match IS NOT new.match OR old.scope IS NOT new.scope OR old.description IS NOT new.description OR old.success_indicators IS NOT new.success_indicators OR old.failure_indicators IS NOT new.failure_indicators OR old.recommended_context IS NOT new.recommended_context OR old.samples IS NOT new.samples OR old.successes IS NOT new.successes OR old.confidence IS NOT new.confidence OR old.embedding_model IS NOT new.embedding_model) BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc) SELECT 'pat', new.id, 'set', printf('%013d.%06d', ms, c) FROM sync_clock;
+  INSERT INTO sync_versions (kind, key, hlc, origin) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id') FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = NULL;
+END;
+
+CREATE TRIGGER sync_pathelp AFTER UPDATE OF feedback_helpful ON learned_patterns WHEN (SELECT logging FROM sync_clock) AND new.feedback_helpful > old.feedback_helpful BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc, n) SELECT 'pathelp', new.id, 'put', printf('%013d.%06d', ms, c), new.feedback_helpful - old.feedback_helpful FROM sync_clock;
+END;
+
+CREATE TRIGGER sync_patnohelp AFTER UPDATE OF feedback_unhelpful ON learned_patterns WHEN (SELECT logging FROM sync_clock) AND new.feedback_unhelpful > old.feedback_unhelpful BEGIN
+  UPDATE sync_clock SET c = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) > ms THEN 0 ELSE c + 1 END,
+    ms = MAX(ms, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO sync_log (kind, key, op, hlc, n) SELECT 'patnohelp', new.id, 'put', printf('%013d.%06d', ms, c), new.feedback_unhelpful - old.feedback_unhelpful FROM sync_clock;
 END;

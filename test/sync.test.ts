@@ -2,12 +2,13 @@
 // several stores converge, deletes hold, a push killed half-way loses and doubles nothing, an
 // unreachable hub never stops local work, teams cannot read each other, and prune reaches the hub.
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiAttempt, BIN, jsonl, sandbox, type Sandbox } from './helpers.js';
+import { TEST_MODEL_NAME, writeTestModel } from './support/onnx-model.js';
 import { PG_SKIP, startCluster, type PgCluster } from './support/pg.js';
 
 if (PG_SKIP) console.warn(PG_SKIP);
@@ -49,17 +50,18 @@ const syncOk = (s: Sandbox) => {
 };
 
 /**
- * The export with each section sorted and the per-store header left out; a memory's use on this
- * machine (accessed_at, reused_count) is not shared.
+ * The export with each section sorted and the per-store header left out; when a memory was last
+ * used on this machine (accessed_at) is not shared, nor (unless `counters`) how often: the other
+ * tests reuse memories on one store and compare before that store synced again.
  */
-function sortedExport(s: Sandbox): Record<string, string[]> {
+function sortedExport(s: Sandbox, o: { counters?: boolean } = {}): Record<string, string[]> {
   const r = s.mem(['export', '-']);
   expect(r.code).toBe(0);
   const doc = JSON.parse(r.stdout) as Record<string, unknown>;
   const out: Record<string, string[]> = {};
   const local = (x: unknown) => {
-    const { accessed_at: _a, reused_count: _r, ...rest } = x as Record<string, unknown>;
-    return rest;
+    const { accessed_at: _a, reused_count: r, ...rest } = x as Record<string, unknown>;
+    return o.counters ? { ...rest, reused_count: r } : rest;
   };
   for (const [k, v] of Object.entries(doc)) if (Array.isArray(v)) out[k] = v.map((x) => JSON.stringify(k === 'memories' ? local(x) : x)).sort();
   return out;
@@ -82,9 +84,9 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     boxes.push(init);
     const r = init.mem(['team', 'init', hub.adminUrl, '--json'], { env: admin() });
     expect(r.stderr).toBe('');
-    expect(r.json()).toMatchObject({ version: 1, from_version: 0 });
+    expect(r.json()).toMatchObject({ version: 2, from_version: 0 });
     // Again: nothing to do, still fine.
-    expect(init.mem(['team', 'init', hub.adminUrl, '--json'], { env: admin() }).json()).toMatchObject({ version: 1, from_version: 1 });
+    expect(init.mem(['team', 'init', hub.adminUrl, '--json'], { env: admin() }).json()).toMatchObject({ version: 2, from_version: 2 });
   });
   afterAll(() => {
     hub?.remove();
@@ -132,6 +134,101 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     expect(syncOk(c)).toMatchObject({ pushed: 0, pulled: 0 });
   });
 
+  it('episodes, learned patterns, model notes and counters converge; feedback and reuse add up across stores', () => {
+    const [a, b, c] = [member('kinds'), member('kinds'), member('kinds')];
+    const run = (s: Sandbox, args: string[]) => {
+      const r = s.mem(args);
+      expect(r.stderr, args.join(' ')).toBe('');
+      expect(r.code, args.join(' ')).toBe(0);
+      return r;
+    };
+    // a: fix attempts of a model with notes, and an episode with events.
+    expect(a.mem(['fix', 'record', '--from-json', '-'], { input: jsonl(attempts(4, 'n', 8)) }).code).toBe(0);
+    run(a, ['model', 'llama3:8b', '--set-notes', 'slow on long prompts']);
+    const ep = run(a, ['episode', 'start', 'ship the release', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    run(a, ['episode', 'event', ep, '--type', 'plan', '--role', 'agent', '--data', '{"steps":3}']);
+    // b: task memories and a pattern learned from them.
+    for (const [i, ok] of [true, true, true, false].entries()) run(b, ['add', `deploy service ${i} with blue green ${ok ? 'and smoke tests' : 'in a hurry'}`, '--kind', 'task', '--scope', 'team', ok ? '--success' : '--failure']);
+    const pat = run(b, ['patterns', 'extract', '--match', 'deploy', '--type', 'success', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    for (const s of [a, b, c, a]) syncOk(s);
+    // Concurrent: a ends the episode and says the pattern helped, c says so too and edits the notes,
+    // a and b each reuse the same memory (a search).
+    run(a, ['episode', 'event', ep, '--type', 'test', '--data', '{"passed":12}']);
+    run(a, ['episode', 'end', ep, '--success', '--metrics', '{"minutes":7}']);
+    run(a, ['patterns', 'feedback', pat, '--helpful']);
+    run(c, ['patterns', 'feedback', pat, '--helpful']);
+    run(b, ['patterns', 'feedback', pat, '--not-helpful']);
+    run(c, ['model', 'llama3:8b', '--set-notes', 'fast since the new quantisation']);
+    for (const s of [a, b]) expect(run(s, ['search', 'smoke tests service 0', '--scope', 'team', '--json']).stdout).toContain('deploy service 0');
+    for (const s of [a, b, c, a, b]) syncOk(s);
+    const ea = sortedExport(a, { counters: true });
+    expect(sortedExport(b, { counters: true })).toEqual(ea);
+    expect(sortedExport(c, { counters: true })).toEqual(ea);
+    expect(ea.episodes).toHaveLength(1);
+    expect(JSON.parse(ea.episodes![0]!)).toMatchObject({ id: ep, success: 1, metrics: { minutes: 7 } });
+    expect(ea.episode_events).toHaveLength(2);
+    const p = JSON.parse(ea.learned_patterns![0]!) as { id: string; feedback_helpful: number; feedback_unhelpful: number };
+    expect(p).toMatchObject({ id: pat, feedback_helpful: 2, feedback_unhelpful: 1 });
+    expect(ea.model_notes).toEqual([JSON.stringify({ model: 'llama3:8b', notes: 'fast since the new quantisation' })]);
+    // Found by a's search and by b's: used twice, on every store.
+    const reused = ea.memories!.map((x) => JSON.parse(x) as { content: string; reused_count: number }).find((m) => m.content.startsWith('deploy service 0'));
+    expect(reused!.reused_count).toBe(2);
+    // Derived tables are rebuilt locally: c's model statistics count a's attempts.
+    expect(c.mem(['model', 'llama3:8b', '--json']).json()).toMatchObject({ total_tests: 2, notes: 'fast since the new quantisation' });
+    // Nothing new: a sync moves nothing, and counters do not count again.
+    expect(syncOk(c)).toMatchObject({ pushed: 0, pulled: 0 });
+    expect(sortedExport(c, { counters: true })).toEqual(ea);
+  });
+
+  it('redaction runs again before a push: a secret a store kept from before a pattern existed never reaches the hub or the team', async () => {
+    const [a, b] = [member('redact'), member('redact')];
+    const ep = a.mem(['episode', 'start', 'rotate the deploy key', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    for (let i = 0; i < 3; i++) expect(a.mem(['add', `deploy ${i} with the new key`, '--kind', 'task', '--scope', 'team', '--success']).code).toBe(0);
+    expect(a.mem(['add', 'deploy 3 with no key', '--kind', 'task', '--scope', 'team', '--failure']).code).toBe(0);
+    const pat = a.mem(['patterns', 'extract', '--match', 'deploy', '--type', 'success', '--scope', 'team', '--json']).json<{ id: string }>().id;
+    // As an older mem (without today's patterns) would have stored them; the triggers log the writes.
+    const key = 'AKIA' + 'Q3EGRT7XKZ2WNB5D';
+    const db = new Database(join(a.env.MEM_HOME!, 'mem.db'));
+    try {
+      db.prepare('UPDATE episodes SET task = ? WHERE id = ?').run(`rotate ${key}`, ep);
+      db.prepare('INSERT INTO episode_events (episode_id, at, type, data) VALUES (?, ?, ?, ?)').run(ep, Date.now(), 'note', JSON.stringify({ text: `old key ${key}` }));
+      db.prepare('UPDATE learned_patterns SET description = ? WHERE id = ?').run(`uses ${key}`, pat);
+    } finally {
+      db.close();
+    }
+    syncOk(a);
+    syncOk(b);
+    expect((await query('SELECT count(*)::int AS n FROM mem_hub.ops WHERE body::text LIKE $1', [`%${key}%`]))[0]).toEqual({ n: 0 });
+    const exported = b.mem(['export', '-']).stdout;
+    expect(exported).toContain(ep);
+    expect(exported).toContain(pat);
+    expect(exported).not.toContain(key);
+  });
+
+  it("a peer embedding with the same model keeps the pushed vector (no re-embedding); one with another model embeds locally", async () => {
+    const [a, b, c] = [member('vec'), member('vec'), member('vec')];
+    const modelDir = writeTestModel(join(a.dir, 'model'));
+    const emptyDir = join(b.dir, 'no-model');
+    mkdirSync(emptyDir);
+    Object.assign(a.env, { MEM_EMBEDDING_PROVIDER: 'local', MEM_MODEL_DIR: modelDir, MEM_OFFLINE: '1', MEM_NO_WORKER: '1' });
+    // b names the same model but has no way to compute a vector: a completed embedding there came from a.
+    Object.assign(b.env, { MEM_EMBEDDING_PROVIDER: 'local', MEM_MODEL_DIR: emptyDir, MEM_OFFLINE: '1', MEM_NO_WORKER: '1' });
+    Object.assign(c.env, { MEM_EMBEDDING_PROVIDER: 'local', MEM_EMBEDDING_MODEL: 'Xenova/bge-small-en-v1.5', MEM_MODEL_DIR: emptyDir, MEM_OFFLINE: '1', MEM_NO_WORKER: '1' });
+    expect(a.mem(['add', 'rotate the signing keys before the release', '--scope', 'team']).code).toBe(0);
+    expect(a.mem(['embed', '--json']).json<{ embedded: number }>().embedded).toBe(1);
+    syncOk(a);
+    const [onHub] = await query<{ model: string }>("SELECT body->>'model' AS model FROM mem_hub.ops WHERE team = 'vec' AND kind = 'memvec'");
+    expect(onHub).toEqual({ model: TEST_MODEL_NAME });
+    const status = (s: Sandbox) => s.mem(['embed', '--status', '--json']).json<{ counts: Record<string, number>; models: { model: string; count: number }[] }>();
+    syncOk(b);
+    expect(status(b).counts).toMatchObject({ completed: 1, pending: 0 });
+    expect(status(b).models).toEqual([{ model: TEST_MODEL_NAME, count: 1 }]);
+    syncOk(c);
+    expect(status(c).counts).toMatchObject({ completed: 0, pending: 1 });
+    // b pushes nothing back: it computed nothing.
+    expect(syncOk(b)).toMatchObject({ pushed: 0 });
+  });
+
   it('an edit racing a delete converges, and the delete holds; a purge leaves no body on the hub', () => {
     const [a, b, c] = [member('race'), member('race'), member('race')];
     const id = a.mem(['add', 'deploy with make release', '--scope', 'team', '--json']).json<{ id: string }>().id;
@@ -141,6 +238,8 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     expect(b.mem(['rm', id]).code).toBe(0);
     expect(c.mem(['edit', id2, '--content', 'the staging password rotates on fridays']).code).toBe(0);
     expect(b.mem(['rm', id2, '--purge']).code).toBe(0);
+    // A use racing the purge: the increment does not bring the memory back anywhere.
+    expect(a.mem(['search', 'staging password', '--scope', 'team']).code).toBe(0);
     for (const s of [a, b, c, a, b]) syncOk(s);
     const ea = sortedExport(a);
     expect(sortedExport(b)).toEqual(ea);
@@ -207,6 +306,7 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
   it('a store restored from a backup forks: what it writes after the restore still reaches the others', () => {
     const [a, b] = [member('fork'), member('fork')];
     expect(a.mem(['add', 'before the backup', '--scope', 'team']).code).toBe(0);
+    expect(a.mem(['search', 'before the backup', '--scope', 'team']).code).toBe(0);
     syncOk(a);
     const backup = a.mem(['backup', '--dir', join(a.dir, 'bk'), '--json']).json<{ path: string }>().path;
     expect(a.mem(['add', 'after the backup, synced, then lost by the restore', '--scope', 'team']).code).toBe(0);
@@ -218,6 +318,9 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     syncOk(b);
     const list = b.mem(['list', '--scope', 'team']).stdout;
     for (const text of ['before the backup', 'synced, then lost', 'written after the restore']) expect(list).toContain(text);
+    // Its log went to the hub again under a new origin, but a use counted before is not counted twice.
+    const used = b.mem(['list', '--scope', 'team', '--json']).json<{ data: { content: string; reused_count: number }[] }>().data;
+    expect(used.find((m) => m.content === 'before the backup')?.reused_count).toBe(1);
   });
 
   it("another team's role reads 0 rows and cannot write into this team", async () => {
@@ -231,6 +334,41 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     expect((await query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'red'"))[0]).not.toEqual({ n: 0 });
     await expect(query("INSERT INTO mem_hub.ops (team, origin, seq, kind, key, op, hlc) VALUES ('red', 'x', 1, 'mem', 'k', 'del', '0')", [], as)).rejects.toThrow(/row-level security/);
     await expect(query("UPDATE mem_hub.ops SET body = NULL WHERE team = 'red'", [], as).then(() => query("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'red' AND body IS NULL"))).resolves.toEqual([{ n: 0 }]);
+  });
+
+  it("another team's role can neither read this team's channel nor hear its pushes", async () => {
+    const a = member('gold');
+    const green = member('green');
+    const listen = async (as: { user: string; password: string }, channels: string[]) => {
+      const c = new pg.Client({ host: '127.0.0.1', port: hub.port, database: 'postgres', user: as.user, password: as.password });
+      await c.connect();
+      const heard: string[] = [];
+      c.on('notification', (n) => heard.push(n.channel));
+      for (const ch of channels) await c.query(`LISTEN "${ch}"`);
+      return { heard, end: () => c.end() };
+    };
+    const tokens = async (as: { user: string; password: string }) => (await query<{ team: string }>('SELECT team FROM mem_hub.channels', [], as)).map((r) => r.team);
+    const goldAs = { user: a.role, password: a.password };
+    const greenAs = { user: green.role, password: green.password };
+    expect(await tokens(greenAs)).toEqual(['green']);
+    expect(await tokens(goldAs)).toEqual(['gold']);
+    const [gold] = await query<{ token: string }>("SELECT token FROM mem_hub.channels WHERE team = 'gold'");
+    const [greenTok] = await query<{ token: string }>("SELECT token FROM mem_hub.channels WHERE team = 'green'");
+    expect(gold!.token).toMatch(/^[0-9a-f]{32}$/);
+    // green listens on every name it can know or guess; gold's own member listens on its channel.
+    const spy = await listen(greenAs, ['mem_hub_gold', 'mem_hub_green', `mem_hub_${greenTok!.token}`]);
+    const own = await listen(goldAs, [`mem_hub_${gold!.token}`]);
+    try {
+      expect(a.mem(['add', 'pushed while green listens', '--scope', 'team']).code).toBe(0);
+      syncOk(a);
+      for (let i = 0; i < 100 && !own.heard.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(own.heard).toEqual([`mem_hub_${gold!.token}`]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(spy.heard).toEqual([]);
+    } finally {
+      await spy.end();
+      await own.end();
+    }
   });
 
   it('the background ingester syncs when sync.url is set; --watch follows the hub', async () => {
@@ -256,6 +394,39 @@ describe.skipIf(Boolean(PG_SKIP))('team sync through PostgreSQL', () => {
     } finally {
       watcher.kill('SIGTERM');
     }
+  });
+
+  it('mem serve with sync.url set syncs every sync.interval_s: another node\'s write shows in its API, and its own reach the hub', async () => {
+    const [a, b] = [member('serve'), member('serve')];
+    expect(b.mem(['config', 'set', 'sync.interval_s', '10']).code).toBe(0);
+    const proc = spawn(process.execPath, [BIN, 'serve', '--no-auth', '--port', '0'], { env: b.env, cwd: b.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error('mem serve did not start')), 30_000);
+        proc.stdout.on('data', (d: Buffer) => {
+          const m = /listening on (http:\/\/\S+)/.exec((out += d.toString()));
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      const listed = async () => (await fetch(`${url}/api/v1/memories?scope=team`)).text();
+      const created = await fetch(`${url}/api/v1/memories`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'written through the served node', scope: 'team' }) });
+      expect(created.status).toBe(201);
+      expect(a.mem(['add', 'written on the other node', '--scope', 'team']).code).toBe(0);
+      syncOk(a);
+      let text = '';
+      for (let i = 0; i < 300 && !(text = await listed()).includes('written on the other node'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(text).toContain('written on the other node');
+      const onHub = async () => (await query<{ n: number }>("SELECT count(*)::int AS n FROM mem_hub.ops WHERE team = 'serve' AND body::text LIKE '%through the served node%'"))[0]!.n;
+      expect(await onHub()).toBe(1);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    syncOk(a);
+    expect(a.mem(['list', '--scope', 'team']).stdout).toContain('written through the served node');
   });
 
   it('after prune, nothing it removed remains on the hub or on the other machines', async () => {

@@ -36,6 +36,34 @@ const SYNC_TRIGGERS = [
   trigger('audit_insert', 'AFTER INSERT ON memory_audit', on, log('audit', "new.memory_id || '/' || new.at || '/' || new.action || '/' || (SELECT value FROM meta WHERE key = 'store_id')", 'put')),
 ].join('\n');
 
+/** Logs a counter's increment (n): counters add up across stores, they have no clock to win by. */
+const logn = (kind: string, key: string, n: string) =>
+  `INSERT INTO sync_log (kind, key, op, hlc, n) SELECT '${kind}', ${key}, 'put', printf('%013d.%06d', ms, c), ${n} FROM sync_clock;`;
+const PATTERN_CONTENT = ['type', 'match', 'scope', 'description', 'success_indicators', 'failure_indicators', 'recommended_context', 'samples', 'successes', 'confidence', 'embedding_model'];
+const SYNC_TRIGGERS_2 = [
+  // An episode's row when started and ended; each event on its own (with its episode's row, so that
+  // it can arrive first).
+  trigger('ep_insert', 'AFTER INSERT ON episodes', on, log('ep', 'new.id', 'put')),
+  trigger('ep_update', 'AFTER UPDATE ON episodes', `${on} AND (old.ended_at IS NOT new.ended_at OR old.success IS NOT new.success OR old.metrics IS NOT new.metrics)`, logv('ep', 'new.id', 'set')),
+  trigger('epev_insert', 'AFTER INSERT ON episode_events', on, log('epev', "new.episode_id || '/' || new.id", 'put')),
+  trigger('pat_insert', 'AFTER INSERT ON learned_patterns', on, logv('pat', 'new.id', 'set')),
+  trigger('pat_update', 'AFTER UPDATE ON learned_patterns', `${on} AND (${PATTERN_CONTENT.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')})`, logv('pat', 'new.id', 'set')),
+  trigger('pathelp', 'AFTER UPDATE OF feedback_helpful ON learned_patterns', `${on} AND new.feedback_helpful > old.feedback_helpful`, logn('pathelp', 'new.id', 'new.feedback_helpful - old.feedback_helpful')),
+  trigger('patnohelp', 'AFTER UPDATE OF feedback_unhelpful ON learned_patterns', `${on} AND new.feedback_unhelpful > old.feedback_unhelpful`, logn('patnohelp', 'new.id', 'new.feedback_unhelpful - old.feedback_unhelpful')),
+  trigger('memuse', 'AFTER UPDATE OF reused_count ON memories', `${on} AND new.reused_count > old.reused_count`, logn('memuse', 'new.id', 'new.reused_count - old.reused_count')),
+  trigger('memvec', 'AFTER UPDATE OF embedding_status ON memories', `${on} AND new.embedding_status = 'completed' AND old.embedding_status IS NOT 'completed'`, logv('memvec', 'new.id', 'set')),
+  // A model's notes live in a derived table that rebuilds put back as they were: only a value
+  // other than the register's is a change.
+  trigger(
+    'note',
+    'AFTER UPDATE OF notes ON model_characteristics',
+    `${on} AND new.notes IS NOT COALESCE((SELECT value FROM sync_versions WHERE kind = 'note' AND key = new.model_name), '')`,
+    log('note', 'new.model_name', 'set') +
+      `\n  INSERT INTO sync_versions (kind, key, hlc, origin, value) SELECT kind, key, hlc, (SELECT value FROM meta WHERE key = 'store_id'), new.notes FROM sync_log WHERE true ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (kind, key) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin, value = excluded.value;`,
+  ),
+].join('\n');
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -544,6 +572,15 @@ CREATE TABLE agent_calls (
   exit_code   INTEGER,
   duration_ms INTEGER
 ) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 10,
+    why: 'team sync of episodes (by id, with their events), learned patterns and model notes (newest clock wins), and counters (memory reuse, pattern feedback: increments add up across stores); embeddings travel with their model name. Derived tables are still rebuilt locally',
+    sql: `
+-- A counter's increment (kinds memuse, pathelp, patnohelp); NULL for every other change.
+ALTER TABLE sync_log ADD COLUMN n INTEGER;
+${SYNC_TRIGGERS_2}
 `,
   },
 ];

@@ -1,6 +1,8 @@
 // The server's periodic work, on timers in its own process (no separate scheduler): pending
-// embeddings are picked up every few minutes, failed ones retried every few hours, and stores of
-// removed users closed. A run never overlaps the previous one; failures wait for the next tick.
+// embeddings are picked up every few minutes, failed ones retried every few hours, stores of
+// removed users closed, and the home store synced with the team hub (sync.url set) every
+// sync.interval_s, in a process of its own as the shell ingester does (pg and the network stay out
+// of the server). A run never overlaps the previous one; failures wait for the next tick.
 import type { Mem } from '../core/mem.js';
 
 export interface Periodic {
@@ -9,7 +11,8 @@ export interface Periodic {
   embedNow(retryFailed?: boolean): Promise<void>;
 }
 
-export function startPeriodic(o: { stores: () => Mem[]; sweep: () => void; embedEveryMs: number; retryEveryMs: number }): Periodic {
+export function startPeriodic(o: { stores: () => Mem[]; sweep: () => void; embedEveryMs: number; retryEveryMs: number; sync?: Mem }): Periodic {
+  let lastSync = 0;
   let running: Promise<void> | null = null;
   const embedNow = (retryFailed = false) => {
     running ??= (async () => {
@@ -33,6 +36,15 @@ export function startPeriodic(o: { stores: () => Mem[]; sweep: () => void; embed
         // the registry is busy: next time
       }
     }, 30_000),
+    setInterval(() => {
+      try {
+        if (!o.sync?.sync.due(lastSync)) return;
+        lastSync = Date.now();
+        o.sync.world.spawn(['sync', '--quiet']);
+      } catch {
+        // the store is busy: next tick
+      }
+    }, 1000),
   ];
   for (const t of timers) t.unref();
   return {

@@ -121,7 +121,8 @@ export async function startServer(o: ServeOptions): Promise<Server> {
   await app.listen({ host: o.host, port: o.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  const periodic = startPeriodic({ stores: () => stores.all(o.auth), sweep: () => stores.sweep(), embedEveryMs: o.embedIntervalMs, retryEveryMs: o.retryFailedIntervalMs });
+  // Team sync is configured for the home store (users' stores are their own, never shared by the server's config).
+  const periodic = startPeriodic({ stores: () => stores.all(o.auth), sweep: () => stores.sweep(), embedEveryMs: o.embedIntervalMs, retryEveryMs: o.retryFailedIntervalMs, sync: stores.home });
   const host = o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
   return {
     app,

@@ -8,9 +8,10 @@ import type { Client } from 'pg';
 import { setConfigValue } from '../config/config.js';
 import type { World } from '../core/world.js';
 import { MemError, UsageError } from '../errors.js';
+import { defaultModelFor } from '../memory/embed/types.js';
 import { startEmbedWorker } from '../memory/embedder.js';
 import { relearnAll, resetPredictions } from '../predict/learner.js';
-import { addMember, checkMember, checkTeam, connect, heads, hubError, migrateHub, pullOps, pushOps, redactUrl } from './hub.js';
+import { addMember, checkMember, checkTeam, connect, heads, hubError, migrateHub, pullOps, pushOps, redactUrl, teamChannel } from './hub.js';
 import { syncDue } from './due.js';
 import { SyncStore } from './store.js';
 import { makeDirs } from '../util/dirs.js';
@@ -60,8 +61,8 @@ export interface SyncApi {
   addMember(team: string, o?: { hub?: string }): Promise<{ team: string; role: string; team_created: boolean; url: string; password: string }>;
   /** Checks the connection and membership, keeps the password in a 0600 file, and sets sync.url and sync.team. */
   join(url: string, team: string): Promise<{ url: string; team: string; role: string; password_file: string | null }>;
-  /** Whether the background ingester should sync now (sync.url set and sync.interval_s passed). */
-  due(): boolean;
+  /** Whether a background sync is due (sync.url set and sync.interval_s passed since the last attempt, and since `lastSpawn`, epoch ms). */
+  due(lastSpawn?: number): boolean;
 }
 
 export function syncApi(world: World): SyncApi {
@@ -85,6 +86,11 @@ export function syncApi(world: World): SyncApi {
     return c;
   };
   const open = async (url: string) => connect(url, password());
+  /** The model this store embeds with: another store's vector of a model of this name is kept, not computed again. */
+  const embeddingModel = (): string | null => {
+    const provider = world.config.get<string>('embedding.provider');
+    return provider === 'none' ? null : world.config.get<string>('embedding.model') || defaultModelFor(provider);
+  };
 
   async function run(client: Client, c: { url: string; team: string; shell: boolean }, onProgress?: (p: SyncProgress) => void): Promise<SyncReport> {
     const started = Date.now();
@@ -128,7 +134,7 @@ export function syncApi(world: World): SyncApi {
       for (let after = cursors.get(from) ?? 0; after < head; ) {
         const ops = await pullOps(client, c.team, from, after, BATCH);
         if (!ops.length) break;
-        const r = store.apply(from, ops, { onCommandsChanged: reset });
+        const r = store.apply(from, ops, { model: embeddingModel(), onCommandsChanged: reset });
         pulled += r.applied;
         skipped += r.skipped;
         memories += r.memories;
@@ -217,12 +223,14 @@ export function syncApi(world: World): SyncApi {
             notified = true;
             wake?.();
           });
-          await client.query(`LISTEN "mem_hub_${c.team}"`);
+          // No channel (a hub before version 2): poll every pollMs instead.
+          const channel = await teamChannel(client, c.team);
+          if (channel) await client.query(`LISTEN "${channel}"`);
           const lost = new Promise<never>((_, reject) => client!.once('error', reject));
           lost.catch(() => {});
           for (;;) {
             if (signal.aborted) break;
-            if (notified || store.pendingCount() > 0) {
+            if (notified || !channel || store.pendingCount() > 0) {
               notified = false;
               onSync(await Promise.race([syncOnce(client), lost]));
             }
@@ -308,6 +316,6 @@ export function syncApi(world: World): SyncApi {
       return { url: redactUrl(url), team, role, password_file: file };
     },
 
-    due: () => syncDue(world, 0),
+    due: (lastSpawn = 0) => syncDue(world, lastSpawn),
   };
 }

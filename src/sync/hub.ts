@@ -65,6 +65,30 @@ END $$;
 CREATE TRIGGER ops_notify AFTER INSERT ON mem_hub.ops REFERENCING NEW TABLE AS new_ops FOR EACH STATEMENT EXECUTE FUNCTION mem_hub.notify_push();
 `,
   },
+  {
+    version: 2,
+    why: "any role may LISTEN on any channel, so a channel named after the team told other teams when it pushed: each team's channel is now a random token that row-level security lets only that team's roles read",
+    sql: `
+CREATE TABLE mem_hub.channels (
+  team  text PRIMARY KEY REFERENCES mem_hub.teams (team),
+  token text NOT NULL UNIQUE               -- 32 hex digits from the server's strong random source
+);
+INSERT INTO mem_hub.channels (team, token) SELECT team, replace(gen_random_uuid()::text, '-', '') FROM mem_hub.teams;
+GRANT SELECT ON mem_hub.channels TO mem_member;
+ALTER TABLE mem_hub.channels ENABLE ROW LEVEL SECURITY;
+CREATE POLICY team_rows ON mem_hub.channels
+  USING (team IN (SELECT t.team FROM mem_hub.teams t WHERE pg_has_role(current_user, t.role, 'MEMBER')));
+-- Runs as the pushing member: it reads its own team's token only; no token, no notification.
+CREATE OR REPLACE FUNCTION mem_hub.notify_push() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT DISTINCT n.team, n.origin, c.token FROM new_ops n JOIN mem_hub.channels c ON c.team = n.team LOOP
+    PERFORM pg_notify('mem_hub_' || r.token, r.origin);
+  END LOOP;
+  RETURN NULL;
+END $$;
+`,
+  },
 ];
 
 export const HUB_VERSION = HUB_MIGRATIONS[HUB_MIGRATIONS.length - 1]!.version;
@@ -171,6 +195,7 @@ export async function addMember(c: Client, team: string, suffix: string, passwor
     if (!exists) {
       if ((await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [group])).rowCount === 0) await c.query(`CREATE ROLE ${ident(group)} NOLOGIN IN ROLE mem_member`);
       await c.query('INSERT INTO mem_hub.teams (team, role) VALUES ($1, $2)', [team, group]);
+      await c.query("INSERT INTO mem_hub.channels (team, token) VALUES ($1, replace(gen_random_uuid()::text, '-', ''))", [team]);
     }
     const quoted = (await c.query<{ q: string }>('SELECT quote_literal($1) AS q', [password])).rows[0]!.q;
     await c.query(`CREATE ROLE ${ident(role)} LOGIN PASSWORD ${quoted} IN ROLE ${ident(group)}`);
@@ -251,6 +276,16 @@ export async function pushOps(c: Client, team: string, origin: string, ops: read
     await c.query('ROLLBACK').catch(() => {});
     throw err;
   }
+}
+
+/**
+ * The team's notification channel: named by a token only its roles can read (any role may LISTEN
+ * on any name). null on a hub not migrated to version 2 yet: followers poll.
+ */
+export async function teamChannel(c: Client, team: string): Promise<string | null> {
+  if ((await hubVersion(c)) < 2) return null;
+  const r = await c.query<{ token: string }>('SELECT token FROM mem_hub.channels WHERE team = $1', [team]);
+  return r.rows[0] ? `mem_hub_${r.rows[0].token}` : null;
 }
 
 /** The last seq of every origin in the team. */
