@@ -1,4 +1,4 @@
--- mem store schema, version 10. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 11. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
 
 CREATE TABLE agent_calls (
@@ -433,6 +433,8 @@ CREATE INDEX commands_agents ON commands (author_kind, ts) WHERE author_kind <> 
 CREATE INDEX commands_author ON commands (author, ts);
 
 CREATE INDEX commands_cwd ON commands (cwd, ts);
+
+CREATE INDEX commands_failed ON commands (command, ts) WHERE exit_code IS NOT NULL AND exit_code <> 0;
 
 CREATE INDEX commands_session ON commands (session, ts);
 

@@ -583,6 +583,14 @@ ALTER TABLE sync_log ADD COLUMN n INTEGER;
 ${SYNC_TRIGGERS_2}
 `,
   },
+  {
+    version: 11,
+    why: "a command's failures found by the command: recall on an agent's failure and `mem fix last` ask what followed this command failing before, which scanned every command from the newest (~100 ms on 100k)",
+    sql: `
+-- Failures only (a few percent of the rows): the index stays small, and both questions say exactly this.
+CREATE INDEX commands_failed ON commands (command, ts) WHERE exit_code IS NOT NULL AND exit_code <> 0;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
