@@ -14,6 +14,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { prng } from './prng.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -25,17 +26,6 @@ const USERS = Number(opt('--users', '6'));
 const SESSIONS = Number(opt('--sessions', '60'));
 const SEED = Number(opt('--seed', '7'));
 const jsonOut = opt('--json', null);
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PKGS = ['htop', 'jq', 'ripgrep', 'tmux', 'curl', 'tree', 'nmap', 'vim'];
 const MODULES = ['flask', 'requests', 'numpy', 'yaml', 'pandas'];

@@ -6,20 +6,9 @@
 // tokens, so FTS5 posting lists look like a real store's (common words in many rows, names in few).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { prng } from './prng.mjs';
 
 const require = createRequire(import.meta.url);
-
-/** mulberry32: small, fast, seeded. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMON = `the a to of and in for with on is was when after before not it this that from by at we be use
   fix fixed error failed failing build test tests deploy deployed release server client request response

@@ -4,10 +4,10 @@
 //   node bench/serve-reads.mjs --keep DIR --base OTHER_CHECKOUT [--rounds 3] [--duration 10] [--connections 50]
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from './serve-start.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,16 +27,7 @@ const ids = new Database(store, { readonly: true }).prepare('SELECT id FROM memo
 const pick = (a) => a[Math.floor(Math.random() * a.length)];
 
 async function once(bin) {
-  const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--rate-limit', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    server.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
+  const { server, url } = await startServer(bin, env);
   const r = await autocannon({
     url,
     connections: CONNECTIONS,

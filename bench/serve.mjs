@@ -8,9 +8,10 @@
 // autocannon and the server share the machine's two cores: the figures include that.
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { startServer } from './serve-start.mjs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -90,16 +91,7 @@ log(`store: ${store} (${(Number(spawnSync('du', ['-sm', store], { encoding: 'utf
 }
 
 // --- 2. the server under load ------------------------------------------------------------------
-const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--rate-limit', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = /listening on (\S+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-});
+const { server, url } = await startServer(bin, env);
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
 async function run(title, request, extra = {}) {
