@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aiAttempt, BIN, jsonl, sandbox, type Result, type Sandbox } from './helpers.js';
+import { aiAttempt, BIN, jsonl, sandbox, seeded, type Result, type Sandbox } from './helpers.js';
 import { alive, ensureDir, history, spoolLine, until } from './shell-support.js';
 import { writeTestModel } from './support/onnx-model.js';
 
@@ -262,18 +262,6 @@ function populate(b: Sandbox, attempts = 300, commands = 300): void {
   const db = new Database(b.db);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-}
-
-/** mulberry32: the same "random" bytes every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Damage = 'truncated' | 'zeroed header' | 'garbage' | 'root page of commands overwritten' | 'root page of fix_attempts overwritten' | 'bytes flipped mid-file';
