@@ -75,14 +75,22 @@ function runCached(bundle) {
   let writeCache;
   if (!cachedData || script.cachedDataRejected) {
     // Written at exit, so that it holds what this command compiled beyond the top level: the
-    // modules' initialisation and the work every command shares (~14 ms less than a cache of the
-    // top level alone, here). What later commands need besides, V8 compiles lazily, as without it.
+    // modules' initialisation and the work every command shares (no slower to read than a cache
+    // of the top level alone, and nothing left to compile). What later commands need besides, V8
+    // compiles lazily, as without it.
     writeCache = () => {
       const tmp = `${file}.${process.pid}.tmp`;
       try {
         makeDir(dir);
         fs.writeFileSync(tmp, Buffer.concat([Buffer.from(key), script.createCachedData()]), { mode: 0o600 });
         fs.renameSync(tmp, file);
+        // What a writer killed mid-write left (half a megabyte each), once it is surely not writing.
+        const prefix = `${path.basename(file)}.`;
+        for (const f of fs.readdirSync(dir)) {
+          if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
+          const stale = path.join(dir, f);
+          if (Date.now() - fs.statSync(stale).mtimeMs > 10 * 60_000) fs.unlinkSync(stale);
+        }
       } catch {
         try {
           fs.unlinkSync(tmp);

@@ -2,7 +2,7 @@
 // cache, answers --version without the bundle, and exits as soon as the command is done and its
 // output flushed. The built CLI as a subprocess, real files, real pipes.
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT, sandbox, type Sandbox } from './helpers.js';
@@ -78,6 +78,19 @@ describe('the code cache', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'mem-picker'), '--query', 'x'], { env: { ...box.env, ...withCache().env }, encoding: 'utf8', input: '', timeout: 20_000 });
     expect(r.signal).toBeNull();
     expect(cacheFiles().map((f) => f.replace(/-[0-9a-z]+\.v8$/, ''))).toEqual(['cli', 'picker']);
+  });
+
+  it("what a writer killed mid-write left is removed by the next cache written, not while it may still be writing", () => {
+    box.mem(['add', 'a note'], withCache());
+    const name = cacheFiles()[0]!;
+    const old = join(cacheDir(), `${name}.99999.tmp`);
+    const fresh = join(cacheDir(), `${name}.99998.tmp`);
+    writeFileSync(old, 'x'.repeat(1000));
+    writeFileSync(fresh, 'x');
+    utimesSync(old, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    rmSync(join(cacheDir(), name)); // the next run writes a cache again
+    expect(box.mem(['recent', '--json'], withCache()).code).toBe(0);
+    expect(readdirSync(cacheDir()).sort()).toEqual([name, `${name}.99998.tmp`].sort());
   });
 
   it('MEM_CODE_CACHE=0 turns it off', () => {
