@@ -54,7 +54,7 @@ export async function main(): Promise<void> {
   // The command is done (the long-running ones, serve, mcp, --follow and --watch, return when they
   // stop): exit once what was written has reached stdout and stderr, instead of when the event
   // loop drains. Draining would also run better-sqlite3's teardown, which closes the store and so
-  // checkpoints the WAL (two fsyncs, ~10 ms of every command here) although that is what SQLite's
+  // checkpoints the WAL (two fsyncs on every command, seen with strace) although that is what SQLite's
   // automatic checkpoints do anyway (see World.release).
   const flushed = (s: NodeJS.WriteStream) => new Promise<void>((done) => s.write('', () => done()));
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
