@@ -3,6 +3,7 @@
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { EXIT_USAGE, knownError } from '../errors.js';
 import { buildProgram, invokedCommand } from './program.js';
+import { noteStreamFailure, outputFailure, processStdio } from './stdio.js';
 
 function reportError(err: unknown, json: boolean, write: (s: string) => void): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
@@ -20,12 +21,13 @@ function allCommands(c: CommandUnknownOpts): CommandUnknownOpts[] {
 }
 
 /** Runs one command line; returns the exit code. Errors go to `writeErr`, one line each. */
-export async function runCli(argv: string[], writeErr: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
+export async function runCli(argv: string[], writeErr: (s: string) => void = processStdio.err): Promise<number> {
   const json = argv.includes('--json');
   const program = buildProgram(invokedCommand(argv) ?? null) as CommandUnknownOpts;
   for (const c of [program, ...allCommands(program)]) {
     c.exitOverride();
     c.configureOutput({
+      writeOut: processStdio.out,
       writeErr,
       outputError: (str, write) => {
         const msg = str.replace(/^error: /, '').trim();
@@ -41,15 +43,36 @@ export async function runCli(argv: string[], writeErr: (s: string) => void = (s)
   }
 }
 
+/** Makes process.stdout and process.stderr note when they are built (see main). */
+function trackStreams(): Set<NodeJS.WriteStream> {
+  const built = new Set<NodeJS.WriteStream>();
+  for (const name of ['stdout', 'stderr'] as const) {
+    const d: { get?: (this: void) => unknown; configurable?: boolean } | undefined = Object.getOwnPropertyDescriptor(process, name);
+    const get = d?.get;
+    if (!get || !d.configurable) continue;
+    Object.defineProperty(process, name, {
+      ...d,
+      get() {
+        const stream = Reflect.apply(get, process, []) as NodeJS.WriteStream;
+        if (!built.has(stream)) {
+          built.add(stream);
+          // As for the CLI's own writes: a closed pipe ends the command quietly, any other failure
+          // is reported by main (stdout) or has nowhere to go (stderr); neither is a crash.
+          stream.on('error', (e: NodeJS.ErrnoException) => {
+            if (name === 'stdout') noteStreamFailure(e);
+          });
+        }
+        return stream;
+      },
+    });
+  }
+  return built;
+}
+
 export async function main(): Promise<void> {
-  // `mem recent | head -1`: a closed pipe is a normal way for a reader to stop listening. Any other
-  // failure to write the output (a full disk, /dev/full, an I/O error) is a failure of the command:
-  // a script must not take a cut-off answer for a whole one.
-  let outputFailed: NodeJS.ErrnoException | null = null;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    outputFailed ??= e;
-  });
+  // The CLI writes its output with write(2) (./stdio.ts); the streams are built only by what needs
+  // them (a spinner, a prompt, the servers), and only those are flushed before exiting.
+  const streams = trackStreams();
   let code = await runCli(process.argv);
   // The command is done (the long-running ones, serve, mcp, --follow and --watch, return when they
   // stop): exit once what was written has reached stdout and stderr, instead of when the event
@@ -57,13 +80,14 @@ export async function main(): Promise<void> {
   // checkpoints the WAL (two fsyncs on every command, seen with strace) although that is what SQLite's
   // automatic checkpoints do anyway (see World.release).
   const flushed = (s: NodeJS.WriteStream) => new Promise<void>((done) => s.write('', () => done()));
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-  const failed = outputFailed as NodeJS.ErrnoException | null;
+  await Promise.all([...streams].map(flushed));
+  // A failure to write the output (a full disk, /dev/full, an I/O error) is a failure of the
+  // command: a script must not take a cut-off answer for a whole one.
+  const failed = outputFailure();
   if (failed) {
     const message = `cannot write the output (${failed.code ?? failed.message}): it is incomplete`;
-    process.stderr.write(process.argv.includes('--json') ? JSON.stringify({ error: { code: 'output_failed', message, exit_code: 1 } }) + '\n' : `mem: ${message}\n`);
+    processStdio.err(process.argv.includes('--json') ? JSON.stringify({ error: { code: 'output_failed', message, exit_code: 1 } }) + '\n' : `mem: ${message}\n`);
     if (code === 0) code = 1;
-    await flushed(process.stderr);
   }
   process.exit(code);
 }

@@ -2,6 +2,7 @@
 // only on a terminal and never with NO_COLOR. Only front ends hold one; the core never sees it.
 import type { Config } from '../config/config.js';
 import { importPackage } from '../util/import.js';
+import { processStdio, type Stdio } from './stdio.js';
 
 export interface Progress {
   update: (done: number, total: number) => void;
@@ -32,35 +33,38 @@ export interface Term {
   spin: <T>(label: string, work: () => Promise<T>) => Promise<T>;
 }
 
-export function createTerm(json: boolean, config: Config, proc: NodeJS.Process = process): Term {
-  const env = proc.env;
-  const tty = Boolean(proc.stdout.isTTY);
+export function createTerm(json: boolean, config: Config, io: Stdio = processStdio): Term {
+  const env = io.env;
+  const tty = io.isTerminal(1);
   const setting = config.get<string>('output.color');
   const color = setting === 'always' || (setting === 'auto' && tty && !env.NO_COLOR && env.TERM !== 'dumb');
   const cols = Number(env.COLUMNS);
-  const width = tty && proc.stdout.columns > 0 ? proc.stdout.columns : Number.isInteger(cols) && cols > 0 ? cols : null;
-  const err = (text: string) => void proc.stderr.write(text.endsWith('\n') ? text : text + '\n');
+  const errTty = () => !json && io.isTerminal(2);
+  const err = (text: string) => io.err(text.endsWith('\n') ? text : text + '\n');
   return {
     json,
     color,
     tty,
-    width,
-    // A getter: touching proc.stdin builds a stream (~3 ms) that most commands never read.
-    get stdinTty() {
-      return Boolean(proc.stdin.isTTY);
+    // A getter: a terminal's size needs its stream (~5 ms), which commands printing no table skip.
+    get width() {
+      const columns = tty ? io.columns() : undefined;
+      return columns && columns > 0 ? columns : Number.isInteger(cols) && cols > 0 ? cols : null;
     },
-    out: (text) => void proc.stdout.write(text.endsWith('\n') ? text : text + '\n'),
-    outJson: (value) => void proc.stdout.write(JSON.stringify(value, null, 2) + '\n'),
-    write: (chunk) => void proc.stdout.write(chunk),
+    get stdinTty() {
+      return io.isTerminal(0);
+    },
+    out: (text) => io.out(text.endsWith('\n') ? text : text + '\n'),
+    outJson: (value) => io.out(JSON.stringify(value, null, 2) + '\n'),
+    write: (chunk) => io.out(chunk),
     err,
     notice: (text) => {
       if (text && !json) err(`mem: ${text}`);
     },
-    progress: (label) => progressBar(!json && proc.stderr.isTTY === true, label, proc.stderr),
+    progress: (label) => progressBar(errTty(), label, io.err),
     async spin(label, work) {
-      if (json || proc.stderr.isTTY !== true) return work();
+      if (!errTty()) return work();
       const { default: ora } = await importPackage<typeof import('ora')>('ora');
-      const spinner = ora({ text: label, stream: proc.stderr, color: env.NO_COLOR ? false : 'cyan' }).start();
+      const spinner = ora({ text: label, stream: io.errStream(), color: env.NO_COLOR ? false : 'cyan' }).start();
       try {
         return await work();
       } finally {
@@ -72,7 +76,7 @@ export function createTerm(json: boolean, config: Config, proc: NodeJS.Process =
 
 const BLOCKS = ' ▏▎▍▌▋▊▉█';
 
-function progressBar(enabled: boolean, label: string, stream: NodeJS.WriteStream): Progress {
+function progressBar(enabled: boolean, label: string, write: (text: string) => void): Progress {
   if (!enabled) return { update() {}, done() {} };
   let last = 0;
   return {
@@ -84,10 +88,10 @@ function progressBar(enabled: boolean, label: string, stream: NodeJS.WriteStream
       const full = Math.floor(cells);
       const part = full < 30 ? (BLOCKS[Math.round((cells - full) * 8)] ?? '') : '';
       const pct = total ? `${Math.floor((done / total) * 100)}%` : '';
-      stream.write(`\r${label} ${('█'.repeat(full) + part.trim()).padEnd(30, '░')} ${pct.padStart(4)} ${done}/${total}`);
+      write(`\r${label} ${('█'.repeat(full) + part.trim()).padEnd(30, '░')} ${pct.padStart(4)} ${done}/${total}`);
     },
     done() {
-      stream.write('\r\x1b[K');
+      write('\r\x1b[K');
     },
   };
 }

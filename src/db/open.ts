@@ -1,7 +1,6 @@
 // The one place a store is opened: directory 0700, file 0600, WAL, synchronous=NORMAL, a busy
 // timeout, secure_delete, sqlite-vec, and migrations up to LATEST_VERSION.
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { knownError, MemError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { makeDirs } from '../util/dirs.js';
+import { randomUuid } from '../util/ids.js';
 
 export type Db = Database.Database;
 
@@ -148,7 +148,7 @@ function migrate(db: Db, path: string, schema?: readonly Migration[]): void {
       for (const m of migrations) {
         if (m.version <= current) continue;
         db.exec(m.sql);
-        if (m.version === 1 && !schema) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('store_id', randomUUID());
+        if (m.version === 1 && !schema) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('store_id', randomUuid());
         db.pragma(`user_version = ${m.version}`);
       }
     }).immediate();

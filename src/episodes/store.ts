@@ -2,7 +2,6 @@
 // one leaves an `experience` memory (task, a compact summary of the steps, the outcome) so past
 // episodes are found by the same hybrid search as every memory. All episode SQL lives here, and
 // every text is redacted before it is stored.
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { writeTx } from '../db/tx.js';
 import { MemError, NotFoundError, UsageError } from '../errors.js';
@@ -13,6 +12,7 @@ import { experienceText } from './text.js';
 
 import type { Episode, EpisodeEvent, Json } from './text.js';
 import { streamed } from '../db/rows.js';
+import { randomUuid } from '../util/ids.js';
 
 export type { Episode, EpisodeEvent, Json } from './text.js';
 
@@ -64,7 +64,7 @@ export class EpisodeStore {
     const t = task.trim();
     if (!t) throw new UsageError('give the task the episode is about');
     if (t.length > EPISODE_LIMITS.task) throw new UsageError(`the task is ${t.length} characters; the limit is ${EPISODE_LIMITS.task}`);
-    const id = randomUUID();
+    const id = randomUuid();
     this.db.prepare('INSERT INTO episodes (id, task, context, scope, started_at) VALUES (?, ?, ?, ?, ?)').run(id, redactString(t), storedJson(context, '--context'), scope, now);
     return this.get(id);
   }

@@ -2,7 +2,7 @@
 //   sha256( ISSUE_TYPE \x1f model family \x1f first 50 characters of the test prompt \x1f length category )
 // first 16 hex characters. The family is the model name up to the first ':' (lower-cased), so
 // llama3:8b and llama3:70b share issues; the length category buckets the actual response.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/ids.js';
 
 export type LengthCategory = 'empty' | 'short' | 'medium' | 'long';
 
@@ -33,11 +33,11 @@ export interface SignatureInput {
 export function issueSignature(i: SignatureInput): string {
   const prompt = Array.from(i.test_prompt).slice(0, 50).join('');
   const material = [normalizeIssueType(i.issue_type), modelFamily(i.model), prompt, lengthCategory(i.actual_response)].join('\x1f');
-  return createHash('sha256').update(material).digest('hex').slice(0, 16);
+  return sha256Hex(material).slice(0, 16);
 }
 
 /** Identifies a list of fix commands regardless of surrounding whitespace. */
 export function fixKey(commands: readonly string[]): string {
   const canon = JSON.stringify(commands.map((c) => c.trim()).filter(Boolean));
-  return createHash('sha256').update(canon).digest('hex').slice(0, 16);
+  return sha256Hex(canon).slice(0, 16);
 }

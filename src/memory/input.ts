@@ -1,6 +1,6 @@
 // Validates what `mem add` / `mem edit` / `mem add --bulk` receive, and redacts secrets, before
 // anything reaches the store. Errors name the field (and line, in bulk).
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/ids.js';
 import { InputError } from '../errors.js';
 import { redactDeep, redactString } from '../redact/index.js';
 import { KINDS, MEMORY_LIMITS, SOURCES } from './model.js';
@@ -23,7 +23,7 @@ export interface MemoryInput {
 type Obj = Record<string, unknown>;
 
 export function contentHash(content: string): string {
-  return createHash('sha256').update(content.replace(/\s+/g, ' ').trim()).digest('hex');
+  return sha256Hex(content.replace(/\s+/g, ' ').trim());
 }
 
 function fail(field: string, why: string, line?: number): never {

@@ -1,7 +1,6 @@
 // Learned patterns: what the task memories matching a regex have in common when they succeed or
 // fail (derived in derive.ts), stored in `learned_patterns` with a confidence that user feedback
 // moves. All SQL for that table lives here.
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { writeTx } from '../db/tx.js';
 import { InputError, NotFoundError, UsageError } from '../errors.js';
@@ -11,6 +10,7 @@ import { redactString } from '../redact/index.js';
 import { shown } from '../util/json.js';
 import type { ContextTerm, Derived, Indicator } from './derive.js';
 import { streamed } from '../db/rows.js';
+import { randomUuid } from '../util/ids.js';
 
 export const PATTERN_TYPES = ['success', 'failure', 'optimization'] as const;
 export type PatternType = (typeof PATTERN_TYPES)[number];
@@ -130,7 +130,7 @@ export class PatternStore {
           .run({ ...values, id: existing.id });
         return learned({ pattern: this.get(existing.id), updated: true });
       }
-      const id = randomUUID();
+      const id = randomUuid();
       this.db
         .prepare(
           `INSERT INTO learned_patterns (id, type, match, scope, description, success_indicators, failure_indicators, recommended_context, samples, successes, confidence, created_at, updated_at, embedding_model)

@@ -1,7 +1,6 @@
 // Teaching command sequences explicitly (an AI agent's run, `mem learn`, `POST /learn`): each
 // session becomes commands stored like captured history (filtered, redacted) and learned at once,
 // so predictions change immediately.
-import { randomUUID } from 'node:crypto';
 import type { World } from '../core/world.js';
 import { writeTx } from '../db/tx.js';
 import { InputError, isStoreBusy } from '../errors.js';
@@ -13,6 +12,7 @@ import { ingestPending } from '../shell/pending.js';
 import { ShellStore, type CommandRecord } from '../shell/store/commands.js';
 import { isObj, shown } from '../util/json.js';
 import { learnPending } from './learner.js';
+import { randomUuid } from '../util/ids.js';
 
 type Obj = Record<string, unknown>;
 
@@ -65,7 +65,7 @@ export function teach(world: World, values: readonly { line: number; value: unkn
   const records: CommandRecord[] = [];
   let filtered = 0;
   for (const t of sessions) {
-    const session = `learn:${randomUUID()}`;
+    const session = `learn:${randomUuid()}`;
     const codes = exitCodes(t);
     const verdicts = filter.rejectAll(t.commands);
     t.commands.forEach((c, i) => {

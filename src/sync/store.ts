@@ -1,7 +1,6 @@
 // The local side of team sync: the change log the triggers fill (migration 8), the per-origin
 // cursors, the clock, and applying what other stores pushed. Records are read and written through
 // each capability's own store and bundle part (the same validation as `mem import`).
-import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import { ensureVec, storeId } from '../db/open.js';
@@ -19,6 +18,7 @@ import { shellBundle } from '../shell/bundle.js';
 import { ShellStore, type CommandRecord } from '../shell/store/commands.js';
 import { isObj } from '../util/json.js';
 import type { HubOp } from './hub.js';
+import { randomUuid } from '../util/ids.js';
 
 export interface LogEntry {
   seq: number;
@@ -61,7 +61,7 @@ export class SyncStore {
    * a record keep it once (ids dedupe, clocks decide).
    */
   rekey(): string {
-    const origin = randomUUID();
+    const origin = randomUuid();
     writeTx(this.db, () => {
       // Increments up to here reached the hub under the old origin: pushed again they would count twice.
       this.setState('counted', String(Math.max(this.pushed(), Number(this.state('counted') ?? 0))));

@@ -2,6 +2,7 @@
 // opened on a temp store with a fixed clock. Faster than a subprocess, and the clock is ours.
 import { setCliFactory } from '../../src/cli/act.js';
 import { runCli } from '../../src/cli/main.js';
+import type { Stdio } from '../../src/cli/stdio.js';
 import { createTerm } from '../../src/cli/term.js';
 import { openMem, type Mem } from '../../src/core/mem.js';
 
@@ -22,17 +23,19 @@ export interface InProcessOptions {
 export async function memIn(o: InProcessOptions, args: string[]): Promise<InProcess> {
   const out: string[] = [];
   const err: string[] = [];
-  const proc = {
+  const io: Stdio = {
     env: o.env,
-    stdout: { isTTY: false, write: (s: string) => out.push(s) },
-    stderr: { isTTY: false, write: (s: string) => err.push(s) },
-    stdin: { isTTY: false },
-  } as unknown as NodeJS.Process;
+    isTerminal: () => false,
+    columns: () => undefined,
+    out: (s) => void out.push(s),
+    err: (s) => void err.push(s),
+    errStream: () => process.stderr,
+  };
   const opened: Mem[] = [];
   setCliFactory((g) => {
     const mem = openMem({ env: o.env, cwd: o.cwd, db: g.db, now: o.now });
     opened.push(mem);
-    return Promise.resolve({ mem, term: createTerm(Boolean(g.json), mem.world.config, proc) });
+    return Promise.resolve({ mem, term: createTerm(Boolean(g.json), mem.world.config, io) });
   });
   try {
     process.exitCode = undefined;

@@ -1,5 +1,4 @@
 // Intent-named reads and writes of fix attempts, their archive and tombstones.
-import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { storeId } from '../../db/open.js';
@@ -9,6 +8,7 @@ import { Aggregator, contributionOf, rebuildAggregates, type AttemptRow, type Co
 import type { FixAttemptInput } from '../input.js';
 import { fixKey, issueSignature, modelFamily } from '../signature.js';
 import { streamed } from '../../db/rows.js';
+import { randomUuid } from '../../util/ids.js';
 
 /** An attempt as commands return it (and as it is exported). */
 export interface FixAttempt {
@@ -104,7 +104,7 @@ export class FixStore {
     const agg = new Aggregator(this.db);
     return writeTx(this.db, () =>
       inputs.map((a) => {
-        const row = rowOf(a, a.uid ?? randomUUID(), a.ts ?? now);
+        const row = rowOf(a, a.uid ?? randomUuid(), a.ts ?? now);
         const r = insert.run(row);
         // A client-supplied uid seen before is the same attempt again: recorded once.
         if (r.changes === 0) return { id: this.idOf(row.uid), issue_signature: row.issue_signature, created: false };

@@ -1,7 +1,6 @@
 // Intent-named reads and writes of memories. All memory SQL lives here. Every change is written to
 // the audit trail in the same transaction; deleted memories never come back from list or search.
 import type { Outcome } from '../../util/outcome.js';
-import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { ensureVec, type Db } from '../../db/open.js';
 import { writeTx } from '../../db/tx.js';
@@ -10,6 +9,7 @@ import { forgetEventsMentioning, recordEvent } from '../../events/store.js';
 import { contentHash, type MemoryInput } from '../input.js';
 import { toMemory, type Memory, type MemoryRow } from '../model.js';
 import { streamed } from '../../db/rows.js';
+import { randomUuid } from '../../util/ids.js';
 
 export interface AddResult {
   memory: Memory;
@@ -85,7 +85,7 @@ export class MemoryStore {
       | MemoryRow
       | undefined;
     if (existing) return { memory: toMemory(existing), created: false, duplicate_of: existing.id };
-    const id = randomUUID();
+    const id = randomUuid();
     const n = Number(
       this.prep(
         `INSERT INTO memories (id, kind, content, title, tags, metadata, source, source_id, scope, success, task_id, language, created_at, updated_at, content_hash)

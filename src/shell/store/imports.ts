@@ -1,7 +1,7 @@
 // Per-file import state (table history_imports): see ../import/state.ts for what it holds and why.
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/open.js';
 import { DIGEST_BYTES, TAIL, type ImportState } from '../import/state.js';
+import { randomUuid } from '../../util/ids.js';
 
 export class ImportStateStore {
   constructor(private readonly db: Db) {}
@@ -25,6 +25,6 @@ export class ImportStateStore {
          ON CONFLICT (file, format) DO UPDATE SET next_seq = excluded.next_seq, entries = excluded.entries, tail = excluded.tail,
            updated_at = excluded.updated_at`,
       )
-      .run(file, format, state.stream ?? randomUUID(), state.next_seq, state.entries, tail, now);
+      .run(file, format, state.stream ?? randomUuid(), state.next_seq, state.entries, tail, now);
   }
 }

@@ -1,0 +1,98 @@
+// The CLI's stdout and stderr, written with write(2) rather than through process.stdout and
+// process.stderr. Those streams cost ~6 ms to build on every command (a pipe's brings net and
+// stream, a terminal's tty and net), for output that is one line or one JSON object; written
+// directly it is also whole when the command returns, whatever the other end is.
+// The streams are still there for what needs one (ora's spinner, readline's prompts, the servers):
+// main flushes every stream that was built before it exits.
+import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+
+/** What a CLI command's terminal reads and writes; tests run the CLI in-process with their own. */
+export interface Stdio {
+  env: NodeJS.ProcessEnv;
+  /** Whether fd 0, 1 or 2 is a terminal. */
+  isTerminal: (fd: 0 | 1 | 2) => boolean;
+  /** The columns of the terminal stdout is, when it is one. */
+  columns: () => number | undefined;
+  /** Writes to stdout. */
+  out: (text: string) => void;
+  /** Writes to stderr. */
+  err: (text: string) => void;
+  /** stderr as a stream, for what needs one (a spinner). */
+  errStream: () => NodeJS.WriteStream;
+}
+
+let ttyWrap: { isTTY: (fd: number) => boolean } | null | undefined;
+
+/**
+ * isatty(3), without node:tty: that module loads net (~5 ms) to be able to make terminal streams,
+ * which most commands never need. Node's own tty binding answers the question (what tty.isatty
+ * calls); process.binding is deprecated, and quietened here, so the public module stays the fallback.
+ */
+function isTerminal(fd: number): boolean {
+  if (ttyWrap === undefined) {
+    const quiet = process.noDeprecation;
+    try {
+      process.noDeprecation = true;
+      const b = (process as unknown as { binding: (name: string) => unknown }).binding('tty_wrap') as { isTTY?: unknown };
+      ttyWrap = typeof b.isTTY === 'function' ? (b as { isTTY: (fd: number) => boolean }) : null;
+    } catch {
+      ttyWrap = null;
+    } finally {
+      process.noDeprecation = quiet;
+    }
+  }
+  return ttyWrap ? ttyWrap.isTTY(fd) : isatty(fd);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `text` to `fd`; a non-blocking pipe that is full (EAGAIN) is waited for. */
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}
+
+let failure: NodeJS.ErrnoException | null = null;
+
+/**
+ * The first error writing stdout, other than a closed pipe (a full disk, /dev/full, EIO): the
+ * output is incomplete, which main reports. Nothing more is written to stdout after it.
+ */
+export const outputFailure = (): NodeJS.ErrnoException | null => failure;
+
+/** An error on the process.stdout stream (when something built one): as one from out(). */
+export function noteStreamFailure(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(0);
+  failure ??= err;
+}
+
+export const processStdio: Stdio = {
+  env: process.env,
+  isTerminal,
+  columns: () => (isTerminal(1) ? process.stdout.columns : undefined),
+  out(text) {
+    if (failure) return;
+    try {
+      writeAll(1, text);
+    } catch (err) {
+      // `mem history | head -1`: a closed pipe is a normal way for a reader to stop listening.
+      noteStreamFailure(err as NodeJS.ErrnoException);
+    }
+  },
+  err(text) {
+    try {
+      writeAll(2, text);
+    } catch {
+      // Nowhere left to say it.
+    }
+  },
+  errStream: () => process.stderr,
+};
