@@ -63,13 +63,17 @@ sleep 3600 & sleeper=$!
 echo "$sleeper" > "$MEM_HOME/ingest.lock"
 fail='{"session_id":"s1","transcript_path":"/t.jsonl","cwd":"/work/app","permission_mode":"default","hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"npm test","description":"Run the unit tests"},"tool_use_id":"toolu_02","error":"Exit code 1\nError: Cannot find module jest\nRequire stack:\n- /work/app/node_modules/.bin/jest","is_interrupt":false}'
 none='{"session_id":"s1","transcript_path":"/t.jsonl","cwd":"/work/app","permission_mode":"default","hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"terraform apply","description":"Apply"},"tool_use_id":"toolu_03","error":"Exit code 1\nError: quux frobnicated the zorblax","is_interrupt":false}'
+# One common word (every stack trace has "stack"): ranked through the join, this took over a second.
+common='{"session_id":"s1","transcript_path":"/t.jsonl","cwd":"/work/app","permission_mode":"default","hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"node app.js","description":"Run"},"tool_use_id":"toolu_04","error":"Exit code 1\nRequire stack:\n- stack","is_interrupt":false}'
 printf '%s' "$fail" > "$work/fail.json"
 printf '%s' "$none" > "$work/none.json"
+printf '%s' "$common" > "$work/common.json"
 echo "recall answer:"
 sh "$hook" claude-code --recall < "$work/fail.json"; echo
 hyperfine --warmup 3 --runs 30 --export-json "$out/agent-recall.json" \
   -n 'node -e 0 (baseline)' "node -e 0" \
   -n 'recall, a known failure' "sh $hook claude-code --recall < $work/fail.json" \
   -n 'recall, nothing relevant' "sh $hook claude-code --recall < $work/none.json" \
+  -n 'recall, one common word' "sh $hook claude-code --recall < $work/common.json" \
   | grep -E 'Benchmark|Time|Range'
 node bench/agent-median.mjs "$out/agent-recall.json"

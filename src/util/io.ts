@@ -1,23 +1,47 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { parseJson } from './json.js';
 
 /**
- * Reads a named file, or stdin for '-'. A missing or unreadable file is a usage error. Stdin is
- * read as a stream: a slow or non-blocking pipe (`(sleep 1; cat x) | mem ...`) is waited for,
- * where a synchronous read of fd 0 fails with EAGAIN.
+ * Reads a named file, or stdin for '-'. A missing or unreadable file is a usage error. A slow or
+ * non-blocking pipe (`(sleep 1; cat x) | mem ...`) is waited for: read(2) answers EAGAIN there
+ * until the writer writes, and is tried again after a pause.
  */
-export async function readInput(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export function readInput(file: string): Promise<string> {
   try {
-    if (file !== '-') return readFileSync(file, 'utf8');
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    return Buffer.concat(chunks).toString('utf8');
+    return Promise.resolve(file === '-' ? readFd(0) : readFileSync(file, 'utf8'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
-    throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${why}`);
+    return Promise.reject(new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${why}`));
   }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * All of a file descriptor, read with read(2). Not through process.stdin: building that stream
+ * loads node's stream modules (~15 ms), which is most of what an agent's recall hook would wait for.
+ */
+function readFd(fd: number): string {
+  const chunks: Buffer[] = [];
+  let wait = 1;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, wait);
+      wait = Math.min(wait * 2, 20);
+      continue;
+    }
+    if (n === 0) break;
+    chunks.push(buf.subarray(0, n));
+    wait = 1;
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Parses a whole-number option, naming the flag when it is wrong. */
