@@ -1,4 +1,4 @@
--- mem store schema, version 11. Generated from the migrations in src/db/migrations.ts
+-- mem store schema, version 12. Generated from the migrations in src/db/migrations.ts
 -- by `npm run schema`; a test fails when this file and the migrations disagree. Do not edit by hand.
 
 CREATE TABLE agent_calls (
@@ -427,6 +427,10 @@ CREATE TABLE workflows (
   top_cwd       TEXT,
   top_cwd_count INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+
+CREATE INDEX command_counts_frequent ON command_counts (count);
+
+CREATE INDEX command_counts_recent ON command_counts (last_ts);
 
 CREATE INDEX commands_agents ON commands (author_kind, ts) WHERE author_kind <> 'human';
 

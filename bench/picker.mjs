@@ -72,6 +72,7 @@ const cpu = keyLines.map((k) => k[1]).sort((a, b) => a - b);
 const f = (x) => x.toFixed(1);
 console.log(`first paint: ${f(out.first_paint_ms)} ms against node -e 0 ${f(out.node_e0_ms)} ms: ${out.ratio.toFixed(2)}x (medians of ${runs} runs in turns; median of per-turn ratios ${out.ratios_in_turn.toFixed(2)}x)`);
 console.log(`keystroke through the pty ('${query}', ${out.key_roundtrip_ms.n} keys): p50 ${f(out.key_roundtrip_ms.p50)} ms, p95 ${f(out.key_roundtrip_ms.p95)} ms, max ${f(out.key_roundtrip_ms.max)} ms`);
+console.log(`  by position after the paint (medians): ${out.key_roundtrip_by_position_ms.map(f).join(', ')} ms`);
 const sorted = [...inproc].sort((a, b) => a - b);
 console.log(`keystroke in the picker (last run, ${sorted.length} keys): wall p50 ${f(sorted[Math.floor(sorted.length / 2)])} ms, max ${f(sorted[sorted.length - 1])} ms; CPU p50 ${f(cpu[Math.floor(cpu.length / 2)])} ms, max ${f(cpu[cpu.length - 1])} ms`);
 console.log(`CPU time to first paint: ${f(out.first_paint_cpu_ms)} ms against node -e 0's ${f(out.node_e0_cpu_ms)} ms: ${out.cpu_ratio.toFixed(2)}x`);

@@ -164,6 +164,20 @@ describe.skipIf(missing.length > 0)('Ctrl-R in a real shell', () => {
     await onPrompt(tmux, w, '');
   });
 
+  it('keys typed before the picker is drawn are not lost, and Enter answers at once', async () => {
+    // A fast typist: Ctrl-R, the query and Enter in one go, before the first paint and while the
+    // picker still reads the whole history (a step at a time, between keys).
+    seed();
+    const rc = writeRcFiles(box, 'install');
+    tmux = new Tmux();
+    const w = tmux.start(shellCommand('bash', rc), shellEnv(box), box.dir);
+    await prompt(tmux, w);
+    tmux.key(w, 'C-r');
+    lit(tmux, w, 'zeta');
+    tmux.key(w, 'Enter');
+    await onPrompt(tmux, w, 'echo zeta-marker');
+  });
+
   it.each(SHELLS)('%s: keybindings.search none leaves the shell\'s own Ctrl-R alone', async (shell) => {
     seed();
     expect(box.mem(['config', 'set', 'keybindings.search', 'none']).code).toBe(0);

@@ -6,6 +6,7 @@
 // main flushes every stream that was built before it exits.
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
+import { nodeBinding } from '../util/binding.js';
 
 /** What a CLI command's terminal reads and writes; tests run the CLI in-process with their own. */
 export interface Stdio {
@@ -22,27 +23,13 @@ export interface Stdio {
   errStream: () => NodeJS.WriteStream;
 }
 
-let ttyWrap: { isTTY: (fd: number) => boolean } | null | undefined;
-
 /**
  * isatty(3), without node:tty: that module loads net (~5 ms) to be able to make terminal streams,
- * which most commands never need. Node's own tty binding answers the question (what tty.isatty
- * calls); process.binding is deprecated, and quietened here, so the public module stays the fallback.
+ * which most commands never need. Node's tty binding answers the question (what tty.isatty calls).
  */
 function isTerminal(fd: number): boolean {
-  if (ttyWrap === undefined) {
-    const quiet = process.noDeprecation;
-    try {
-      process.noDeprecation = true;
-      const b = (process as unknown as { binding: (name: string) => unknown }).binding('tty_wrap') as { isTTY?: unknown };
-      ttyWrap = typeof b.isTTY === 'function' ? (b as { isTTY: (fd: number) => boolean }) : null;
-    } catch {
-      ttyWrap = null;
-    } finally {
-      process.noDeprecation = quiet;
-    }
-  }
-  return ttyWrap ? ttyWrap.isTTY(fd) : isatty(fd);
+  const isTTY = nodeBinding('tty_wrap')?.isTTY;
+  return typeof isTTY === 'function' ? Boolean((isTTY as (fd: number) => boolean)(fd)) : isatty(fd);
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));

@@ -591,6 +591,14 @@ ${SYNC_TRIGGERS_2}
 CREATE INDEX commands_failed ON commands (command, ts) WHERE exit_code IS NOT NULL AND exit_code <> 0;
 `,
   },
+  {
+    version: 12,
+    why: "the Ctrl-R picker's first screen: the most recent and the most frequent distinct commands, which sorted the whole of command_counts twice before the first paint (~5 ms of it on 16k distinct commands)",
+    sql: `
+CREATE INDEX command_counts_recent ON command_counts (last_ts);
+CREATE INDEX command_counts_frequent ON command_counts (count);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -12,7 +12,7 @@ import { SqlStats } from '../predict/store/stats.js';
 import { gitRootFinder } from '../shell/gitroot.js';
 import { parseQuery } from './match.js';
 import { rank, toCandidate, warm, type Candidate, type RankContext } from './rank.js';
-import { PickerStore, type RunDetail, type ScopeFilter } from './store.js';
+import { PAGE, PickerStore, type RunDetail, type ScopeFilter } from './store.js';
 
 export const MODES = ['global', 'host', 'session', 'directory', 'repository'] as const;
 export type Mode = (typeof MODES)[number];
@@ -74,8 +74,12 @@ export interface Picker {
   idsOf(command: string): number[];
   /** Forgets what was read (after a deletion). */
   reload(): void;
-  /** Prepares the current scope for matching (the front end calls it once the first screen is drawn). */
-  warm(): void;
+  /**
+   * Prepares the current scope for matching, a step at a time (the front end calls it once the
+   * first screen is drawn, and again, between keys, until it answers true). Until then, what is
+   * typed is matched against the first screen's candidates only, and results are partial.
+   */
+  warm(): boolean;
 }
 
 export interface PickerApi {
@@ -108,6 +112,8 @@ function openPicker(world: World, o: PickerOptions): Picker {
   const pools = new Map<Mode, { all: Candidate[]; maxCount: number }>();
   let quick: { all: Candidate[]; maxCount: number } | null = null;
   let warmed = !o.quickStart;
+  // The whole history read so far by warm(), a page per step.
+  let loading: { all: Candidate[]; after: string | null } | null = null;
   const details = new Map<string, RunDetail | null>();
   let last: { mode: Mode; query: string; matched: Candidate[] } | null = null;
   let ctx: Omit<RankContext, 'maxCount'> | null = null;
@@ -152,11 +158,14 @@ function openPicker(world: World, o: PickerOptions): Picker {
     search(query, limit) {
       intIn(limit, 'limit', 1, 100_000);
       const terms = parseQuery(query);
-      if (!warmed && mode === 'global' && !terms.length && !pools.has(mode)) {
-        quick ??= { all: store.firstScreen(Math.max(300, limit * 3), 100), maxCount: 1 };
-        for (const c of quick.all) if (c.count > quick.maxCount) quick.maxCount = c.count;
-        const { top } = rank(quick.all, terms, { now: world.now(), here: new Map(), follows: new Map(), maxCount: quick.maxCount }, limit);
-        return { mode, rows: top.map(({ c, score }) => picked(c, score)), matched: top.length, total: top.length, partial: true };
+      if (!warmed && mode === 'global' && !pools.has(mode)) {
+        if (!quick) {
+          quick = { all: store.firstScreen(Math.max(300, limit * 3), 100), maxCount: 1 };
+          for (const c of quick.all) if (c.count > quick.maxCount) quick.maxCount = c.count;
+        }
+        const { top, matched } = rank(quick.all, terms, { now: world.now(), here: new Map(), follows: new Map(), maxCount: quick.maxCount }, limit);
+        last = null;
+        return { mode, rows: top.map(({ c, score }) => picked(c, score)), matched: matched.length, total: quick.all.length, partial: true };
       }
       const p = pool(mode);
       // A query that only grew (typing on) matches a subset of what the last one matched (not
@@ -169,12 +178,36 @@ function openPicker(world: World, o: PickerOptions): Picker {
     },
     idsOf: (command) => store.idsOf(command),
     warm() {
+      if (warmed) return true;
+      if (mode === 'global' && !pools.has(mode)) {
+        // A page of the whole history per step (the directory's counts and the predictor's
+        // expectations first): each step is a few ms, so a key typed meanwhile waits for no more.
+        if (!ctx) {
+          context();
+          return false;
+        }
+        loading ??= { all: [], after: null };
+        const page = store.page(loading.after);
+        const fresh = page.rows.map(toCandidate);
+        warm(fresh);
+        loading.all.push(...fresh);
+        loading.after = page.last;
+        if (page.rows.length === PAGE) return false;
+        let maxCount = 1;
+        for (const c of loading.all) if (c.count > maxCount) maxCount = c.count;
+        pools.set(mode, { all: loading.all, maxCount });
+      } else {
+        context();
+        warm(pool(mode).all);
+      }
       warmed = true;
       quick = null;
-      context();
-      warm(pool(mode).all);
+      loading = null;
+      last = null;
+      return true;
     },
     reload() {
+      loading = null;
       pools.clear();
       details.clear();
       last = null;

@@ -24,6 +24,9 @@ export interface RunDetail {
 
 export type ScopeFilter = { kind: 'all' } | { kind: 'session'; session: string } | { kind: 'cwd'; cwd: string } | { kind: 'repo'; root: string } | { kind: 'host'; host: string };
 
+/** Distinct commands read at once by page(): a few ms here. */
+export const PAGE = 1000;
+
 type Raw = [command: string, id: number, ts: number, exit_code: number | null, duration_ms: number | null, cwd: string | null];
 
 export class PickerStore {
@@ -32,9 +35,9 @@ export class PickerStore {
   /** Every distinct command in `scope`, any order. */
   candidates(scope: ScopeFilter): CandidateRow[] {
     if (scope.kind === 'all') {
-      // One JSON text parsed in JS costs a third less than a value per column through the driver.
-      const json = this.db.prepare('SELECT json_group_array(json_array(command, count, failures, last_ts)) FROM command_counts').pluck().get() as string;
-      return (JSON.parse(json) as [string, number, number, number][]).map(([command, count, failures, last_ts]) => ({ command, count, failures, last_ts }));
+      const all: CandidateRow[] = [];
+      for (let page = this.page(null); page.rows.length; page = this.page(page.last)) all.push(...page.rows);
+      return all;
     }
     const cols = 'SELECT command, id, ts, exit_code, duration_ms, cwd FROM commands';
     let rows: Raw[];
@@ -61,6 +64,23 @@ export class PickerStore {
       } else byCommand.set(command, { command, count: 1, failures: failed, last_ts: ts, run: { id, exit_code, duration_ms, cwd } });
     }
     return [...byCommand.values()];
+  }
+
+  /**
+   * The whole history's distinct commands after `after` (from the first when null), in SQLite's
+   * order, at most PAGE of them, and the last one (where the next page starts): read a page at a
+   * time, so that a front end can take keys in between. One JSON text parsed in JS costs a third
+   * less than a value per column through the driver.
+   */
+  page(after: string | null): { rows: CandidateRow[]; last: string | null } {
+    const cols = 'SELECT json_group_array(json_array(command, count, failures, last_ts)), max(command) FROM (SELECT * FROM command_counts';
+    const [json, last] = (
+      after === null
+        ? this.db.prepare(`${cols} ORDER BY command LIMIT ${PAGE})`).raw().get()
+        : this.db.prepare(`${cols} WHERE command > ? ORDER BY command LIMIT ${PAGE})`).raw().get(after)
+    ) as [string, string | null];
+    const rows = (JSON.parse(json) as [string, number, number, number][]).map(([command, count, failures, last_ts]) => ({ command, count, failures, last_ts }));
+    return { rows, last };
   }
 
   private latest?: ReturnType<Db['prepare']> & { get(ts: number, command: string): unknown };

@@ -4,13 +4,13 @@
 // alternate screen, which gives the shell its screen back untouched, and prints the outcome on
 // stdout for the widget: `accept` or `edit` and the chosen line, or `cancel`.
 import { closeSync, openSync, writeFileSync, appendFileSync, writeSync } from 'node:fs';
-import { ReadStream, WriteStream } from 'node:tty';
 import { createWorld, type World } from '../../core/world.js';
 import { knownError } from '../../errors.js';
 import { historyApi } from '../../shell/api.js';
 import { MODES, pickerApi, type Mode, type Picker, type PickResult } from '../api.js';
 import { parseKeys, type Key } from './keys.js';
 import { frame, listHeight, type View } from './screen.js';
+import { openTerminal } from './terminal.js';
 
 export interface PickerArgs {
   query: string;
@@ -67,7 +67,16 @@ export async function runPicker(argv: readonly string[], world: World = createWo
     cancel();
     return known ? known.exitCode : 1;
   }
-  const outcome = await interact(picker, world, args.query, fdIn, fdOut);
+  let outcome: Outcome;
+  try {
+    outcome = await interact(picker, world, args.query, fdIn, fdOut);
+  } catch (err) {
+    // (Before the first paint: a store that cannot be read, say. The terminal is as it was.)
+    const known = knownError(err);
+    process.stderr.write(`mem: ${known ? known.message : `internal error: ${(err as Error)?.message ?? String(err)}`}\n`);
+    cancel();
+    return known ? known.exitCode : 1;
+  }
   closeSync(fdIn);
   closeSync(fdOut);
   if (o.print === 'line') {
@@ -86,9 +95,12 @@ function colorOn(world: World): boolean {
 
 function interact(picker: Picker, world: World, initial: string, fdIn: number, fdOut: number): Promise<Outcome> {
   const trace = world.env.MEM_PICKER_TRACE;
-  const out = new WriteStream(fdOut);
+  const term = openTerminal(fdIn, fdOut);
   const color = colorOn(world);
-  const size = () => ({ width: Math.max(20, out.columns || 80), height: Math.max(5, out.rows || 24) });
+  const size = () => {
+    const s = term.size();
+    return { width: Math.max(20, s?.columns ?? 80), height: Math.max(5, s?.rows ?? 24) };
+  };
   let query = initial;
   let result: PickResult;
   let selected = 0;
@@ -118,9 +130,17 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
     writeSync(fdOut, frame(view, width, height, color));
   };
 
-  writeSync(fdOut, '\x1b[?1049h');
-  search();
-  draw();
+  try {
+    term.raw();
+    writeSync(fdOut, '\x1b[?1049h');
+    search();
+    draw();
+  } catch (err) {
+    // The terminal as it was (cooked, the shell's screen) before the error is reported.
+    term.close();
+    writeSync(fdOut, '\x1b[?1049l');
+    throw err;
+  }
   // (bench/picker.mjs: wall time since the process started, and the CPU time it used, in ms)
   const cpuMs = () => {
     const u = process.cpuUsage();
@@ -129,15 +149,11 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
   if (trace) writeFileSync(trace, `paint ${performance.now().toFixed(2)} ${cpuMs().toFixed(2)}\n`);
 
   return new Promise((done) => {
-    const input = new ReadStream(fdIn);
-    input.setRawMode(true);
     let finished = false;
     const finish = (o: Outcome) => {
       if (finished) return;
       finished = true;
-      input.setRawMode(false);
-      input.destroy();
-      out.destroy();
+      term.close();
       writeSync(fdOut, '\x1b[?1049l');
       done(o);
     };
@@ -149,28 +165,21 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
       process.stderr.write(`mem: ${known ? known.message : `internal error: ${(err as Error)?.message ?? String(err)}`}\n`);
     };
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => finish({ action: 'cancel' }));
-    // A resized terminal is drawn again at its new size. Node asks the terminal for its size again
-    // on SIGWINCH for its own stdout and stderr only, never for a stream on /dev/tty opened here
-    // (its columns and rows stay those of the start): this one is refreshed by hand, which emits
-    // 'resize'. (_refreshSize is how Node does it for stdout: lib/tty.js.)
-    const refresh = () => (out as unknown as { _refreshSize?: () => void })._refreshSize?.();
+    // A resized terminal is drawn again at its new size (which every frame reads).
     process.on('SIGWINCH', () => {
-      if (!finished) refresh();
-    });
-    out.on('resize', () => {
       if (!finished) draw();
     });
     // What the hooks spooled since the last ingest (the command just run) joins after the first
-    // paint, and the candidates are made ready for matching while the user reads the screen.
-    setImmediate(() => {
+    // paint, and the candidates are made ready for matching while the user reads the screen: a
+    // step at a time, with the keys typed meanwhile taken in between (matched against the first
+    // screen's candidates), then drawn again with everything.
+    const warmStep = () => {
+      if (finished) return;
       try {
-        const r = historyApi(world).ingest();
-        if (r && r.added > 0) picker.reload();
-      } catch {
-        // a busy or missing store: what was read is shown
-      }
-      try {
-        picker.warm();
+        const t0 = performance.now();
+        const ready = picker.warm();
+        if (trace) appendFileSync(trace, `warm ${(performance.now() - t0).toFixed(3)}\n`);
+        if (!ready) return void setImmediate(warmStep);
         const keep = selected;
         search();
         selected = Math.min(keep, Math.max(0, result.rows.length - 1));
@@ -178,6 +187,15 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
       } catch (err) {
         fail(err);
       }
+    };
+    setImmediate(() => {
+      try {
+        const r = historyApi(world).ingest();
+        if (r && r.added > 0) picker.reload();
+      } catch {
+        // a busy or missing store: what was read is shown
+      }
+      setImmediate(warmStep);
     });
     const handle = (key: Key): Outcome | null => {
       const row = result.rows[selected];
@@ -257,7 +275,7 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
       }
       return null;
     };
-    input.on('data', (chunk: Buffer) => {
+    term.listen((chunk: Buffer) => {
       const t0 = performance.now();
       const c0 = trace ? cpuMs() : 0;
       try {
@@ -270,6 +288,6 @@ function interact(picker: Picker, world: World, initial: string, fdIn: number, f
         return fail(err);
       }
       if (trace) appendFileSync(trace, `key ${(performance.now() - t0).toFixed(3)} ${(cpuMs() - c0).toFixed(3)}\n`);
-    });
+    }, fail);
   });
 }
