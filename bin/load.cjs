@@ -37,6 +37,9 @@ function makeDir(dir) {
   }
 }
 
+/** Commands a cache grows to hold the code of, at most (each adds what its run compiled). */
+const MAX_COVERED = 16;
+
 function setV8Flag(flag) {
   const quiet = process.noDeprecation;
   try {
@@ -51,7 +54,7 @@ function setV8Flag(flag) {
   require('node:v8').setFlagsFromString(flag);
 }
 
-function runCached(bundle) {
+function runCached(bundle, command) {
   const vm = require('node:vm');
   const Module = require('node:module');
   const dir = cacheDir();
@@ -72,11 +75,17 @@ function runCached(bundle) {
   // One file per bundle and node: two nodes running the same mem (a version manager's in the
   // shell, the one the hooks name for the ingester) would otherwise rewrite each other's cache.
   const file = path.join(dir, `${path.basename(bundle, '.cjs')}-${fnv(`${bundle}\0${process.version}\0${process.arch}`)}.v8`);
+  // The second line names the commands whose runs the cache holds the code of (see writeCache).
   let cachedData;
+  let covers = [];
   try {
     const buf = fs.readFileSync(file);
     const nl = buf.indexOf(10);
-    if (nl > 0 && buf.toString('utf8', 0, nl + 1) === key) cachedData = buf.subarray(nl + 1);
+    const nl2 = nl > 0 ? buf.indexOf(10, nl + 1) : -1;
+    if (nl2 > 0 && buf.toString('utf8', 0, nl + 1) === key) {
+      covers = buf.toString('utf8', nl + 1, nl2).split(',').filter(Boolean);
+      cachedData = buf.subarray(nl2 + 1);
+    }
   } catch {
     // no cache yet
   }
@@ -89,16 +98,21 @@ function runCached(bundle) {
   setV8Flag('--verify-snapshot-checksum');
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   let writeCache;
-  if (!cachedData || script.cachedDataRejected) {
+  // A cache holds the code its writer's run compiled: a cache written by `mem init` would leave
+  // `mem predict` compiling most of what it runs (~10 ms). So a command the cache was not written
+  // by writes it again, with what both compiled (a few ms, once per command, for the first few).
+  const grows = command !== '' && !covers.includes(command) && covers.length < MAX_COVERED;
+  if (!cachedData || script.cachedDataRejected || grows) {
+    const names = cachedData && !script.cachedDataRejected ? [...covers, command] : [command];
     // Written at exit, so that it holds what this command compiled beyond the top level: the
     // modules' initialisation and the work every command shares (no slower to read than a cache
-    // of the top level alone, and nothing left to compile). What later commands need besides, V8
-    // compiles lazily, as without it.
+    // of the top level alone, and nothing left to compile). What another command needs besides,
+    // V8 compiles lazily, as without a cache, until that command's run adds it.
     writeCache = () => {
       const tmp = `${file}.${process.pid}.tmp`;
       try {
         makeDir(dir);
-        fs.writeFileSync(tmp, Buffer.concat([Buffer.from(key), script.createCachedData()]), { mode: 0o600 });
+        fs.writeFileSync(tmp, Buffer.concat([Buffer.from(key), Buffer.from(`${names.filter(Boolean).join(',')}\n`), script.createCachedData()]), { mode: 0o600 });
         fs.renameSync(tmp, file);
         // What a writer killed mid-write left (half a megabyte each), once it is surely not writing.
         const prefix = `${path.basename(file)}.`;
@@ -137,7 +151,9 @@ function runCached(bundle) {
 /** Runs dist/NAME.cjs as the program. */
 exports.runBundle = (name) => {
   const bundle = path.join(__dirname, '..', 'dist', `${name}.cjs`);
-  if (runCached(bundle)) return;
+  // The command, for the cache: the first word that can be one (`mem --json predict`: predict).
+  const command = name === 'cli' ? (process.argv.slice(2).find((a) => /^[a-z_][a-z0-9_-]*$/.test(a)) ?? '') : name;
+  if (runCached(bundle, command)) return;
   try {
     require(bundle);
   } catch (err) {

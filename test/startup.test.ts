@@ -23,11 +23,30 @@ describe('the code cache', () => {
     expect(cacheFiles()).toHaveLength(1);
     const file = join(cacheDir(), cacheFiles()[0]!);
     const bytes = readFileSync(file);
-    const key = bytes.toString('latin1', 0, bytes.indexOf(10));
-    expect(key.split('\0')).toEqual([join(ROOT, 'dist', 'cli.cjs'), expect.any(String), expect.any(String), process.version, process.arch]);
+    const [key, covers] = bytes.toString('latin1', 0, 2000).split('\n');
+    expect(key!.split('\0')).toEqual([join(ROOT, 'dist', 'cli.cjs'), expect.any(String), expect.any(String), process.version, process.arch]);
+    expect(covers).toBe('add,recent');
     const again = box.mem(['recent', '--json'], withCache());
     expect(again.stdout).toBe(first.stdout);
     expect(readFileSync(file).equals(bytes)).toBe(true); // accepted, so not written again
+  });
+
+  it("grows with each command's code, once per command, up to 16 commands", () => {
+    // (No embedding worker: started by `mem add`, it would add its own command meanwhile.)
+    const withCache = () => ({ env: { XDG_CACHE_HOME: join(box.dir, 'cache'), MEM_NO_WORKER: '1' } });
+    box.mem(['add', 'a note'], withCache());
+    const file = () => join(cacheDir(), cacheFiles()[0]!);
+    const covers = () => readFileSync(file()).toString('latin1', 0, 2000).split('\n')[1];
+    const size = () => readFileSync(file()).length;
+    const first = size();
+    expect(box.mem(['--json', 'predict'], withCache()).code).toBe(0);
+    expect(covers()).toBe('add,predict');
+    expect(size()).toBeGreaterThan(first); // predict's own code joined add's
+    for (const args of [['history'], ['add', 'another'], ['predict'], ['--help']]) box.mem(args, withCache());
+    expect(covers()).toBe('add,predict,history');
+    const names = ['stats', 'recent', 'list', 'config', 'doctor', 'graph', 'workflows', 'tags', 'episode', 'patterns', 'models', 'insights', 'search', 'why'];
+    for (const n of names) box.mem([n, '--help'], withCache());
+    expect(covers()!.split(',')).toEqual(['add', 'predict', 'history', ...names.slice(0, 13)]);
   });
 
   it('a corrupt cache is refused by V8 and replaced; a stale one is ignored and replaced', () => {
