@@ -4,8 +4,7 @@
 //   node bench/predict-eval.mjs [--k 3] [--json out.json] [files...]
 // The TypeScript sources are bundled on the fly with esbuild (no ts runner is installed).
 import { build } from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -26,7 +25,9 @@ const files = args.length ? args : ['u01', 'u02', 'u03', 'u07'].map((u) => join(
 // Prefer the real importer; until it exists, a minimal private zsh reader.
 const haveParser = existsSync(join(ROOT, 'src/shell/import/index.ts'));
 const entry = [`export { evaluate } from './src/predict/eval.ts';`, haveParser ? `export { parseHistory } from './src/shell/import/index.ts';` : ''].join('\n');
-const dir = mkdtempSync(join(tmpdir(), 'mem-predict-'));
+// Inside the checkout (bench/out/), where the bundle's externals resolve from node_modules.
+mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
+const dir = mkdtempSync(join(ROOT, 'bench', 'out', 'predict-eval-'));
 const out = join(dir, 'bundle.mjs');
 await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning', external: ['better-sqlite3', 'sqlite-vec'] });
 const mod = await import(pathToFileURL(out).href);
