@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, sandbox, type Sandbox } from './helpers.js';
-import { ensureDir, spoolLine } from './shell-support.js';
+import { ensureDir, missingTools, spoolLine, Tmux, until } from './shell-support.js';
 
 let box: Sandbox;
 beforeEach(() => (box = sandbox()));
@@ -146,5 +146,26 @@ describe('mem history rm', () => {
       expect(Date.now() - t0).toBeLessThan(30_000);
     }
     expect(ok(['history', '-n', '1000', '--json']).json().commands).toHaveLength(400);
+  });
+
+  it.skipIf(missingTools(['tmux']).length)('on a terminal, the question left with Ctrl-C (exit 130) or Ctrl-D (a no, exit 0): nothing deleted, one line, no internal error', async () => {
+    capture(sessions(true));
+    ok(['history', '-n', '1']); // ingested
+    const tmux = new Tmux();
+    try {
+      for (const [key, code] of [['C-c', 130], ['C-d', 0]] as const) {
+        const w = tmux.start(['bash', '--norc', '--noprofile'], { PATH: process.env.PATH!, ...(box.env as Record<string, string>), ...NO_EMBED, PS1: '$ ', HISTFILE: '/dev/null' }, box.dir);
+        tmux.type(w, `"${process.execPath}" "${BIN}" history rm --match zebra91; echo "rc=$?"`);
+        await until('the question', () => tmux.capture(w).includes('[y/N]'), 20_000);
+        tmux.key(w, key);
+        const screen = await until('the exit code', () => /\nrc=\d+/.test(tmux.capture(w)) && tmux.capture(w), 20_000);
+        expect(screen, key).toContain('\nmem: cancelled: nothing changed\n');
+        expect(screen, key).not.toContain('internal error');
+        expect(screen, key).toContain(`\nrc=${code}\n`);
+        expect(ok(['history', '--cmd-only', '-n', '1000']).stdout, key).toContain(PRIVATE);
+      }
+    } finally {
+      tmux.kill();
+    }
   });
 });

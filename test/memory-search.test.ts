@@ -227,3 +227,78 @@ describe('a search with a minimum score', () => {
     }
   });
 });
+
+describe('keyword ranking inside the index first (the best 500, then 5,000)', () => {
+  it('gives what ranking every match through the join gives, for selective filters (a 1% kind, a tag, a scope) and with deleted memories', async () => {
+    const { openMem } = await import('../src/core/mem.js');
+    const { MemoryStore } = await import('../src/memory/store/memories.js');
+    const dir = join(box.dir, 'depth');
+    mkdirSync(dir);
+    const mem = openMem({ db: join(dir, 'd.db'), env: { ...box.env, MEM_NO_WORKER: '1' } });
+    try {
+      // 8,000 memories holding 'stack' (1 to 4 times, scores spread), other words here and there.
+      const words = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma', 'kappa'];
+      let seed = 3;
+      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const values = Array.from({ length: 8000 }, (_, i) => ({
+        line: i + 1,
+        value: {
+          content: `${'stack '.repeat(1 + Math.floor(rand() * 4))}${Array.from({ length: Math.floor(rand() * 6) }, () => words[Math.floor(rand() * words.length)]).join(' ')} u${i}`,
+          kind: i % 100 === 7 ? 'error' : 'note',
+          tags: i % 150 === 3 ? ['rare'] : [],
+          scope: i % 97 === 1 ? 'other' : 'default',
+        },
+      }));
+      for (let i = 0; i < values.length; i += 1000) expect(mem.memories.addMany(values.slice(i, i + 1000)).created).toBe(1000);
+      const db = mem.world.db();
+      // Half of the best-ranked are deleted: they fill the index's first places but are no result.
+      const best = db.prepare("SELECT m.id FROM memories_fts f JOIN memories m ON m.n = f.rowid WHERE memories_fts MATCH 'stack' ORDER BY bm25(memories_fts, 3.0, 1.0, 2.0) LIMIT 400").pluck().all() as string[];
+      best.forEach((id, i) => i % 2 === 0 && mem.memories.remove(id));
+      const store = new MemoryStore(db);
+      type F = Parameters<InstanceType<typeof MemoryStore>['keyword']>[1];
+      const everything = (match: string, f: F, limit: number) => {
+        const p: Record<string, unknown> = { limit, match };
+        const where = ['m.deleted_at IS NULL'];
+        if (f.kind) {
+          where.push('m.kind = @kind');
+          p.kind = f.kind;
+        }
+        if (f.tag) {
+          where.push('m.n IN (SELECT n FROM memory_tags WHERE tag = @tag)');
+          p.tag = f.tag;
+        }
+        if (f.scope) {
+          where.push('m.scope = @scope');
+          p.scope = f.scope;
+        }
+        return db
+          .prepare(`SELECT m.n AS n, -bm25(memories_fts, 3.0, 1.0, 2.0) AS bm25 FROM memories_fts JOIN memories m ON m.n = memories_fts.rowid
+            WHERE memories_fts MATCH @match AND ${where.join(' AND ')} ORDER BY bm25(memories_fts, 3.0, 1.0, 2.0) LIMIT @limit`)
+          .all(p) as { n: number; bm25: number }[];
+      };
+      // Equal scores may come in either order: compared score by score, and as sets of ids within a score.
+      const byScore = (rows: { n: number; bm25: number }[]) => {
+        const groups = new Map<string, number[]>();
+        for (const r of rows) groups.set(r.bm25.toFixed(9), [...(groups.get(r.bm25.toFixed(9)) ?? []), r.n].sort((a, b) => a - b));
+        return groups;
+      };
+      for (const match of ['stack', 'stack OR alpha', 'alpha', 'omega OR kappa']) {
+        for (const f of [{}, { kind: 'error' }, { tag: 'rare' }, { scope: 'other' }, { scope: 'default', kind: 'error' }] as F[]) {
+          for (const [limit, need] of [[50, 6], [50, 50], [200, 101]] as const) {
+            const got = store.keyword(match, f, limit, need);
+            const all = everything(match, f, 100_000);
+            const what = `${match} ${JSON.stringify(f)} ${limit}/${need}`;
+            expect(got.length, what).toBeGreaterThanOrEqual(Math.min(need, all.length));
+            expect(got.map((r) => r.bm25.toFixed(9)), what).toEqual(all.slice(0, got.length).map((r) => r.bm25.toFixed(9)));
+            // Every score group but the last (which the limit may cut) holds exactly the same memories.
+            const g = byScore(got);
+            const a = byScore(all);
+            [...g.keys()].slice(0, -1).forEach((score) => expect(g.get(score), `${what} at ${score}`).toEqual(a.get(score)));
+          }
+        }
+      }
+    } finally {
+      mem.close();
+    }
+  }, 120_000);
+});

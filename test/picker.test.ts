@@ -283,4 +283,55 @@ describe('the picker over a store', () => {
       db.close();
     }
   });
+
+  it('the whole history read a page at a time (warm): 0, 999, 1,000, 1,001 and 2,000 distinct commands, nothing lost or twice, whatever the case, accents, emoji', () => {
+    for (const n of [0, 999, 1000, 1001, 2000]) {
+      const b = sandbox();
+      try {
+        // Commands that differ only by case or by an accent or emoji, around the page boundaries.
+        const cmds = Array.from({ length: n }, (_, i) => [`ECHO ${i}`, `echo ${i} \u00e9\u{1F600}`, `echo ${i}`, `echo ${i} e\u0301`][i % 4]!);
+        writeFileSync(join(b.dir, 'h'), cmds.map((c, i) => `: ${1_700_000_000 + i}:0;${c}\n`).join(''));
+        expect(b.mem(['import-history', '--shell', 'zsh', join(b.dir, 'h'), '--no-learn']).code).toBe(0);
+        const mem = openMem({ env: { ...b.env }, cwd: b.dir });
+        try {
+          const picker = mem.picker.open({ quickStart: true });
+          picker.search('', 10);
+          let steps = 0;
+          while (!picker.warm()) expect(++steps).toBeLessThan(10);
+          const got = picker.search('', 100_000).rows.map((r) => r.command);
+          expect(got.length, `${n}`).toBe(new Set(got).size);
+          expect([...got].sort(), `${n}`).toEqual([...new Set(cmds)].sort());
+        } finally {
+          mem.close();
+        }
+      } finally {
+        b.cleanup();
+      }
+    }
+  });
+
+  it('a command deleted while the history is still being read is gone from the screen at once (not offered from the first screen)', () => {
+    const lines = Array.from({ length: 2500 }, (_, i) => `: ${1_700_000_000 + i}:0;echo ${i}\n`);
+    writeFileSync(join(box.dir, 'h'), lines.join(''));
+    expect(box.mem(['import-history', '--shell', 'zsh', join(box.dir, 'h'), '--no-learn']).code).toBe(0);
+    const mem = openMem({ env: { ...box.env }, cwd: box.dir });
+    try {
+      const picker = mem.picker.open({ quickStart: true });
+      const first = picker.search('', 10);
+      expect(first.partial).toBe(true);
+      const victim = first.rows[0]!.command;
+      expect(victim).toBe('echo 2499');
+      picker.warm(); // the context
+      picker.warm(); // a first page of three: still partial
+      mem.history.remove(picker.idsOf(victim), { background: true });
+      picker.reload();
+      expect(picker.search('', 10).rows.map((r) => r.command)).not.toContain(victim);
+      expect(picker.search('echo 2499', 10).rows.map((r) => r.command)).toEqual([]);
+      while (!picker.warm());
+      expect(picker.search('', 10).rows.map((r) => r.command)).not.toContain(victim);
+      expect(picker.search('', 100_000).rows).toHaveLength(2499);
+    } finally {
+      mem.close();
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sandbox, type Sandbox } from './helpers.js';
+import { BIN, sandbox, type Sandbox } from './helpers.js';
 import { ensureDir, history, holdWriteLock, missingTools, outputLines, shellCommand, shellEnv, sleep, spoolLine, stopIngester, Tmux, until, writeRcFiles, type ShellName } from './shell-support.js';
 
 const missing = missingTools(['bash', 'zsh', 'fish', 'tmux']);
@@ -213,5 +213,28 @@ describe.skipIf(missing.length > 0)('Ctrl-R in a real shell', () => {
     expect(raw).toContain('zeta-marker');
     tmux.key(w, 'Escape');
     await onPrompt(tmux, w, '');
+  });
+
+  it('mem picker into a pipe whose reader has gone: exit 0, quietly; into /dev/full: one line and exit 1 (never an internal error)', async () => {
+    seed();
+    tmux = new Tmux();
+    const w = tmux.start(['bash', '--norc', '--noprofile'], shellEnv(box, { PS1: 'mt1> ', HISTFILE: '/dev/null' }), box.dir);
+    await prompt(tmux, w);
+    const bin = `"${process.execPath}" "${BIN}"`;
+    for (const [run, marker, code, said] of [
+      [`${bin} picker | (sleep 0.2; true); echo "gone=\${PIPESTATUS[0]}"`, 'gone', 0, null],
+      [`${bin} picker >/dev/full; echo "full=$?"`, 'full', 1, 'mem: cannot write the output (ENOSPC): it is incomplete'],
+    ] as const) {
+      tmux.type(w, run);
+      await shows(tmux, w, 'echo delete-me-please');
+      await sleep(400); // the reader of the pipe is gone by now
+      tmux.key(w, 'Enter');
+      const out = await until(`${marker}=`, () => screen(tmux!, w).match(new RegExp(`\n${marker}=(\\d+)`)) ?? undefined, 15_000, 50);
+      expect(Number(out[1]), run).toBe(code);
+      const s = screen(tmux, w);
+      expect(s, run).not.toContain('internal error');
+      expect(s, run).not.toContain('disk full');
+      if (said) expect(s, run).toContain(`\n${said}\n`);
+    }
   });
 });

@@ -127,6 +127,20 @@ describe('--version', () => {
     }
     expect(() => readdirSync(cacheDir())).toThrow(/ENOENT/); // the bundle never ran
   });
+
+  it('into /dev/full: exit 1 and one line; into a closed pipe: exit 0 and nothing (never a stack trace)', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, '--version'], { env: box.env, stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('mem: cannot write the output (ENOSPC): it is incomplete\n');
+    } finally {
+      closeSync(full);
+    }
+    // The reader is gone before mem writes (bash's `exec 3>&-` shape: a pipe whose read end is closed).
+    const closed = spawnSync('bash', ['-c', `exec 3>&1; { sleep 0.2; "${process.execPath}" "${BIN}" --version 2>&3; echo "rc=$?" >&3; } | true`], { env: box.env, encoding: 'utf8', timeout: 20_000 });
+    expect(closed.stdout).toBe('rc=0\n');
+  });
 });
 
 describe('exiting when done', () => {

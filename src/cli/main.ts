@@ -5,8 +5,28 @@ import { EXIT_USAGE, knownError } from '../errors.js';
 import { buildProgram, invokedCommand } from './program.js';
 import { noteStreamFailure, outputFailure, processStdio } from './stdio.js';
 
+/**
+ * A confirmation prompt (readline's question) left with Ctrl-C or Ctrl-D: readline rejects it with
+ * an AbortError, which is the user's answer, not a failure of mem. Every prompt comes before the
+ * change it asks about, so nothing was changed. Ctrl-C is an interruption (130, as the shell has
+ * it); Ctrl-D, the end of the answer, is a no (0, as answering N).
+ */
+function promptLeft(err: unknown): 'C' | 'D' | null {
+  if (!(err instanceof Error) || err.name !== 'AbortError') return null;
+  const key = /^Aborted with Ctrl\+([CD])$/.exec(err.message)?.[1];
+  return key === 'C' || key === 'D' ? key : null;
+}
+
 function reportError(err: unknown, json: boolean, write: (s: string) => void): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+  const left = promptLeft(err);
+  if (left) {
+    const code = left === 'C' ? 130 : 0;
+    // (Only a terminal is asked, never with --json. The prompt's line is still open there: the
+    // message starts a line of its own.)
+    write('\nmem: cancelled: nothing changed\n');
+    return code;
+  }
   const known = knownError(err);
   const code = known ? known.exitCode : 1;
   const message = known ? known.message : `internal error: ${(err as Error)?.message ?? String(err)}${process.env.MEM_DEBUG ? '' : ' (set MEM_DEBUG=1 for details)'}`;

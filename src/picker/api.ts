@@ -207,6 +207,8 @@ function openPicker(world: World, o: PickerOptions): Picker {
       return true;
     },
     reload() {
+      // The first screen's candidates too: until warm() is done they are what a search shows.
+      quick = null;
       loading = null;
       pools.clear();
       details.clear();

@@ -73,13 +73,21 @@ let used = 0;
 
 function randomBytes(n: number): Buffer {
   if (used + n > pool.length) {
-    pool = Buffer.alloc(Math.max(1024, n));
+    // Filled aside and kept only when whole: a failed read must not leave a pool of zeros behind
+    // for the next id to take.
+    const fresh = Buffer.alloc(Math.max(1024, n));
     const fd = openSync('/dev/urandom', 'r');
     try {
-      for (let got = 0; got < pool.length; ) got += readSync(fd, pool, got, pool.length - got, null);
+      for (let got = 0; got < fresh.length; ) {
+        const read = readSync(fd, fresh, got, fresh.length - got, null);
+        // The kernel's never ends; a /dev/urandom that does (an empty file in a chroot) is not it.
+        if (read === 0) throw new Error('/dev/urandom gave no more bytes');
+        got += read;
+      }
     } finally {
       closeSync(fd);
     }
+    pool = fresh;
     used = 0;
   }
   used += n;

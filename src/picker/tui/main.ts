@@ -44,7 +44,7 @@ export type Outcome = { action: 'accept' | 'edit'; line: string } | { action: 'c
  */
 export async function runPicker(argv: readonly string[], world: World = createWorld(), o: { print?: 'widget' | 'line' } = {}): Promise<number> {
   const cancel = () => {
-    if (o.print !== 'line') writeSync(1, 'cancel\n');
+    if (o.print !== 'line') emit('cancel\n');
   };
   let args: PickerArgs;
   let fdIn: number;
@@ -81,11 +81,36 @@ export async function runPicker(argv: readonly string[], world: World = createWo
   closeSync(fdOut);
   if (o.print === 'line') {
     if (outcome.action === 'cancel') return 1;
-    writeSync(1, outcome.line + '\n');
-    return 0;
+    return emit(outcome.line + '\n');
   }
-  writeSync(1, outcome.action === 'cancel' ? 'cancel\n' : `${outcome.action}\n${outcome.line}`);
-  return 0;
+  return emit(outcome.action === 'cancel' ? 'cancel\n' : `${outcome.action}\n${outcome.line}`);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes the outcome on stdout (the widget's capture, or what `mem picker` is piped into), as the
+ * CLI writes (src/cli/stdio.ts): a full non-blocking pipe is waited for, a reader that has gone
+ * (EPIPE) is no error, any other failure (a full disk) is one line and exit 1. Returns the exit code.
+ */
+function emit(text: string): number {
+  const buf = Buffer.from(text, 'utf8');
+  try {
+    for (let off = 0; off < buf.length; ) {
+      try {
+        off += writeSync(1, buf, off, buf.length - off);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        Atomics.wait(pause, 0, 0, 2);
+      }
+    }
+    return 0;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EPIPE') return 0;
+    process.stderr.write(`mem: cannot write the output (${e.code ?? e.message}): it is incomplete\n`);
+    return 1;
+  }
 }
 
 function colorOn(world: World): boolean {
