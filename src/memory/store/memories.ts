@@ -327,6 +327,11 @@ export class MemoryStore {
            WHERE memories_fts MATCH @match AND ${where} ORDER BY bm25(memories_fts, 3.0, 1.0, 2.0) LIMIT @limit`,
         )
         .all({ ...p, match: m }) as { n: number; bm25: number }[];
+    // No memory passes the filters (a scope with no memories yet, a kind never used): nothing to
+    // rank. Answered by the filters' indexes, where ranking first would rank every match, in vain,
+    // at each depth below.
+    const { limit: _, ...filters } = p;
+    if (!this.db.prepare(`SELECT 1 FROM memories m WHERE ${where} LIMIT 1`).get(filters)) return [];
     if (match.includes(' OR ')) {
       const all = full(match.split(' OR ').join(' AND '));
       if (all.length >= need) return all;
