@@ -321,17 +321,15 @@ export class MemoryStore {
     const p: Record<string, unknown> = { limit };
     const where = this.filterSql(f, p);
     const full = (m: string) =>
-      this.db
-        .prepare(
-          `SELECT m.n AS n, -bm25(memories_fts, 3.0, 1.0, 2.0) AS bm25 FROM memories_fts CROSS JOIN memories m ON m.n = memories_fts.rowid
-           WHERE memories_fts MATCH @match AND ${where} ORDER BY bm25(memories_fts, 3.0, 1.0, 2.0) LIMIT @limit`,
-        )
-        .all({ ...p, match: m }) as { n: number; bm25: number }[];
+      this.prep(
+        `SELECT m.n AS n, -bm25(memories_fts, 3.0, 1.0, 2.0) AS bm25 FROM memories_fts CROSS JOIN memories m ON m.n = memories_fts.rowid
+         WHERE memories_fts MATCH @match AND ${where} ORDER BY bm25(memories_fts, 3.0, 1.0, 2.0) LIMIT @limit`,
+      ).all({ ...p, match: m }) as { n: number; bm25: number }[];
     // No memory passes the filters (a scope with no memories yet, a kind never used): nothing to
     // rank. Answered by the filters' indexes, where ranking first would rank every match, in vain,
     // at each depth below.
     const { limit: _, ...filters } = p;
-    if (!this.db.prepare(`SELECT 1 FROM memories m WHERE ${where} LIMIT 1`).get(filters)) return [];
+    if (!this.prep(`SELECT 1 FROM memories m WHERE ${where} LIMIT 1`).get(filters)) return [];
     if (match.includes(' OR ')) {
       const all = full(match.split(' OR ').join(' AND '));
       if (all.length >= need) return all;
@@ -343,13 +341,11 @@ export class MemoryStore {
     // keeps SQLite from starting with the memories of an indexed filter instead (a scope holding
     // all 100k, each looked up among the ranked: 300 ms instead of 3).
     for (const depth of [500, 5000]) {
-      const best = this.db
-        .prepare(
-          `SELECT m.n AS n, -f.s AS bm25 FROM (SELECT rowid, bm25(memories_fts, 3.0, 1.0, 2.0) AS s FROM memories_fts
-             WHERE memories_fts MATCH @match ORDER BY s LIMIT ${depth}) f CROSS JOIN memories m ON m.n = f.rowid
-           WHERE ${where} ORDER BY f.s LIMIT @limit`,
-        )
-        .all({ ...p, match }) as { n: number; bm25: number }[];
+      const best = this.prep(
+        `SELECT m.n AS n, -f.s AS bm25 FROM (SELECT rowid, bm25(memories_fts, 3.0, 1.0, 2.0) AS s FROM memories_fts
+           WHERE memories_fts MATCH @match ORDER BY s LIMIT ${depth}) f CROSS JOIN memories m ON m.n = f.rowid
+         WHERE ${where} ORDER BY f.s LIMIT @limit`,
+      ).all({ ...p, match }) as { n: number; bm25: number }[];
       if (best.length >= need) return best;
     }
     return full(match);
