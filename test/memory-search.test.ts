@@ -302,3 +302,28 @@ describe('keyword ranking inside the index first (the best 500, then 5,000)', ()
     }
   }, 120_000);
 });
+
+describe('the vocabulary counts a search keeps', () => {
+  it('follow the full-text index: a word added, edited away (same length) or deleted is found as it is now', async () => {
+    const { openMem } = await import('../src/core/mem.js');
+    const dir = join(box.dir, 'vocab');
+    mkdirSync(dir);
+    // One core asked again and again, as a server is: its searches reuse the counts.
+    const mem = openMem({ db: join(dir, 'v.db'), env: { ...box.env, MEM_NO_WORKER: '1' } });
+    const found = async (word: string) => (await mem.memories.search(word, { mode: 'keyword', scope: 'default' })).results.map((r) => r.memory.content);
+    try {
+      mem.memories.add({ content: 'the zorblax frobnicated the build' }, { scope: 'default' });
+      expect(await found('quuxword')).toEqual([]);
+      const { id } = mem.memories.add({ content: 'a quuxword in the logs' }, { scope: 'default' }).memory;
+      expect(await found('quuxword')).toEqual(['a quuxword in the logs']);
+      mem.memories.edit(id, { content: 'a wombword in the logs' });
+      expect(await found('wombword')).toEqual(['a wombword in the logs']);
+      expect(await found('quuxword')).toEqual([]);
+      mem.memories.remove(id);
+      expect(await found('wombword')).toEqual([]);
+      expect(await found('zorblax')).toEqual(['the zorblax frobnicated the build']);
+    } finally {
+      mem.close();
+    }
+  });
+});

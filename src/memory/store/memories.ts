@@ -361,28 +361,42 @@ export class MemoryStore {
   termDocs(terms: readonly string[]): { rows: number; docs: number[] } {
     const rows = this.indexedRows();
     if (!terms.length) return { rows, docs: [] };
-    if (!this.prep("SELECT 1 FROM temp.sqlite_master WHERE name = 'mem_query_terms'").get()) {
-      this.db.exec(`CREATE VIRTUAL TABLE temp.mem_query_terms USING fts5(t, tokenize = 'porter unicode61');
-        CREATE VIRTUAL TABLE temp.mem_query_tokens USING fts5vocab(temp, mem_query_terms, 'instance');
-        CREATE VIRTUAL TABLE temp.mem_vocab USING fts5vocab(main, memories_fts, 'row');`);
+    // The counts stay right while the full-text index is as it was: its structure record (id 10
+    // of memories_fts_data) is rewritten by every change to the index, and by nothing else (a
+    // reuse count, a shell command). A server asked the same words again and again (an agent's
+    // searches) answers them from here (~1 ms a search on 100k memories). Not inside a write
+    // transaction, whose changes may yet be rolled back.
+    const key = this.db.inTransaction ? null : (this.prep('SELECT block FROM memories_fts_data WHERE id = 10').pluck().get() as Buffer | undefined)?.toString('base64') ?? null;
+    if (!key || this.vocab?.key !== key || this.vocab.docs.size > 10_000) this.vocab = key ? { key, docs: new Map() } : null;
+    const known = this.vocab?.docs ?? new Map<string, number>();
+    const missing = [...new Set(terms.filter((t) => !known.has(t)))];
+    if (missing.length) {
+      if (!this.prep("SELECT 1 FROM temp.sqlite_master WHERE name = 'mem_query_terms'").get()) {
+        this.db.exec(`CREATE VIRTUAL TABLE temp.mem_query_terms USING fts5(t, tokenize = 'porter unicode61');
+          CREATE VIRTUAL TABLE temp.mem_query_tokens USING fts5vocab(temp, mem_query_terms, 'instance');
+          CREATE VIRTUAL TABLE temp.mem_vocab USING fts5vocab(main, memories_fts, 'row');`);
+      }
+      const tokens = new Map<number, string[]>();
+      const ins = this.prep('INSERT INTO temp.mem_query_terms (rowid, t) VALUES (?, ?)');
+      this.prep('DELETE FROM temp.mem_query_terms').run();
+      missing.forEach((t, i) => ins.run(i + 1, t));
+      for (const r of this.prep('SELECT doc, term FROM temp.mem_query_tokens').all() as { doc: number; term: string }[]) {
+        const list = tokens.get(r.doc - 1) ?? [];
+        list.push(r.term);
+        tokens.set(r.doc - 1, list);
+      }
+      this.prep('DELETE FROM temp.mem_query_terms').run();
+      const doc = this.prep('SELECT doc FROM temp.mem_vocab WHERE term = ?').pluck();
+      missing.forEach((t, i) => {
+        const ts = tokens.get(i) ?? [];
+        known.set(t, ts.length ? Math.min(...ts.map((x) => (doc.get(x) as number | undefined) ?? 0)) : 0);
+      });
     }
-    const tokens = new Map<number, string[]>();
-    const ins = this.prep('INSERT INTO temp.mem_query_terms (rowid, t) VALUES (?, ?)');
-    this.prep('DELETE FROM temp.mem_query_terms').run();
-    terms.forEach((t, i) => ins.run(i + 1, t));
-    for (const r of this.prep('SELECT doc, term FROM temp.mem_query_tokens').all() as { doc: number; term: string }[]) {
-      const list = tokens.get(r.doc - 1) ?? [];
-      list.push(r.term);
-      tokens.set(r.doc - 1, list);
-    }
-    this.prep('DELETE FROM temp.mem_query_terms').run();
-    const doc = this.prep('SELECT doc FROM temp.mem_vocab WHERE term = ?').pluck();
-    const docs = terms.map((_, i) => {
-      const ts = tokens.get(i) ?? [];
-      return ts.length ? Math.min(...ts.map((t) => (doc.get(t) as number | undefined) ?? 0)) : 0;
-    });
-    return { rows, docs };
+    return { rows, docs: terms.map((t) => known.get(t)!) };
   }
+
+  /** Rows holding each term, while the full-text index's structure is `key` (see termDocs). */
+  private vocab: { key: string; docs: Map<string, number> } | null = null;
 
   /**
    * The rows of the full-text index, as FTS5 itself counts them for BM25: the first varint of its
