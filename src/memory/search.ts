@@ -85,7 +85,9 @@ export async function search(store: MemoryStore, embedder: Embedder | null, o: S
     // ~100 ms on 100k memories, to find nothing.)
     const hopeless = mode === 'keyword' && (o.minScore ?? 0) > 0 && round(keywordScore(bestBm25(held, terms), reference)) < o.minScore!;
     if (match && !hopeless) {
-      const rows = store.keyword(match, o.filter, candidates, depth + 1);
+      // Keywords alone need the page (and one more, to know there is a next); blended with
+      // meaning, every candidate's keyword score counts, so no early answer with fewer.
+      const rows = store.keyword(match, o.filter, candidates, mode === 'keyword' ? depth + 1 : candidates);
       for (const r of rows) kw.set(r.n, keywordScore(r.bm25, reference));
     }
   }
