@@ -173,7 +173,7 @@ describe("BM25's row count", () => {
     try {
       const check = () => {
         const db = mem.world.db();
-        expect(new MemoryStore(db).indexedRows()).toBe(db.prepare('SELECT count(*) FROM memories').pluck().get());
+        expect(new MemoryStore(db).search.indexedRows()).toBe(db.prepare('SELECT count(*) FROM memories').pluck().get());
       };
       check(); // empty: FTS5 has no averages record yet, the count is 0 either way
       const ids = Array.from({ length: 30 }, (_, i) => mem.memories.add({ content: `note ${i} about the deploy`, kind: 'note' }).memory.id);
@@ -254,8 +254,8 @@ describe('keyword ranking inside the index first (the best 500, then 5,000)', ()
       // Half of the best-ranked are deleted: they fill the index's first places but are no result.
       const best = db.prepare("SELECT m.id FROM memories_fts f JOIN memories m ON m.n = f.rowid WHERE memories_fts MATCH 'stack' ORDER BY bm25(memories_fts, 3.0, 1.0, 2.0) LIMIT 400").pluck().all() as string[];
       best.forEach((id, i) => i % 2 === 0 && mem.memories.remove(id));
-      const store = new MemoryStore(db);
-      type F = Parameters<InstanceType<typeof MemoryStore>['keyword']>[1];
+      const store = new MemoryStore(db).search;
+      type F = Parameters<InstanceType<typeof MemoryStore>['search']['keyword']>[1];
       const everything = (match: string, f: F, limit: number) => {
         const p: Record<string, unknown> = { limit, match };
         const where = ['m.deleted_at IS NULL'];

@@ -74,7 +74,7 @@ export async function search(store: MemoryStore, embedder: Embedder | null, o: S
   if (mode !== 'semantic') {
     const groups = o.terms ?? words(o.query).map((w) => [w]);
     const terms = queryTerms(groups);
-    const held = terms.length ? store.termDocs(terms) : { rows: 0, docs: [] };
+    const held = terms.length ? store.search.termDocs(terms) : { rows: 0, docs: [] };
     // A term no memory holds adds nothing to any memory's BM25: leaving it out of the query ranks
     // the same, and lets "memories with every term" find those with every term the store knows.
     const match = ftsAny(terms.filter((_, i) => held.docs[i]! > 0));
@@ -87,14 +87,14 @@ export async function search(store: MemoryStore, embedder: Embedder | null, o: S
     if (match && !hopeless) {
       // Keywords alone need the page (and one more, to know there is a next); blended with
       // meaning, every candidate's keyword score counts, so no early answer with fewer.
-      const rows = store.keyword(match, o.filter, candidates, mode === 'keyword' ? depth + 1 : candidates);
+      const rows = store.search.keyword(match, o.filter, candidates, mode === 'keyword' ? depth + 1 : candidates);
       for (const r of rows) kw.set(r.n, keywordScore(r.bm25, reference));
     }
   }
   const sem = new Map<number, number>();
   if (mode !== 'keyword' && embedder) {
     const [v] = await embedder.embed([o.query]);
-    for (const r of store.nearest(v!, embedder.model, o.filter, candidates)) if (r.similarity >= o.threshold) sem.set(r.n, r.similarity);
+    for (const r of store.search.nearest(v!, embedder.model, o.filter, candidates)) if (r.similarity >= o.threshold) sem.set(r.n, r.similarity);
   }
   const alpha = mode === 'hybrid' ? (o.alpha ?? 0.6) : mode === 'semantic' ? 1 : 0;
   const ids = new Set([...kw.keys(), ...sem.keys()]);
