@@ -12,7 +12,8 @@ beforeEach(() => (box = sandbox()));
 afterEach(() => box.cleanup());
 
 const cacheDir = () => join(box.dir, 'cache', 'mem');
-const withCache = (extra: NodeJS.ProcessEnv = {}) => ({ env: { XDG_CACHE_HOME: join(box.dir, 'cache'), ...extra } });
+// (No embedding worker: started by `mem add` in the background, it would write the cache meanwhile.)
+const withCache = (extra: NodeJS.ProcessEnv = {}) => ({ env: { XDG_CACHE_HOME: join(box.dir, 'cache'), MEM_NO_WORKER: '1', ...extra } });
 const cacheFiles = () => readdirSync(cacheDir()).filter((f) => f.endsWith('.v8'));
 
 describe('the code cache', () => {
@@ -32,8 +33,6 @@ describe('the code cache', () => {
   });
 
   it("grows with each command's code, once per command, up to 8 commands", () => {
-    // (No embedding worker: started by `mem add`, it would add its own command meanwhile.)
-    const withCache = () => ({ env: { XDG_CACHE_HOME: join(box.dir, 'cache'), MEM_NO_WORKER: '1' } });
     box.mem(['add', 'a note'], withCache());
     const file = () => join(cacheDir(), cacheFiles()[0]!);
     const covers = () => readFileSync(file()).toString('latin1', 0, 2000).split('\n')[1];
