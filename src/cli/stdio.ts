@@ -4,9 +4,9 @@
 // directly it is also whole when the command returns, whatever the other end is.
 // The streams are still there for what needs one (ora's spinner, readline's prompts, the servers):
 // main flushes every stream that was built before it exits.
-import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { nodeBinding } from '../util/binding.js';
+import { writeAll } from '../util/io.js';
 
 /** What a CLI command's terminal reads and writes; tests run the CLI in-process with their own. */
 export interface Stdio {
@@ -30,21 +30,6 @@ export interface Stdio {
 function isTerminal(fd: number): boolean {
   const isTTY = nodeBinding('tty_wrap')?.isTTY;
   return typeof isTTY === 'function' ? Boolean((isTTY as (fd: number) => boolean)(fd)) : isatty(fd);
-}
-
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/** Writes all of `text` to `fd`; a non-blocking pipe that is full (EAGAIN) is waited for. */
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, 'utf8');
-  for (let off = 0; off < buf.length; ) {
-    try {
-      off += writeSync(fd, buf, off, buf.length - off);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-      Atomics.wait(pause, 0, 0, 2);
-    }
-  }
 }
 
 let failure: NodeJS.ErrnoException | null = null;

@@ -1,4 +1,4 @@
-import { readFileSync, readSync } from 'node:fs';
+import { readFileSync, readSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { parseJson } from './json.js';
 
@@ -18,6 +18,19 @@ export function readInput(file: string): Promise<string> {
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `text` to `fd` with write(2); a non-blocking pipe that is full (EAGAIN) is waited for. */
+export function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}
 
 /**
  * All of a file descriptor, read with read(2). Not through process.stdin: building that stream

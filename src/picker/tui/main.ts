@@ -11,6 +11,7 @@ import { MODES, pickerApi, type Mode, type Picker, type PickResult } from '../ap
 import { parseKeys, type Key } from './keys.js';
 import { frame, listHeight, type View } from './screen.js';
 import { openTerminal } from './terminal.js';
+import { writeAll } from '../../util/io.js';
 
 export interface PickerArgs {
   query: string;
@@ -86,24 +87,14 @@ export async function runPicker(argv: readonly string[], world: World = createWo
   return emit(outcome.action === 'cancel' ? 'cancel\n' : `${outcome.action}\n${outcome.line}`);
 }
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
 /**
  * Writes the outcome on stdout (the widget's capture, or what `mem picker` is piped into), as the
  * CLI writes (src/cli/stdio.ts): a full non-blocking pipe is waited for, a reader that has gone
  * (EPIPE) is no error, any other failure (a full disk) is one line and exit 1. Returns the exit code.
  */
 function emit(text: string): number {
-  const buf = Buffer.from(text, 'utf8');
   try {
-    for (let off = 0; off < buf.length; ) {
-      try {
-        off += writeSync(1, buf, off, buf.length - off);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        Atomics.wait(pause, 0, 0, 2);
-      }
-    }
+    writeAll(1, text);
     return 0;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
