@@ -12,7 +12,8 @@
 // Without a model, keyword ranking alone answers (and says so once).
 import type { Embedder } from './embed/index.js';
 import { toMemory, type Memory } from './model.js';
-import { MemoryStore, type SearchFilter } from './store/memories.js';
+import type { MemoryStore } from './store/memories.js';
+import type { SearchFilter } from './store/search.js';
 import { ftsAny, queryTerms, snippet, words } from './text.js';
 
 export type SearchMode = 'hybrid' | 'semantic' | 'keyword';

@@ -7,7 +7,7 @@ import { EmbeddingUnavailable, type Embedder } from './embed/index.js';
 import { alive } from '../shell/lock.js';
 import type { MemoryRow } from './model.js';
 import { EmbeddingQueue } from './store/embeddings.js';
-import { VECTOR_TABLES } from './store/memories.js';
+import { VECTOR_TABLES } from './store/search.js';
 
 export { MAX_ATTEMPTS } from './store/embeddings.js';
 

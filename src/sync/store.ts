@@ -6,7 +6,7 @@ import type { Db } from '../db/open.js';
 import { ensureVec, storeId } from '../db/open.js';
 import { episodesBundle } from '../episodes/bundle.js';
 import { patternsBundle } from '../patterns/bundle.js';
-import { VECTOR_TABLES } from '../memory/store/memories.js';
+import { VECTOR_TABLES } from '../memory/store/search.js';
 import { writeTx } from '../db/tx.js';
 import { fixesBundle } from '../fixes/bundle.js';
 import { FixMaintenance, FixStore, type ArchiveRow, type ExportedAttempt } from '../fixes/store/attempts.js';

@@ -3,7 +3,8 @@
 import { ensureVec, type Db } from '../../db/open.js';
 import { writeTx } from '../../db/tx.js';
 import { NEAR_DUPLICATE, type MemoryRow } from '../model.js';
-import { MemoryStore, VECTOR_TABLES } from './memories.js';
+import { MemoryStore } from './memories.js';
+import { VECTOR_TABLES } from './search.js';
 
 export const MAX_ATTEMPTS = 3;
 const BACKOFF_MS = 30_000;

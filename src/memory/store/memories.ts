@@ -10,10 +10,7 @@ import { contentHash, type MemoryInput } from '../input.js';
 import { toMemory, type Memory, type MemoryRow } from '../model.js';
 import { streamed } from '../../db/rows.js';
 import { randomUuid } from '../../util/ids.js';
-import { SearchStore, VECTOR_TABLES, type SearchFilter } from './search.js';
-
-// (Where other modules have always found them.)
-export { VECTOR_TABLES, type SearchFilter };
+import { SearchStore, VECTOR_TABLES } from './search.js';
 
 export interface AddResult {
   memory: Memory;
